@@ -1,0 +1,49 @@
+// Step "password": username + password (argon2id, dummy hash for unknown users, one generic error), then the breach check.
+import { z } from 'zod';
+import { advance, defineStep, rerender, throttled } from '../../src/flow/step.js';
+
+export const passwordStep = defineStep({
+  id: 'password',
+  applies: (state) => Boolean(state.storeId) && !state.passwordVerified,
+  render: (state, facts) => ({
+    template: 'password',
+    view: {
+      storeName: facts.store?.name ?? state.storePrefix,
+      username: state.username ?? '',
+      changeStoreUrl: `/interaction/${state.uid}/change-store`,
+    },
+  }),
+  input: z.object({
+    username: z.string().trim().toLowerCase().min(1).max(100),
+    password: z.string().min(1).max(1024),
+  }),
+  async submit(input, state, _facts, services, req) {
+    const keys = [services.throttle.accountKey(state.storeId!, input.username), services.throttle.addressKey(req.ip)];
+    const wait = await services.throttle.waitSeconds(keys);
+    if (wait > 0) return throttled(wait, { username: input.username });
+
+    const user = await services.passwords.verifyLogin(state.storeId!, input.username, input.password);
+    if (!user) {
+      await services.throttle.fail(keys, { storeId: state.storeId!, username: input.username, ip: req.ip, factor: 'password' });
+      return rerender('credentials', {
+        patch: { username: input.username },
+        effects: [{ kind: 'audit', type: 'signin.password_failed', details: { username: input.username } }],
+      });
+    }
+    await services.throttle.succeed(keys);
+
+    const breach = await services.breach.check(input.password);
+    const patch = { userId: user.id, username: user.username, passwordVerified: true } as const;
+    if (breach.status === 'breached') {
+      return advance({ ...patch, breach: { count: breach.count, resolved: false } }, [
+        { kind: 'audit', type: 'breach.detected', userId: user.id, details: { count: breach.count } },
+      ]);
+    }
+    if (breach.status === 'unavailable') {
+      const effects = [{ kind: 'audit' as const, type: 'breach.check_unavailable', userId: user.id, details: { error: breach.error } }];
+      if (services.config.breachFailMode === 'closed') return rerender('breach_unavailable', { effects });
+      return advance(patch, effects);
+    }
+    return advance(patch);
+  },
+});

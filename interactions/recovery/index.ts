@@ -1,0 +1,24 @@
+// Step "recovery": an unused recovery code instead of the app code (S10); the user must then set MFA up again.
+import { z } from 'zod';
+import { advance, defineStep, rerender, throttled } from '../../src/flow/step.js';
+import { needsSecondFactor } from '../totp-verify/index.js';
+
+export const recoveryStep = defineStep({
+  id: 'recovery',
+  applies: (state, facts) => needsSecondFactor(state, facts) && Boolean(state.recoveryMode),
+  render: (state) => ({ template: 'recovery', view: { backUrl: `/interaction/${state.uid}/use-app` } }),
+  input: z.object({ code: z.string().trim().max(40) }),
+  async submit(input, state, _facts, services, req) {
+    const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
+    const wait = await services.throttle.waitSeconds(keys);
+    if (wait > 0) return throttled(wait);
+
+    const used = await services.mfa.useRecoveryCode(state.userId!, input.code, { ip: req.ip });
+    if (!used.ok) {
+      await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'recovery' });
+      return rerender('recovery_invalid', { effects: [{ kind: 'audit', type: 'signin.recovery_failed' }] });
+    }
+    await services.throttle.succeed(keys);
+    return advance({ secondFactor: 'recovery', recoveryMode: false });
+  },
+});

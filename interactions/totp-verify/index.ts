@@ -1,0 +1,41 @@
+// Step "totp-verify": the six-digit code (S8, S14), replay-proof (B1), with "remember this device" (not for native apps).
+import { z } from 'zod';
+import { advance, defineStep, rerender, throttled, type Effect } from '../../src/flow/step.js';
+import type { FlowFacts, FlowState } from '../../src/flow/state.js';
+
+// A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52).
+export const needsSecondFactor = (state: FlowState, facts: FlowFacts) =>
+  Boolean(facts.user?.mfaEnabled) &&
+  !state.secondFactor &&
+  (state.stepUp || state.mfaDemanded || !facts.deviceRemembered);
+
+export const totpVerifyStep = defineStep({
+  id: 'totp-verify',
+  applies: (state, facts) => needsSecondFactor(state, facts) && !state.recoveryMode,
+  render: (state, facts) => ({
+    template: 'totp-verify',
+    view: {
+      offerRemember: facts.rememberAllowed,
+      rememberDays: facts.rememberDays,
+      recoveryUrl: `/interaction/${state.uid}/use-recovery`,
+    },
+  }),
+  input: z.object({ code: z.string().trim().max(20), remember: z.string().max(5).optional() }),
+  async submit(input, state, facts, services, req) {
+    const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
+    const wait = await services.throttle.waitSeconds(keys);
+    if (wait > 0) return throttled(wait);
+
+    const verdict = await services.mfa.verifyCode(state.userId!, input.code);
+    if (verdict !== 'ok') {
+      await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'totp' });
+      return rerender('code_invalid', {
+        effects: [{ kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }],
+      });
+    }
+    await services.throttle.succeed(keys);
+    const effects: Effect[] = [];
+    if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId: state.userId! });
+    return advance({ secondFactor: 'otp' }, effects);
+  },
+});

@@ -1,0 +1,109 @@
+// Optional helpers (the pages work without them): show-password toggle, copy, print.
+(function () {
+  'use strict';
+
+  function announce(text) {
+    var live = document.querySelector('[data-live-status]');
+    if (!live) return;
+    live.textContent = '';
+    // a fresh text node after a tick makes screen readers announce repeated messages too
+    window.setTimeout(function () {
+      live.textContent = text;
+    }, 50);
+  }
+
+  // Show / hide password
+  document.querySelectorAll('[data-toggle-password]').forEach(function (button) {
+    var input = document.getElementById(button.getAttribute('data-toggle-password'));
+    if (!input) return;
+    function show(visible) {
+      input.type = visible ? 'text' : 'password';
+      button.textContent = button.getAttribute(visible ? 'data-label-hide' : 'data-label-show');
+      button.setAttribute('aria-label', button.getAttribute(visible ? 'data-aria-hide' : 'data-aria-show'));
+    }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      show(input.type === 'password');
+      input.focus();
+    });
+    // never submit (or let the browser remember) a password while it is shown as text
+    if (input.form) {
+      input.form.addEventListener('submit', function () {
+        show(false);
+      });
+    }
+  });
+
+  // Copy: the text of the target, or its [data-copy-item] children one per line
+  function textOf(target, compact) {
+    var items = target.querySelectorAll('[data-copy-item]');
+    var text = items.length
+      ? Array.prototype.map.call(items, function (el) { return el.textContent.trim(); }).join('\n')
+      : target.textContent.trim();
+    return compact ? text.replace(/\s+/g, '') : text;
+  }
+
+  function legacyCopy(text) {
+    var area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'visually-hidden';
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch (e) {
+      ok = false;
+    }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error('copy failed'));
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return legacyCopy(text);
+      });
+    }
+    return legacyCopy(text);
+  }
+
+  document.querySelectorAll('[data-copy-target]').forEach(function (button) {
+    var target = document.getElementById(button.getAttribute('data-copy-target'));
+    if (!target) return;
+    var label = button.textContent;
+    var timer;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      copy(textOf(target, button.hasAttribute('data-copy-compact'))).then(
+        function () {
+          var done = button.getAttribute('data-copied-label') || label;
+          button.textContent = done;
+          announce(done);
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () {
+            button.textContent = label;
+          }, 2000);
+        },
+        function () {
+          // leave the text selected so it can be copied by hand
+          var range = document.createRange();
+          range.selectNodeContents(target);
+          var selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          announce(button.getAttribute('data-failed-label') || '');
+        },
+      );
+    });
+  });
+
+  // Print
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      window.print();
+    });
+  });
+})();

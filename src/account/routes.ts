@@ -1,0 +1,242 @@
+// The user's own "Security & ID" pages: MFA status, set up / reset / remove, recovery codes, remembered devices (S6, S12, S13, B10, B11).
+import { createHash, randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import type Koa from 'koa';
+import type { Provider } from 'oidc-provider';
+import { z } from 'zod';
+import type { Services } from '../container.js';
+import type { Renderer } from '../http/page.js';
+import { pickLocale, type Locale } from '../http/i18n.js';
+import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
+import { accountSessions, type AccountSession } from './session.js';
+
+interface WizardState {
+  uid: string;
+  mode: 'setup' | 'reset';
+  stage: 'begin' | 'password' | 'scan' | 'code' | 'codes';
+  secretSealed?: string;
+  codesSealed?: string;
+}
+
+export interface AccountDeps {
+  provider: Provider;
+  services: Services;
+  render: Renderer;
+  issuer: string;
+  csrfKey: string;
+}
+
+const ACCOUNT_CLIENT = 'account-console';
+
+export function accountRouter(deps: AccountDeps): Router {
+  const { services, render } = deps;
+  const sessions = accountSessions(deps.provider, deps.csrfKey);
+  const router = new Router({ prefix: '/account' });
+  const locale = (ctx: Koa.Context): Locale => pickLocale(ctx.query.ui_locales as string | undefined, ctx.get('accept-language'));
+  const body = (ctx: Koa.Context) => ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+  const wizardKey = (s: AccountSession) => `account:${s.sessionId}`;
+
+  async function requireSession(ctx: Koa.Context): Promise<AccountSession | undefined> {
+    const session = await sessions.current(ctx);
+    if (!session) ctx.redirect('/account/login');
+    return session;
+  }
+
+  function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
+    const loc = locale(ctx);
+    ctx.status = error ? 400 : 200;
+    ctx.type = 'html';
+    ctx.body = render.page(template, { ...view, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
+  }
+
+  async function overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string) {
+    const user = (await services.users.byId(s.accountId))!;
+    const store = await services.users.storeById(user.storeId);
+    const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
+    const devices = await services.devices.list(user.id);
+    show(
+      ctx,
+      s,
+      'account',
+      {
+        user,
+        storeName: store?.name,
+        mfaRequired: store ? services.policy.required(user, store, { requireMfa: false }) : true,
+        remaining,
+        fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
+        devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
+        notice: notice ? render.t(locale(ctx), `account.notice_${notice}`) : undefined,
+      },
+      error,
+    );
+  }
+
+  // Every change proves the password again (checklist 39, 58) and carries the session-bound CSRF token.
+  async function guard(ctx: Koa.Context, s: AccountSession, needPassword: boolean): Promise<string | undefined> {
+    const b = body(ctx);
+    if (!sessions.csrfValid(s, b.csrf)) return 'csrf';
+    if (!needPassword) return undefined;
+    const user = (await services.users.byId(s.accountId))!;
+    const keys = [services.throttle.accountKey(user.storeId, user.username)];
+    if ((await services.throttle.waitSeconds(keys)) > 0) return 'slow_down_short';
+    const password = typeof b.password === 'string' ? b.password : '';
+    if (!(await services.passwords.verifyUser(user.id, password))) {
+      await services.throttle.fail(keys, { storeId: user.storeId, userId: user.id, username: user.username, ip: ctx.ip, factor: 'password' });
+      return 'password_wrong';
+    }
+    await services.throttle.succeed(keys);
+    return undefined;
+  }
+
+  // Signing in to the account pages is an ordinary authorization request of a first-party client.
+  router.get('/login', async (ctx) => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const url = new URL('/auth', deps.issuer);
+    url.search = new URLSearchParams({
+      client_id: ACCOUNT_CLIENT,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: `${deps.issuer}/account/callback`,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...(typeof ctx.query.ui_locales === 'string' ? { ui_locales: ctx.query.ui_locales } : {}),
+    }).toString();
+    ctx.redirect(url.toString());
+  });
+  // The session cookie is what these pages use; the code itself is not needed and simply expires.
+  router.get('/callback', (ctx) => ctx.redirect('/account'));
+
+  router.get('/', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (s) await overview(ctx, s);
+  });
+
+  const wizardInput = z.object({
+    stage: z.enum(['begin', 'password', 'scan', 'code', 'codes']),
+    password: z.string().max(1024).optional(),
+    code: z.string().trim().max(20).optional(),
+    saved: z.string().max(5).optional(),
+  });
+
+  async function showWizard(ctx: Koa.Context, s: AccountSession, w: WizardState, error?: string) {
+    const user = (await services.users.byId(s.accountId))!;
+    const store = (await services.users.storeById(user.storeId))!;
+    const view: Record<string, unknown> = { stage: w.stage, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true };
+    if (w.stage === 'scan' && w.secretSealed) Object.assign(view, await services.mfa.describePending(w.secretSealed, store.prefix, user.username));
+    if (w.stage === 'codes' && w.codesSealed) {
+      view.codes = services.mfa.unsealCodes(w.codesSealed);
+      view.downloadUrl = '/account/mfa/codes.txt';
+    }
+    show(ctx, s, 'totp-enrol', view, error);
+  }
+
+  for (const mode of ['setup', 'reset'] as const) {
+    router.post(`/mfa/${mode}`, async (ctx) => {
+      const s = await requireSession(ctx);
+      if (!s) return;
+      const err = await guard(ctx, s, false);
+      if (err) return overview(ctx, s, undefined, err);
+      const w: WizardState = { uid: wizardKey(s), mode, stage: 'begin' };
+      await services.flows.save(w as never);
+      ctx.status = 303;
+      ctx.redirect('/account/mfa/wizard');
+    });
+  }
+
+  router.get('/mfa/wizard', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
+    if (!w) return ctx.redirect('/account');
+    await showWizard(ctx, s, w);
+  });
+
+  router.post('/mfa/wizard', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
+    if (!w) return ctx.redirect('/account');
+    const parsed = wizardInput.safeParse(body(ctx));
+    if (!parsed.success || parsed.data.stage !== w.stage) return showWizard(ctx, s, w, 'invalid_input');
+    const needsPassword = w.stage === 'password';
+    const err = await guard(ctx, s, needsPassword);
+    if (err) return showWizard(ctx, s, w, err);
+    const save = async (next: WizardState) => {
+      await services.flows.save(next as never);
+      ctx.status = 303;
+      ctx.redirect('/account/mfa/wizard');
+    };
+    switch (w.stage) {
+      case 'begin':
+        return save({ ...w, stage: 'password' });
+      case 'password':
+        return save({ ...w, stage: 'scan', secretSealed: services.mfa.newPendingSecret() });
+      case 'scan':
+        return save({ ...w, stage: 'code' });
+      case 'code': {
+        const done = await services.mfa.confirmEnrolment(s.accountId, w.secretSealed!, parsed.data.code ?? '', { actorId: s.accountId, ip: ctx.ip });
+        if (!done.ok) return showWizard(ctx, s, w, 'code_invalid');
+        return save({ ...w, stage: 'codes', secretSealed: undefined, codesSealed: services.mfa.sealCodes(done.codes) });
+      }
+      case 'codes':
+        if (!parsed.data.saved) return showWizard(ctx, s, w, 'must_confirm_codes');
+        await services.flows.remove(w.uid);
+        ctx.status = 303;
+        ctx.redirect('/account?done=mfa');
+    }
+  });
+
+  router.get('/mfa/codes.txt', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const sealed = w?.codesSealed ?? (await services.flows.load(`${wizardKey(s)}:codes`) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
+    if (!sealed) ctx.throw(404, 'not_found', { expose: true });
+    const user = (await services.users.byId(s.accountId))!;
+    ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = render.recoveryCodesText(locale(ctx), services.mfa.unsealCodes(sealed!), user.username);
+  });
+
+  // S13: "You are about to remove multi-factor authentication" -> Next -> password -> Remove.
+  router.get('/mfa/remove', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (s) show(ctx, s, 'account-remove', { stage: ctx.query.step === 'password' ? 'password' : 'confirm' });
+  });
+  router.post('/mfa/remove', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, true);
+    if (err) return show(ctx, s, 'account-remove', { stage: 'password' }, err);
+    await services.mfa.remove(s.accountId, { actorId: s.accountId, ip: ctx.ip });
+    ctx.status = 303;
+    ctx.redirect('/account?done=removed');
+  });
+
+  router.post('/mfa/codes', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, true);
+    if (err) return overview(ctx, s, undefined, err);
+    const codes = await services.mfa.regenerateCodes(s.accountId, { actorId: s.accountId, ip: ctx.ip });
+    const sealed = services.mfa.sealCodes(codes);
+    await services.flows.save({ uid: `${wizardKey(s)}:codes`, codesSealed: sealed } as never);
+    show(ctx, s, 'account-codes', { codes, downloadUrl: '/account/mfa/codes.txt' });
+  });
+
+  router.post('/devices/revoke', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, true);
+    if (err) return overview(ctx, s, undefined, err);
+    const id = body(ctx).device;
+    if (id === 'all') await services.devices.revokeAll(s.accountId);
+    else if (typeof id === 'string') await services.devices.revoke(s.accountId, id);
+    await services.audit.record({ type: 'device.revoked', userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { device: String(id) } });
+    ctx.status = 303;
+    ctx.redirect('/account?done=devices');
+  });
+
+  return router;
+}

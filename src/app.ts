@@ -1,0 +1,67 @@
+// The Koa app: one flat, commented list of middleware in front of oidc-provider.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Koa from 'koa';
+import mount from 'koa-mount';
+import { koaBody } from 'koa-body';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/connect.js';
+import { createServices, type Services } from './container.js';
+import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
+import { loadClients } from './provider/clients.js';
+import { createProvider } from './provider/create-provider.js';
+import { createAssets } from './http/assets.js';
+import { createPageRenderer } from './http/page.js';
+import { errorHandler } from './http/error-handler.js';
+import { securityHeaders } from './http/security-headers.js';
+import { noStore } from './http/no-store.js';
+import { interactionRouter } from './flow/runner.js';
+import { accountRouter } from './account/routes.js';
+import type { Notifier } from './services/notifications/index.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  notify?: Notifier;
+  clock?: () => Date;
+}
+
+export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider> }> {
+  const { config, db, logger } = deps;
+  const secrets = await loadDeploymentSecrets(config, db.models);
+  const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock });
+  const assets = createAssets(ROOT);
+  const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
+  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), { ISSUER: config.issuer, DEMO_URL: config.demo.url });
+  const provider = createProvider({ issuer: config.issuer, clients, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
+  const secure = config.issuer.startsWith('https://');
+
+  const app = new Koa();
+  app.proxy = config.trustProxy;
+  app.keys = secrets.cookieKeys;
+
+  // 1. Errors become translated pages or JSON, never stack traces.
+  app.use(errorHandler({ render, logger }));
+  // 2. CSP, frame-ancestors 'none', nosniff, referrer policy on everything.
+  app.use(securityHeaders());
+  // 3. Versioned, immutable static assets (S15).
+  app.use(assets.middleware);
+  // 4. Our own pages are never cached (S15).
+  app.use(async (ctx, next) => (/^\/(interaction|account)(\/|$)/.test(ctx.path) ? noStore()(ctx, next) : next()));
+  // 5. Small urlencoded forms only, for our routes; oidc-provider parses its own bodies.
+  const forms = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: '16kb' });
+  app.use(async (ctx, next) => (/^\/(interaction|account)(\/|$)/.test(ctx.path) && ctx.method === 'POST' ? forms(ctx, next) : next()));
+  // 6. The sign-in steps.
+  const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
+  app.use(interactionRouter({ provider, services, render, deviceCookie }).routes());
+  // 7. The user's own Security & ID pages.
+  app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey: secrets.cookieKeys[0]! }).routes());
+  // 8. Everything else is OpenID Connect.
+  app.use(mount(provider));
+
+  return { app, services, provider };
+}

@@ -1,0 +1,92 @@
+// Environment -> validated, typed configuration with documented defaults (the README's table mirrors this file).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  ISSUER: z.url().optional(),
+  MONGODB_URI: z.string().optional(),
+  DATA_DIR: z.string().default('data'),
+  EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(27117),
+  DEMO: bool.default(true),
+  DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  DEMO_URL: z.url().optional(),
+  SEED_DEMO: bool.default(true),
+  PRODUCT_NAME: z.string().min(1).default('POS Sign-in'),
+  SIGNING_JWKS: z.string().optional(),
+  COOKIE_KEYS: z.string().optional(),
+  TOTP_KEYS: z.string().optional(),
+  RECOVERY_PEPPER: z.string().optional(),
+  REMEMBER_DEVICE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  HIBP_BASE_URL: z.url().default('https://api.pwnedpasswords.com'),
+  HIBP_TIMEOUT_MS: z.coerce.number().int().min(100).max(10000).default(1500),
+  BREACH_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().default('POS Sign-in <no-reply@example-pos.com>'),
+  CLIENTS_FILE: z.string().default('config/clients.json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  production: boolean;
+  port: number;
+  issuer: string;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  embeddedDbPort: number;
+  demo: { enabled: boolean; port: number; url: string };
+  seedDemo: boolean;
+  productName: string;
+  secrets: {
+    signingJwks: string | undefined;
+    cookieKeys: string | undefined;
+    totpKeys: string | undefined;
+    recoveryPepper: string | undefined;
+  };
+  rememberDeviceDays: number;
+  breach: { baseUrl: string; timeoutMs: number; failMode: 'open' | 'closed' };
+  mail: { smtpUrl: string; from: string };
+  clientsFile: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    issuer,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.DATA_DIR,
+    embeddedDbPort: e.EMBEDDED_DB_PORT,
+    demo: { enabled: e.DEMO, port: e.DEMO_PORT, url: (e.DEMO_URL ?? `http://localhost:${e.DEMO_PORT}`).replace(/\/$/, '') },
+    seedDemo: e.SEED_DEMO,
+    productName: e.PRODUCT_NAME,
+    secrets: {
+      signingJwks: e.SIGNING_JWKS,
+      cookieKeys: e.COOKIE_KEYS,
+      totpKeys: e.TOTP_KEYS,
+      recoveryPepper: e.RECOVERY_PEPPER,
+    },
+    rememberDeviceDays: e.REMEMBER_DEVICE_DAYS,
+    breach: { baseUrl: e.HIBP_BASE_URL.replace(/\/$/, ''), timeoutMs: e.HIBP_TIMEOUT_MS, failMode: e.BREACH_FAIL_MODE },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    clientsFile: e.CLIENTS_FILE,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

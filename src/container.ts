@@ -1,0 +1,98 @@
+// Composition root: builds the framework-free services from their Mongo-backed ports.
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Models } from './models/index.js';
+import type { DeploymentSecrets } from './provider/deployment-secrets.js';
+import { createPasswordHasher } from './services/passwords/index.js';
+import { createBreachChecker } from './services/breach/index.js';
+import { createTotp, createTotpVerifier } from './services/totp/index.js';
+import { createSecretBox, parseKeyring } from './services/secrets/index.js';
+import { createRecoveryCodes } from './services/recovery-codes/index.js';
+import { mfaRequirement } from './services/policy/index.js';
+import { createPasswordService } from './services/account/passwords.js';
+import { createDeviceService } from './services/account/devices.js';
+import { createMfaService } from './services/mfa/index.js';
+import { createThrottleGuard } from './services/throttle/guard.js';
+import type { Notifier } from './services/notifications/index.js';
+import type { StoreView, UserView } from './services/account/users.js';
+import { mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
+import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
+import { mongoDevices } from './models/stores/devices.js';
+import { mongoAudit, mongoCounters, mongoFlows } from './models/stores/misc.js';
+
+export interface ContainerDeps {
+  config: Config;
+  models: Models;
+  secrets: DeploymentSecrets;
+  logger: Logger;
+  clock?: () => Date;
+  notify?: Notifier;
+}
+
+export function createServices(deps: ContainerDeps) {
+  const { config, models, secrets, logger } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const audit = mongoAudit(models);
+  // The hook every change calls; the e-mail outbox plugs in here.
+  const notify: Notifier =
+    deps.notify ?? (async (n) => logger.info({ notification: n.type, userId: n.userId }, 'notification'));
+  const users = mongoUserDirectory(models);
+  const devices = createDeviceService({ store: mongoDevices(models), clock });
+  const revokeDevices = async (userId: string) => {
+    await devices.revokeAll(userId);
+  };
+  const breach = createBreachChecker({
+    baseUrl: config.breach.baseUrl,
+    userAgent: `${config.productName.replace(/[^\w .-]/g, '')} breach-check (mfa-idp)`,
+    timeoutMs: config.breach.timeoutMs,
+    cacheSize: 10_000,
+    cacheTtlMs: 60 * 60 * 1000,
+  });
+  const totp = createTotp({ clock, issuer: config.productName });
+  const box = createSecretBox(parseKeyring(secrets.totpKeyring));
+
+  return {
+    config: { ...config, breachFailMode: config.breach.failMode },
+    logger,
+    clock,
+    audit,
+    notify,
+    users,
+    devices,
+    breach,
+    totp,
+    flows: mongoFlows(models),
+    throttle: createThrottleGuard({ store: mongoCounters(models), clock, audit, notify }),
+    passwords: createPasswordService({
+      hasher: createPasswordHasher(),
+      breach,
+      users,
+      store: mongoPasswordPort(models),
+      revokeDevices,
+      audit,
+      notify,
+      clock,
+      serviceName: config.productName,
+    }),
+    mfa: createMfaService({
+      totp,
+      verifier: createTotpVerifier({ totp, steps: mongoTotpStepStore(models) }),
+      box,
+      recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
+      users: mongoMfaUserPort(models),
+      codes: mongoRecoveryCodes(models),
+      revokeDevices,
+      audit,
+      notify,
+      clock,
+    }),
+    policy: {
+      required: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>
+        mfaRequirement({ role: user.role, store, client }).required,
+      reasons: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>
+        mfaRequirement({ role: user.role, store, client }).reasons,
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,52 @@
+// The interaction-step contract: every sign-in step is data in, decision out; steps never see Koa's ctx.
+import type { z } from 'zod';
+import type { FlowState, FlowFacts } from './state.js';
+import type { Services } from '../container.js';
+
+export interface Rendered {
+  template: string;
+  view: Record<string, unknown>;
+}
+
+export type Effect =
+  | { kind: 'remember-device'; userId: string }
+  | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> };
+
+export interface LoginResult {
+  accountId: string;
+  amr: string[];
+  acr: string;
+}
+
+export type StepResult =
+  | { kind: 'advance'; patch: Partial<FlowState>; effects?: Effect[] }
+  | { kind: 'rerender'; error: string; vars?: Record<string, string | number>; patch?: Partial<FlowState>; effects?: Effect[] }
+  | { kind: 'abort'; error: string; description: string };
+
+export const advance = (patch: Partial<FlowState> = {}, effects: Effect[] = []): StepResult => ({ kind: 'advance', patch, effects });
+export const rerender = (
+  error: string,
+  opts: { vars?: Record<string, string | number>; patch?: Partial<FlowState>; effects?: Effect[] } = {},
+): StepResult => ({ kind: 'rerender', error, ...opts });
+export const abort = (error: string, description: string): StepResult => ({ kind: 'abort', error, description });
+
+export interface StepInput {
+  ip: string;
+  userAgent: string;
+}
+
+export interface Step<S extends z.ZodType = z.ZodType> {
+  id: string;
+  applies(state: FlowState, facts: FlowFacts): boolean;
+  render(state: FlowState, facts: FlowFacts, services: Services): Rendered | Promise<Rendered>;
+  input: S;
+  submit(input: z.infer<S>, state: FlowState, facts: FlowFacts, services: Services, req: StepInput): Promise<StepResult>;
+}
+
+export const defineStep = <S extends z.ZodType>(step: Step<S>): Step<S> => step;
+
+// The refusal shown while an account or address must wait (B2): seconds for short back-off, minutes for a lock.
+export const throttled = (waitSeconds: number, patch?: Partial<FlowState>): StepResult =>
+  waitSeconds >= 60
+    ? rerender('locked', { vars: { minutes: Math.ceil(waitSeconds / 60) }, patch })
+    : rerender('slow_down', { vars: { seconds: waitSeconds }, patch });

@@ -1,0 +1,112 @@
+// Turns thrown errors (and unmatched routes) into a translated error page or JSON; never shows a stack trace.
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import { hasKey, isLocale, pickLocale, translate, type Locale } from './i18n.js';
+import type { Renderer } from './render.js';
+
+export interface ErrorHandlerOptions {
+  render: Pick<Renderer, 'page'>;
+  logger: Logger;
+}
+
+interface HttpErrorLike {
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  headers?: unknown;
+  /** optional translation key (e.g. "errors.csrf") and its variables for client errors */
+  i18nKey?: unknown;
+  i18nVars?: unknown;
+  /** optional OAuth-style error code for JSON answers */
+  error?: unknown;
+  message?: unknown;
+}
+
+const JSON_ERROR_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  429: 'too_many_requests',
+};
+
+function statusOf(err: HttpErrorLike): number {
+  const status = typeof err.status === 'number' ? err.status : err.statusCode;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+function localeOf(ctx: Koa.Context): Locale {
+  if (isLocale(ctx.state?.locale)) return ctx.state.locale;
+  const ui = ctx.query.ui_locales;
+  return pickLocale(Array.isArray(ui) ? ui[0] : ui, ctx.get('Accept-Language') || undefined);
+}
+
+function varsOf(value: unknown): Record<string, string | number> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const vars: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  return vars;
+}
+
+// Message key for a client error: the error's own i18nKey, a message that is itself a key, else one per status.
+function clientKey(err: HttpErrorLike, status: number): string {
+  for (const candidate of [err.i18nKey, err.message]) {
+    if (typeof candidate === 'string' && candidate.startsWith('errors.') && hasKey('en', candidate)) return candidate;
+  }
+  if (status === 404) return 'errors.not_found';
+  if (status === 403) return 'errors.forbidden';
+  if (status === 429) return 'errors.too_many';
+  if (status === 400 || status === 422) return 'errors.invalid_input';
+  return 'errors.generic';
+}
+
+function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, err: HttpErrorLike): void {
+  const locale = localeOf(ctx);
+  const clientError = status < 500 && err.expose !== false;
+  const key = clientError ? clientKey(err, status) : 'errors.generic';
+  const message = translate(locale, key, clientError ? varsOf(err.i18nVars) : undefined);
+  const title = translate(locale, status === 404 ? 'error.not_found_title' : 'error.title');
+
+  // Start from a clean response like Koa's own error handling: nothing half-prepared leaks out.
+  for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+  if (clientError && typeof err.headers === 'object' && err.headers !== null) {
+    for (const [name, value] of Object.entries(err.headers)) if (typeof value === 'string') ctx.set(name, value);
+  }
+  ctx.set('Cache-Control', 'no-store');
+  ctx.status = status;
+
+  if (ctx.accepts('html', 'json') === 'json') {
+    const code = !clientError ? 'server_error' : typeof err.error === 'string' ? err.error : (JSON_ERROR_CODES[status] ?? 'invalid_request');
+    ctx.body = { error: code, error_description: message };
+    return;
+  }
+  try {
+    ctx.type = 'html';
+    ctx.body = opts.render.page('error', { title, message }, locale);
+  } catch (renderError) {
+    opts.logger.error({ err: renderError }, 'error page failed to render');
+    ctx.type = 'text/plain';
+    ctx.body = message;
+  }
+}
+
+/** Outermost-but-one middleware (inside securityHeaders, which re-applies its headers after the reset here). */
+export function errorHandler(opts: ErrorHandlerOptions): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null && !ctx.headerSent) respond(ctx, opts, 404, { expose: true });
+    } catch (thrown) {
+      const err: HttpErrorLike = typeof thrown === 'object' && thrown !== null ? (thrown as HttpErrorLike) : {};
+      const status = statusOf(err);
+      if (status >= 500) {
+        opts.logger.error({ err: thrown, status, method: ctx.method, path: ctx.path }, 'request failed');
+      } else {
+        opts.logger.info({ status, method: ctx.method, path: ctx.path, msg_key: err.i18nKey }, 'client error');
+      }
+      if (ctx.headerSent || !ctx.writable) return;
+      respond(ctx, opts, status, err);
+    }
+  };
+}

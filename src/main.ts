@@ -1,0 +1,46 @@
+// Entry: config -> database -> app -> listen (+ the demo POS when asked).
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { resolveDatabaseUri } from './db/database-uri.js';
+import { connectDatabase } from './db/connect.js';
+import { createApp } from './app.js';
+import { seedDemo } from './seed.js';
+import { startDemoPos } from './demo/pos.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+async function main() {
+  const database = await resolveDatabaseUri(config, (msg) => logger.info(msg));
+  const db = await connectDatabase(database.uri);
+  logger.info({ kind: db.kind }, 'database connected');
+  const { app, services } = await createApp({ config, db, logger });
+
+  if (config.seedDemo) {
+    const seeded = await seedDemo(db.models, services.passwords.hash);
+    if (seeded) {
+      const lines = seeded.map((u) => `  ${u.role.padEnd(8)} username ${u.username.padEnd(8)} password ${u.password}`);
+      // printed once, on first start only: the passwords are not stored anywhere else
+      process.stdout.write(`\nDemo store "demo" created. Sign in with store URL "demo" and:\n${lines.join('\n')}\n\n`);
+    }
+  }
+
+  const server = app.listen(config.port, () => logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`));
+  const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
+  if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
+
+  const shutdown = async () => {
+    server.close();
+    await demo?.close();
+    await db.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((err) => {
+  logger.fatal({ err: { message: (err as Error).message } }, (err as Error).message);
+  process.exit(1);
+});

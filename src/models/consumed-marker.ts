@@ -1,0 +1,10 @@
+// Consume-once markers: a unique _id insert succeeds exactly once, even where findAndModify is not atomic (FerretDB).
+import { Schema, type Connection } from 'mongoose';
+
+export const consumedMarkerSchema = new Schema({
+  _id: { type: String, required: true },
+  at: { type: Date, required: true, default: () => new Date() },
+  expiresAt: { type: Date, required: true },
+});
+
+export const consumedMarkerModel = (conn: Connection) => conn.model('ConsumedMarker', consumedMarkerSchema, 'consumed_markers');

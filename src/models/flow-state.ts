@@ -1,0 +1,10 @@
+// Server-side sign-in flow state, keyed by the oidc-provider interaction uid (never trusted from the browser).
+import { Schema, type Connection } from 'mongoose';
+
+export const flowStateSchema = new Schema({
+  _id: { type: String, required: true },
+  data: { type: String, required: true },
+  expiresAt: { type: Date, required: true },
+});
+
+export const flowStateModel = (conn: Connection) => conn.model('FlowState', flowStateSchema, 'flow_states');

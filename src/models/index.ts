@@ -1,0 +1,38 @@
+// All mongoose models bound to one connection.
+import type { Connection } from 'mongoose';
+import { storeAccountModel } from './store-account.js';
+import { userModel } from './user.js';
+import { auditEventModel } from './audit-event.js';
+import { recoveryCodeModel } from './recovery-code.js';
+import { consumedMarkerModel } from './consumed-marker.js';
+import { rememberedDeviceModel } from './remembered-device.js';
+import { flowStateModel } from './flow-state.js';
+import { oidcPayloadModel } from './oidc-payload.js';
+import { appSecretModel } from './app-secret.js';
+import { failureCounterModel } from './failure-counter.js';
+
+export function createModels(conn: Connection) {
+  return {
+    StoreAccount: storeAccountModel(conn),
+    User: userModel(conn),
+    AuditEvent: auditEventModel(conn),
+    RecoveryCode: recoveryCodeModel(conn),
+    ConsumedMarker: consumedMarkerModel(conn),
+    RememberedDevice: rememberedDeviceModel(conn),
+    FlowState: flowStateModel(conn),
+    OidcPayload: oidcPayloadModel(conn),
+    AppSecret: appSecretModel(conn),
+    FailureCounter: failureCounterModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+// Collections whose documents carry expiresAt: queried with expiresAt > now, swept, TTL-indexed only on MongoDB.
+export const EXPIRING: Array<keyof Models> = [
+  'ConsumedMarker',
+  'RememberedDevice',
+  'FlowState',
+  'OidcPayload',
+  'FailureCounter',
+];

@@ -1,0 +1,22 @@
+// Store account (tenant): domain prefix, country, integrations and its MFA policy.
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+export const storeAccountSchema = new Schema(
+  {
+    prefix: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    name: { type: String, required: true },
+    country: { type: String, required: true, uppercase: true, default: 'NL' },
+    integrations: { type: [String], default: [] },
+    policy: {
+      requireForManagers: { type: Boolean, default: false },
+      requireForEveryone: { type: Boolean, default: false },
+      rememberDeviceAllowed: { type: Boolean, default: true },
+      rememberDeviceDays: { type: Number, default: 30 },
+    },
+  },
+  { timestamps: true },
+);
+
+export type StoreAccountDoc = InferSchemaType<typeof storeAccountSchema> & { _id: import('mongoose').Types.ObjectId };
+
+export const storeAccountModel = (conn: Connection) => conn.model('StoreAccount', storeAccountSchema, 'store_accounts');

@@ -1,0 +1,70 @@
+// Mongo implementations of the small ports: failure counters, audit events, flow state.
+import { isValidObjectId, Types } from 'mongoose';
+import type { Models } from '../index.js';
+import type { CounterPort } from '../../services/throttle/guard.js';
+import type { AuditRecorder } from '../../services/audit/index.js';
+import type { FlowState } from '../../flow/state.js';
+
+const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
+
+export function mongoCounters({ FailureCounter }: Models): CounterPort {
+  return {
+    async get(key, now) {
+      const c = await FailureCounter.findOne({ _id: key, expiresAt: { $gt: now } }).lean();
+      return c && c.lastFailureAt ? { failures: c.failures, lastFailureAt: c.lastFailureAt } : undefined;
+    },
+    async increment(key, now, expiresAt) {
+      // an expired counter starts again from zero
+      await FailureCounter.deleteOne({ _id: key, expiresAt: { $lte: now } });
+      await FailureCounter.updateOne(
+        { _id: key },
+        { $inc: { failures: 1 }, $set: { lastFailureAt: now, expiresAt } },
+        { upsert: true },
+      );
+      const c = await FailureCounter.findById(key).lean();
+      return c?.failures ?? 1;
+    },
+    async reset(key) {
+      await FailureCounter.deleteOne({ _id: key });
+    },
+  };
+}
+
+export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
+  return {
+    async record(e) {
+      await AuditEvent.create({
+        type: e.type,
+        storeId: maybeOid(e.storeId),
+        userId: maybeOid(e.userId),
+        actorId: maybeOid(e.actorId),
+        ip: e.ip ?? null,
+        userAgent: e.userAgent?.slice(0, 300) ?? null,
+        details: e.details ?? {},
+      });
+    },
+  };
+}
+
+const FLOW_TTL_MS = 60 * 60 * 1000;
+
+export function mongoFlows({ FlowState: Flows }: Models) {
+  return {
+    async load(uid: string): Promise<FlowState | undefined> {
+      const doc = await Flows.findOne({ _id: uid, expiresAt: { $gt: new Date() } }).lean();
+      return doc ? (JSON.parse(doc.data) as FlowState) : undefined;
+    },
+    async save(state: FlowState): Promise<void> {
+      await Flows.updateOne(
+        { _id: state.uid },
+        { $set: { data: JSON.stringify(state), expiresAt: new Date(Date.now() + FLOW_TTL_MS) } },
+        { upsert: true },
+      );
+    },
+    async remove(uid: string): Promise<void> {
+      await Flows.deleteOne({ _id: uid });
+    },
+  };
+}
+
+export type FlowStore = ReturnType<typeof mongoFlows>;

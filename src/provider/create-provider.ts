@@ -1,0 +1,138 @@
+// oidc-provider configuration: code flow + PKCE, rotating refresh tokens, our interactions, acr/amr, logout pages.
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Services } from '../container.js';
+import type { Renderer } from '../http/page.js';
+import { pickLocale } from '../http/i18n.js';
+import { ACR_VALUES } from './acr.js';
+import { buildInteractionPolicy } from './interaction-policy.js';
+import { mongoAdapterFactory } from './mongo-adapter.js';
+import type { Models } from '../models/index.js';
+import type { DeploymentSecrets } from './deployment-secrets.js';
+
+export interface ProviderDeps {
+  issuer: string;
+  clients: ClientMetadata[];
+  secrets: DeploymentSecrets;
+  models: Models;
+  services: Services;
+  render: Renderer;
+  trustProxy: boolean;
+}
+
+const localeOf = (ctx: KoaContextWithOIDC) =>
+  pickLocale((ctx.oidc?.params?.ui_locales as string | undefined) ?? undefined, ctx.get('accept-language'));
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { services, render } = deps;
+
+  const configuration: Configuration = {
+    adapter: mongoAdapterFactory(deps.models),
+    clients: deps.clients,
+    jwks: deps.secrets.jwks as Configuration['jwks'],
+    cookies: { keys: deps.secrets.cookieKeys },
+    acrValues: ACR_VALUES,
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username', 'locale'],
+      email: ['email', 'email_verified'],
+      store: ['store', 'store_name', 'role'],
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'store'],
+    extraClientMetadata: {
+      properties: ['require_mfa'],
+      validator(_ctx, key, value, metadata) {
+        if (key !== 'require_mfa') return;
+        if (value === undefined) metadata.require_mfa = false;
+        else if (typeof value !== 'boolean') throw new Error('require_mfa must be a boolean');
+      },
+    },
+    async findAccount(_ctx, sub) {
+      const user = await services.users.byId(sub);
+      if (!user || !user.active) return undefined;
+      const store = await services.users.storeById(user.storeId);
+      return {
+        accountId: user.id,
+        async claims() {
+          return {
+            sub: user.id,
+            name: user.name,
+            preferred_username: user.username,
+            locale: user.locale ?? undefined,
+            email: user.email ?? undefined,
+            email_verified: user.email ? user.emailVerified : undefined,
+            store: store?.prefix,
+            store_name: store?.name,
+            role: user.role,
+          };
+        },
+      };
+    },
+    interactions: {
+      policy: buildInteractionPolicy(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    // First-party clients only: the grant covers what the client asked for, no consent screen.
+    async loadExistingGrant(ctx) {
+      const { oidc } = ctx;
+      const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+      const grant = grantId
+        ? await oidc.provider.Grant.find(grantId)
+        : new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
+      if (!grant) return undefined;
+      grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+      const claims = [...oidc.requestParamClaims];
+      if (claims.length) grant.addOIDCClaims(claims);
+      await grant.save();
+      return grant;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          const locale = localeOf(ctx);
+          ctx.type = 'html';
+          ctx.set('Cache-Control', 'no-store');
+          ctx.body = render.page('logout', { form, clientName: ctx.oidc.client?.clientName ?? '' }, locale);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.set('Cache-Control', 'no-store');
+          ctx.body = render.page('logout-done', {}, localeOf(ctx));
+        },
+      },
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Grant: 12 * 3600,
+      Session: 12 * 3600,
+      RefreshToken: 12 * 3600,
+    },
+    async renderError(ctx, out) {
+      const locale = localeOf(ctx);
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = render.page(
+        'error',
+        { title: render.t(locale, 'errors.title'), message: out.error_description ?? out.error },
+        locale,
+      );
+    },
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.trustProxy;
+  provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc-provider server error'));
+  return provider;
+}

@@ -1,0 +1,24 @@
+// Login prompt checks: the library's checks plus an MFA step-up check that understands acr ordering.
+import { interactionPolicy } from 'oidc-provider';
+import { demandsMfa, satisfies, ACR } from './acr.js';
+
+const { Check, base } = interactionPolicy;
+
+export function buildInteractionPolicy() {
+  const policy = base();
+  const login = policy.get('login')!;
+  // The library's essential_acr(s) checks compare acr values for equality; ours knows MFA satisfies the password level.
+  login.checks.remove('essential_acrs');
+  login.checks.remove('essential_acr');
+  login.checks.add(
+    new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
+      const { oidc } = ctx;
+      if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
+      const params = oidc.params as Record<string, unknown>;
+      if (demandsMfa(oidc.client as never, params) && !satisfies(oidc.acr, ACR.mfa)) return Check.REQUEST_PROMPT;
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return policy;
+}

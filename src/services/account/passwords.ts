@@ -1,0 +1,62 @@
+// Password use cases: sign-in verification with a dummy hash for unknown users, re-authentication, change.
+import type { PasswordHasher } from '../passwords/index.js';
+import { checkNewPassword, type NewPasswordContext, type NewPasswordRejection } from '../passwords/index.js';
+import type { BreachChecker } from '../breach/index.js';
+import type { AuditRecorder } from '../audit/index.js';
+import type { Notifier } from '../notifications/index.js';
+import type { UserDirectory, UserView } from './users.js';
+
+export interface PasswordPort {
+  hashOf(userId: string): Promise<string | undefined>;
+  setHash(userId: string, hash: string, at: Date): Promise<void>;
+}
+
+export interface PasswordServiceDeps {
+  hasher: PasswordHasher;
+  breach: BreachChecker;
+  users: UserDirectory;
+  store: PasswordPort;
+  revokeDevices(userId: string): Promise<void>;
+  audit: AuditRecorder;
+  notify: Notifier;
+  clock: () => Date;
+  serviceName: string;
+}
+
+export type NewPasswordVerdict = { ok: true } | { ok: false; reason: NewPasswordRejection | 'breached' };
+
+export function createPasswordService(deps: PasswordServiceDeps) {
+  return {
+    hash: (password: string) => deps.hasher.hash(password),
+
+    async verifyLogin(storeId: string, username: string, password: string): Promise<UserView | undefined> {
+      const user = await deps.users.byUsername(storeId, username);
+      const hash = user?.active ? await deps.store.hashOf(user.id) : undefined;
+      // always one argon2 verification, so unknown and known users cost the same (checklist 25)
+      const ok = await deps.hasher.verify(hash, password);
+      return ok ? user : undefined;
+    },
+
+    async verifyUser(userId: string, password: string): Promise<boolean> {
+      return deps.hasher.verify(await deps.store.hashOf(userId), password);
+    },
+
+    async checkNew(password: string, context: NewPasswordContext): Promise<NewPasswordVerdict> {
+      const local = checkNewPassword(password, { ...context, serviceName: deps.serviceName });
+      if (!local.ok) return local;
+      const breach = await deps.breach.check(password);
+      if (breach.status === 'breached') return { ok: false, reason: 'breached' };
+      return { ok: true };
+    },
+
+    async change(userId: string, password: string, actor: { actorId: string; ip?: string }): Promise<void> {
+      const user = await deps.users.byId(userId);
+      await deps.store.setHash(userId, await deps.hasher.hash(password), deps.clock());
+      await deps.revokeDevices(userId);
+      await deps.audit.record({ type: 'password.changed', userId, storeId: user?.storeId, actorId: actor.actorId, ip: actor.ip });
+      await deps.notify({ type: 'password_changed', userId, actorId: actor.actorId });
+    },
+  };
+}
+
+export type PasswordService = ReturnType<typeof createPasswordService>;

@@ -1,0 +1,32 @@
+// Read-side views of users and stores, as the flow and the services see them (no mongoose types leak out).
+import type { Role } from '../policy/index.js';
+
+export interface UserView {
+  id: string;
+  storeId: string;
+  username: string;
+  name: string;
+  email: string | null;
+  emailVerified: boolean;
+  role: Role;
+  active: boolean;
+  locale: string | null;
+  mfaEnabled: boolean;
+  mustEnrol: boolean;
+}
+
+export interface StoreView {
+  id: string;
+  prefix: string;
+  name: string;
+  country: string;
+  integrations: string[];
+  policy: { requireForManagers: boolean; requireForEveryone: boolean; rememberDeviceAllowed: boolean; rememberDeviceDays: number };
+}
+
+export interface UserDirectory {
+  byId(id: string): Promise<UserView | undefined>;
+  byUsername(storeId: string, username: string): Promise<UserView | undefined>;
+  storeById(id: string): Promise<StoreView | undefined>;
+  storeByPrefix(prefix: string): Promise<StoreView | undefined>;
+}

@@ -1,0 +1,14 @@
+// Audit recording port: every security event with actor, subject and source (B5; checklist 65).
+export interface AuditEvent {
+  type: string;
+  storeId?: string | null;
+  userId?: string | null;
+  actorId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecorder {
+  record(event: AuditEvent): Promise<void>;
+}

@@ -1,0 +1,37 @@
+// Who must use MFA: role, store policy, the AU+Xero rule and client demands, as a pure function (S1, S5, B4).
+export type Role = 'owner' | 'admin' | 'manager' | 'cashier';
+export type MfaReason = 'role' | 'store_everyone' | 'store_managers' | 'au_xero' | 'client';
+
+export interface MfaRequirementInput {
+  role: Role;
+  store: {
+    country: string;
+    integrations: string[];
+    policy: { requireForManagers: boolean; requireForEveryone: boolean };
+  };
+  client: { requireMfa: boolean };
+}
+
+export interface MfaRequirement {
+  required: boolean;
+  /** Every rule that applies, in a stable order (for audit and UI explanations). */
+  reasons: MfaReason[];
+}
+
+const ADMINS: ReadonlySet<Role> = new Set(['owner', 'admin']);
+const MANAGERS_AND_UP: ReadonlySet<Role> = new Set(['owner', 'admin', 'manager']);
+
+export function mfaRequirement(input: MfaRequirementInput): MfaRequirement {
+  const { role, store, client } = input;
+  const reasons: MfaReason[] = [];
+  // S1: mandatory for the account owner and admins, whatever the store says.
+  if (ADMINS.has(role)) reasons.push('role');
+  if (store.policy.requireForEveryone) reasons.push('store_everyone');
+  if (store.policy.requireForManagers && MANAGERS_AND_UP.has(role)) reasons.push('store_managers');
+  // S5: since 30 April 2021 every Australian store integrated with Xero must use MFA for its admins.
+  const xero = store.integrations.some((i) => i.trim().toLowerCase() === 'xero');
+  if (ADMINS.has(role) && store.country.trim().toUpperCase() === 'AU' && xero) reasons.push('au_xero');
+  // D4/B4: a partner integration can demand MFA-asserted tokens for everyone signing in to it.
+  if (client.requireMfa) reasons.push('client');
+  return { required: reasons.length > 0, reasons };
+}

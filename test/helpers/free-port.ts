@@ -1,0 +1,6 @@
+// A currently free TCP port on 127.0.0.1 for a test server to listen on.
+import { freeLoopbackPort } from '../../src/db/embedded.js';
+
+export function freePort(): Promise<number> {
+  return freeLoopbackPort();
+}
