@@ -1,0 +1,123 @@
+// Starts the real provider on the real embedded database (plus a fake HIBP range API) for integration tests.
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { Types } from 'mongoose';
+import * as oidc from 'openid-client';
+import { loadConfig } from '../../src/config.js';
+import { connectDatabase, type Database } from '../../src/db/connect.js';
+import { createApp } from '../../src/app.js';
+import type { Services } from '../../src/container.js';
+import type { Notification } from '../../src/services/notifications/index.js';
+import { startTestDatabase } from './ferretdb.js';
+import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
+import { freePort } from './free-port.js';
+import { Agent, formOf } from './agent.js';
+
+export const BREACHED_PASSWORD = 'breached-password-123';
+
+export interface Stack {
+  issuer: string;
+  db: Database;
+  services: Services;
+  hibp: FakeHibp;
+  notifications: Notification[];
+  demoUrl: string;
+  close(): Promise<void>;
+  createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
+  createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
+  client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const database = await startTestDatabase();
+  const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
+  const port = await freePort();
+  const issuer = `http://localhost:${port}`;
+  // nothing listens here: tests catch the redirect to the callback and redeem the code themselves
+  const demoUrl = 'http://localhost:1/demo';
+  const config = loadConfig({
+    PORT: String(port),
+    ISSUER: issuer,
+    DEMO_URL: demoUrl,
+    MONGODB_URI: database.uri,
+    HIBP_BASE_URL: hibp.url,
+    HIBP_TIMEOUT_MS: '500',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const db = await connectDatabase(database.uri);
+  const notifications: Notification[] = [];
+  const { app, services } = await createApp({
+    config,
+    db,
+    logger: pino({ level: 'silent' }),
+    notify: async (n) => void notifications.push(n),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+
+  return {
+    issuer,
+    db,
+    services,
+    hibp,
+    notifications,
+    demoUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await db.close();
+      await hibp.close();
+      await database.stop();
+    },
+    async createStore(prefix, extra = {}) {
+      const s = await db.models.StoreAccount.create({ prefix, name: `${prefix} store`, country: 'NL', ...extra });
+      return String(s._id);
+    },
+    async createUser(storeId, username, role, password, extra = {}) {
+      const u = await db.models.User.create({
+        storeId: new Types.ObjectId(storeId),
+        username,
+        name: `${username} name`,
+        role: role as 'cashier',
+        email: `${username}@example.test`,
+        passwordHash: await services.passwords.hash(password),
+        ...extra,
+      });
+      return String(u._id);
+    },
+    client(clientId = 'demo-pos', secret = 'demo-pos-secret-change-me-in-production') {
+      return oidc.discovery(new URL(issuer), clientId, secret, undefined, { execute: [oidc.allowInsecureRequests] });
+    },
+  };
+}
+
+// Starts an authorization request as the demo POS would and returns where the browser lands.
+export async function beginSignIn(stack: Stack, agent: Agent, params: Record<string, string> = {}, client?: oidc.Configuration) {
+  const config = client ?? (await stack.client());
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const redirect = params.redirect_uri ?? `${stack.demoUrl}/callback`;
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirect,
+    scope: 'openid profile email store',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...params,
+  });
+  const page = await agent.follow(url.href, { stopAt: redirect });
+  return { config, verifier, state, page, redirect };
+}
+
+// Submits the form on the current page with the given fields; returns the next page (or the callback redirect).
+export async function submit(agent: Agent, page: { body: string; url: string }, fields: Record<string, string>, opts: { stopAt?: string; match?: string } = {}) {
+  const form = formOf(page.body, opts.match);
+  const action = new URL(form.action, page.url).href;
+  return agent.follow(action, { form: { ...form.fields, ...fields }, stopAt: opts.stopAt });
+}
+
+export async function redeem(flow: { config: oidc.Configuration; verifier: string; state: string }, callbackUrl: string) {
+  return oidc.authorizationCodeGrant(flow.config, new URL(callbackUrl), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
+}
