@@ -6,7 +6,7 @@ import { advance, defineStep, rerender } from '../../src/flow/step.js';
 export const breachStep = defineStep({
   id: 'breach',
   applies: (state) => Boolean(state.breach && !state.breach.resolved),
-  render: (state) => ({ template: 'breach', view: { count: state.breach!.count.toLocaleString(state.locale) } }),
+  render: (state) => ({ template: 'breach', view: { count: state.breach!.count } }),
   input: z.object({
     choice: z.enum(['change', 'later']),
     new_password: z.string().max(1024).optional(),

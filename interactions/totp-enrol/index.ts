@@ -6,6 +6,8 @@ import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 export const mustEnrolNow = (state: FlowState, facts: FlowFacts) => {
   const user = facts.user;
   if (!user || state.enrol?.done) return false;
+  // once started, the wizard runs to its end even though the confirmed code already activated MFA
+  if (state.enrol) return true;
   return (
     state.secondFactor === 'recovery' ||
     user.mustEnrol ||

@@ -78,7 +78,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!needPassword) return undefined;
     const user = (await services.users.byId(s.accountId))!;
     const keys = [services.throttle.accountKey(user.storeId, user.username)];
-    if ((await services.throttle.waitSeconds(keys)) > 0) return 'slow_down_short';
+    if ((await services.throttle.waitSeconds(keys)) > 0) return 'too_many';
     const password = typeof b.password === 'string' ? b.password : '';
     if (!(await services.passwords.verifyUser(user.id, password))) {
       await services.throttle.fail(keys, { storeId: user.storeId, userId: user.id, username: user.username, ip: ctx.ip, factor: 'password' });
@@ -109,7 +109,8 @@ export function accountRouter(deps: AccountDeps): Router {
 
   router.get('/', async (ctx) => {
     const s = await requireSession(ctx);
-    if (s) await overview(ctx, s);
+    const done = typeof ctx.query.done === 'string' && /^(mfa|removed|devices)$/.test(ctx.query.done) ? ctx.query.done : undefined;
+    if (s) await overview(ctx, s, done);
   });
 
   const wizardInput = z.object({

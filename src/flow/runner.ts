@@ -56,9 +56,13 @@ export function interactionRouter(deps: RunnerDeps): Router {
       mfaDemanded: demandsMfa(client as never, interaction.params),
       stepUp: Boolean(sessionAccount) && !freshNeeded,
     };
-    if (state.stepUp && sessionAccount) {
-      const user = await services.users.byId(sessionAccount);
-      if (user) Object.assign(state, { userId: user.id, storeId: user.storeId, username: user.username, passwordVerified: true });
+    const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
+    if (sessionUser && state.stepUp) {
+      Object.assign(state, { userId: sessionUser.id, storeId: sessionUser.storeId, username: sessionUser.username, passwordVerified: true });
+    } else if (sessionUser) {
+      // switching user on a shared register (S9): same store, fresh username and password
+      const store = await services.users.storeById(sessionUser.storeId);
+      if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix });
     }
     const hintedStore = params.store ?? params.login_hint?.split(':')[0];
     if (!state.storeId && hintedStore) {

@@ -1,4 +1,4 @@
-// Sample views for every sign-in page (render tests and the page preview in tools/preview-pages.ts).
+// Sample views for every sign-in and account page (render tests and the page preview in tools/preview-pages.ts).
 import QRCode from 'qrcode';
 
 export const SAMPLE_CODES = [
@@ -8,6 +8,23 @@ export const SAMPLE_CODES = [
 ];
 
 const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
+
+// The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
+const account = { csrf: 'csrf-token-123' };
+const wizard = { ...account, action: '/account/mfa/wizard', fromAccount: true };
+const user = { name: 'Alice Jansen', username: 'alice', email: 'alice@example.com', role: 'admin', mfaEnabled: true, mustEnrol: false };
+export const SAMPLE_DEVICES = [
+  {
+    id: '665f1c2ab3e4d5f6a7b8c9d0',
+    createdAt: '2025-05-02',
+    expiresAt: '2025-06-01',
+    lastUsedAt: new Date('2025-05-20T08:15:00Z'),
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    ip: '203.0.113.24',
+  },
+  { id: '665f1c2ab3e4d5f6a7b8c9d1', createdAt: '2025-05-10', expiresAt: '2025-06-09', lastUsedAt: null, userAgent: null, ip: null },
+];
+const overview = { ...account, user, storeName: 'Corner Coffee Co.', mfaRequired: true, remaining: 9, fewCodesLeft: false, devices: SAMPLE_DEVICES };
 
 /** [name, template, view] for each page state worth looking at. */
 export async function sampleViews(): Promise<Array<[string, string, Record<string, unknown>]>> {
@@ -35,6 +52,26 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['enrol-scan', 'totp-enrol', { ...base, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],
     ['enrol-code', 'totp-enrol', { ...base, stage: 'code' }],
     ['enrol-codes', 'totp-enrol', { ...base, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt' }],
+    ['enrol-account-reset-begin', 'totp-enrol', { ...wizard, stage: 'begin', resetting: true }],
+    ['enrol-account-password', 'totp-enrol', { ...wizard, stage: 'password', resetting: false }],
+    ['enrol-account-reset-scan', 'totp-enrol', { ...wizard, stage: 'scan', resetting: true, qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],
+    ['enrol-account-code', 'totp-enrol', { ...wizard, stage: 'code', resetting: true }],
+    ['enrol-account-reset-codes', 'totp-enrol', { ...wizard, stage: 'codes', resetting: true, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
+    ['account', 'account', { ...overview, notice: 'Multi-factor authentication is set up.' }],
+    ['account-few-codes', 'account', { ...overview, remaining: 1, fewCodesLeft: true, error: 'Incorrect password.' }],
+    [
+      'account-off',
+      'account',
+      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [] },
+    ],
+    [
+      'account-off-cashier',
+      'account',
+      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [] },
+    ],
+    ['account-remove-confirm', 'account-remove', { ...account, stage: 'confirm' }],
+    ['account-remove-password', 'account-remove', { ...account, stage: 'password', error: 'Incorrect password.' }],
+    ['account-codes', 'account-codes', { ...account, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
     ['error', 'error', { title: 'Something went wrong', message: 'Your sign-in took too long. Please start again.', backUrl: '/' }],
     [
       'logout',

@@ -1,0 +1,184 @@
+// MFA over real HTTP: enrolment at sign-in, codes, replay, remember-device, recovery, step-up, lock-out (issue 3).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, textOf } from '../helpers/agent.js';
+import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
+import { ACR } from '../../src/provider/acr.js';
+
+const PASSWORD = 'owner passphrase 2026';
+const codesOf = (html: string) => [...html.matchAll(/<code data-copy-item>([^<]+)<\/code>/g)].map((m) => m[1]!);
+
+describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
+  let stack: Stack;
+  let storeId: string;
+  let app: AuthenticatorApp;
+  let codes: string[] = [];
+
+  before(async () => {
+    stack = await startStack();
+    storeId = await stack.createStore('florist');
+    await stack.createUser(storeId, 'olga', 'owner', PASSWORD);
+  });
+  after(() => stack.close());
+
+  const passwordPage = async (agent: Agent, params: Record<string, string> = {}, client?: Awaited<ReturnType<Stack['client']>>) => {
+    const flow = await beginSignIn(stack, agent, { login_hint: 'florist:', ...params }, client);
+    const page = await submit(agent, flow.page, { username: 'olga', password: PASSWORD }, { stopAt: flow.redirect });
+    return { flow, page };
+  };
+
+  it('an owner without MFA is taken through the enrolment wizard and gets an MFA token (S1, S7, checklist 38, 71)', async () => {
+    const agent = new Agent();
+    const { flow, page: begin } = await passwordPage(agent);
+    assert.match(begin.body, /name="stage" value="begin"/);
+    const pwd = await submit(agent, begin, { stage: 'begin' });
+    assert.match(pwd.body, /name="stage" value="password"/);
+    const wrong = await submit(agent, pwd, { stage: 'password', password: 'not it at all' });
+    assert.equal(wrong.status, 400);
+    const scan = await submit(agent, wrong, { stage: 'password', password: PASSWORD });
+    assert.match(scan.body, /<svg/);
+    app = AuthenticatorApp.fromEnrolmentPage(scan.body);
+    const code = await submit(agent, scan, { stage: 'scan' });
+    // not active before a valid code (checklist 38)
+    const before = await stack.db.models.User.findOne({ username: 'olga' }).lean();
+    assert.equal(before!.mfa!.enabled, false);
+    const badCode = await submit(agent, code, { stage: 'code', code: '000000' });
+    assert.match(textOf(badCode.body), /Invalid authentication code entered\. Try again\./);
+    const shown = await submit(agent, badCode, { stage: 'code', code: await app.code() });
+    codes = codesOf(shown.body);
+    assert.equal(codes.length, 12);
+    const notSaved = await submit(agent, shown, { stage: 'codes' });
+    assert.equal(notSaved.status, 400);
+    const done = await submit(agent, notSaved, { stage: 'codes', saved: '1' }, { stopAt: flow.redirect });
+    const tokens = await redeem(flow, done.url);
+    assert.deepEqual(tokens.claims()!.amr, ['pwd', 'otp', 'mfa']);
+    assert.equal(tokens.claims()!.acr, ACR.mfa);
+    const user = await stack.db.models.User.findOne({ username: 'olga' }).lean();
+    assert.equal(user!.mfa!.enabled, true);
+    assert.ok(user!.mfa!.secretSealed!.startsWith('v1.'), 'the secret is stored sealed (B3)');
+    assert.ok(!JSON.stringify(user).includes(app.secret), 'the plain secret is nowhere in the record');
+    assert.ok(stack.notifications.some((n) => n.type === 'mfa_enabled'));
+  });
+
+  it('asks for the code after the password; wrong, stale and replayed codes fail (S8, S14, B1, checklist 30, 32)', async () => {
+    const agent = new Agent();
+    const { flow, page } = await passwordPage(agent);
+    assert.match(page.body, /name="code"/);
+    const wrong = await submit(agent, page, { code: '123456' });
+    assert.match(textOf(wrong.body), /Invalid authentication code entered\. Try again\./);
+    const stale = await submit(agent, wrong, { code: app.staleCode() });
+    assert.equal(stale.status, 400);
+    const code = await app.code();
+    const ok = await submit(agent, stale, { code }, { stopAt: flow.redirect });
+    const tokens = await redeem(flow, ok.url);
+    assert.deepEqual(tokens.claims()!.amr, ['pwd', 'otp', 'mfa']);
+
+    const other = new Agent();
+    const second = await passwordPage(other);
+    const replay = await submit(other, second.page, { code });
+    assert.equal(replay.status, 400, 'a code is accepted at most once');
+    assert.ok(await stack.db.models.AuditEvent.exists({ type: 'signin.totp_failed', 'details.replayed': true }));
+  });
+
+  it('the same code submitted concurrently is accepted exactly once (B1, checklist 30)', async () => {
+    const user = await stack.services.users.byUsername(storeId, 'olga');
+    const code = await app.code();
+    const verdicts = await Promise.all(Array.from({ length: 8 }, () => stack.services.mfa.verifyCode(user!.id, code)));
+    assert.equal(verdicts.filter((v) => v === 'ok').length, 1);
+  });
+
+  it('remember this device skips the code but never the password, and only when nobody demands MFA (S8, checklist 50-52)', async () => {
+    const agent = new Agent();
+    const { flow, page } = await passwordPage(agent);
+    const done = await submit(agent, page, { code: await app.code(), remember: '1' }, { stopAt: flow.redirect });
+    await redeem(flow, done.url);
+    assert.ok(agent.cookie('device'), 'a device cookie was set');
+    assert.equal(await stack.db.models.RememberedDevice.countDocuments({}), 1);
+
+    // prompt=login: the password is asked again, the code is not
+    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    assert.match(again.page.body, /name="password"/);
+    const skipped = await submit(agent, again.page, { username: 'olga', password: PASSWORD }, { stopAt: again.redirect });
+    const tokens = await redeem(again, skipped.url);
+    assert.deepEqual(tokens.claims()!.amr, ['pwd']);
+    assert.equal(tokens.claims()!.acr, ACR.pwd);
+
+    // a client that requires MFA still gets the code step
+    const xero = await stack.client('xero-connector', 'xero-connector-secret-change-me-in-production');
+    const partner = await beginSignIn(stack, agent, { prompt: 'login', redirect_uri: `${stack.demoUrl}/partner/callback` }, xero);
+    const afterPwd = await submit(agent, partner.page, { username: 'olga', password: PASSWORD }, { stopAt: partner.redirect });
+    assert.match(afterPwd.body, /name="code"/);
+  });
+
+  it('a recovery code signs in once, then the user must set MFA up again (S10, checklist 42, 45)', async () => {
+    const agent = new Agent();
+    const { flow, page } = await passwordPage(agent);
+    const recovery = await agent.follow(new URL(/href="([^"]*use-recovery)"/.exec(page.body)![1]!, page.url).href);
+    assert.match(recovery.body, /name="code"/);
+    const bad = await submit(agent, recovery, { code: 'aaaa-bbbb-ccccc' });
+    assert.match(textOf(bad.body), /not valid or has already been used/);
+    const wizard = await submit(agent, bad, { code: codes[0]!.toUpperCase() });
+    assert.match(wizard.body, /name="stage" value="begin"/, 'forced to enrol again');
+    assert.ok(stack.notifications.some((n) => n.type === 'recovery_code_used' && n.details?.remaining === 11));
+    const pwd = await submit(agent, wizard, { stage: 'begin' });
+    const scan = await submit(agent, pwd, { stage: 'password', password: PASSWORD });
+    const newApp = AuthenticatorApp.fromEnrolmentPage(scan.body);
+    assert.notEqual(newApp.secret, app.secret, 'a new secret');
+    const code = await submit(agent, scan, { stage: 'scan' });
+    const shown = await submit(agent, code, { stage: 'code', code: await newApp.code() });
+    const newCodes = codesOf(shown.body);
+    assert.equal(newCodes.length, 12);
+    const done = await submit(agent, shown, { stage: 'codes', saved: '1' }, { stopAt: flow.redirect });
+    const tokens = await redeem(flow, done.url);
+    assert.deepEqual(tokens.claims()!.amr, ['pwd', 'otp', 'mfa']);
+    assert.equal(await stack.db.models.RememberedDevice.countDocuments({}), 0, 'the reset revoked remembered devices (checklist 53)');
+
+    // the old app and the old codes are dead
+    const user = await stack.services.users.byUsername(storeId, 'olga');
+    assert.equal(await stack.services.mfa.verifyCode(user!.id, await app.code()), 'invalid');
+    assert.deepEqual(await stack.services.mfa.useRecoveryCode(user!.id, codes[1]!, {}), { ok: false });
+    app = newApp;
+    codes = newCodes;
+  });
+
+  it('one recovery code used concurrently succeeds exactly once (checklist 42, 86)', async () => {
+    const user = await stack.services.users.byUsername(storeId, 'olga');
+    const results = await Promise.all(Array.from({ length: 8 }, () => stack.services.mfa.useRecoveryCode(user!.id, codes[5]!, {})));
+    assert.equal(results.filter((r) => r.ok).length, 1);
+    await stack.db.models.User.updateOne({ _id: user!.id }, { $set: { 'mfa.mustEnrol': false } });
+  });
+
+  it('a signed-in password-only session meeting a require_mfa client is asked only for the code (B4 step-up)', async () => {
+    const cashierId = await stack.createUser(storeId, 'carl', 'cashier', 'cashier passphrase 1');
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'florist:' });
+    const ok = await submit(agent, flow.page, { username: 'carl', password: 'cashier passphrase 1' }, { stopAt: flow.redirect });
+    assert.deepEqual((await redeem(flow, ok.url)).claims()!.amr, ['pwd']);
+
+    const xero = await stack.client('xero-connector', 'xero-connector-secret-change-me-in-production');
+    const partner = await beginSignIn(stack, agent, { redirect_uri: `${stack.demoUrl}/partner/callback` }, xero);
+    assert.doesNotMatch(partner.page.body, /name="password"/);
+    assert.match(partner.page.body, /name="stage" value="begin"/, 'a cashier without MFA is taken through enrolment');
+    void cashierId;
+  });
+
+  it('wrong codes slow the account down, then lock it for a while, even for the right code (B2, checklist 21-24)', async () => {
+    const agent = new Agent();
+    const { page } = await passwordPage(agent);
+    let current = page;
+    for (let i = 0; i < 5; i++) current = await submit(agent, current, { code: '000000' });
+    const slowed = await submit(agent, current, { code: '000000' });
+    assert.match(textOf(slowed.body), /Wait \d+ seconds? and try again/);
+    // nine failures on record and the back-off over: the tenth failure locks the account
+    const key = `acct:${storeId}:olga`;
+    await stack.db.models.FailureCounter.updateOne({ _id: key }, { $set: { failures: 9, lastFailureAt: new Date(Date.now() - 120_000) } });
+    const tenth = await submit(agent, slowed, { code: '000000' });
+    assert.equal(tenth.status, 400);
+    const locked = await submit(agent, tenth, { code: await app.code() });
+    assert.equal(locked.status, 400);
+    assert.match(textOf(locked.body), /Try again in 1[45] minutes/);
+    assert.ok(await stack.db.models.AuditEvent.exists({ type: 'account.locked' }));
+    assert.ok(stack.notifications.some((n) => n.type === 'account_locked'));
+  });
+});
