@@ -128,7 +128,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
 
   app.use(router.routes());
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(opts.port, '127.0.0.1', () => resolve(s));
+    const s = app.listen(opts.port, () => resolve(s));
   });
   return {
     server,

@@ -1,11 +1,11 @@
-// Page rendering: every sign-in page in both locales, escaping, forms (CSRF, POST), accessibility hooks, CSP-safe markup.
+// Page rendering: every sign-in and account page in both locales, escaping, forms (CSRF, POST), accessibility hooks, CSP-safe markup.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRenderer } from '../../src/http/render.js';
 import type { Locale } from '../../src/http/i18n.js';
-import { SAMPLE_CODES, sampleViews } from './render.fixtures.js';
+import { SAMPLE_CODES, SAMPLE_DEVICES, sampleViews } from './render.fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const missing: string[] = [];
@@ -38,7 +38,7 @@ test('B8: every page renders in English and Dutch with no missing translation', 
       assert.match(html, /<h1>[^<]+/, `${name} has a heading`);
       // no raw key or placeholder leaked into the page
       assert.doesNotMatch(html, /\{[a-zA-Z_]\w*\}/, `${name}/${locale} placeholder`);
-      assert.doesNotMatch(html, /\b(?:common|errors|totp-enrol|totp-verify|breach|store|password|recovery|logout)\.[a-z_]+\b(?![.\w-]*\.(?:com|css|js|svg|txt))/, `${name}/${locale} raw key`);
+      assert.doesNotMatch(html, /\b(?:common|errors|enrol|totp-enrol|totp-verify|breach|store|password|recovery|logout|account|account-remove|account-codes)\.[a-z_]+\b(?![.\w-]*\.(?:com|css|js|svg|txt))/, `${name}/${locale} raw key`);
     }
   }
 });
@@ -74,7 +74,8 @@ test('S15/checklist 60: every form posts and carries the CSRF token (logout uses
         assert.match(form, /id="op\.logoutForm"/);
         continue;
       }
-      assert.match(form, /action="\/interaction\/abc123\/step"/, name);
+      // sign-in forms post to their interaction step, account forms to a fixed /account/... route
+      assert.match(form, /action="(?:\/interaction\/abc123\/step|\/account\/[a-z/]+)"/, name);
       assert.match(form, /<input type="hidden" name="csrf" value="csrf-token-123">/, name);
     }
   }
@@ -178,4 +179,133 @@ test('product name: default, or the view\'s own; error page shows the given titl
 test('template names cannot escape the pages folder', () => {
   assert.throws(() => renderer.page('../layouts/main', {}, 'en'), /Invalid template name/);
   assert.throws(() => renderer.page('no-such-page', {}, 'en'), /ENOENT/);
+});
+
+test('S6/S12: the wizard from the account pages offers Cancel (not on the codes stage) and warns when resetting', () => {
+  for (const name of ['enrol-account-reset-begin', 'enrol-account-password', 'enrol-account-reset-scan', 'enrol-account-code']) {
+    const html = render(name);
+    assert.match(html, /<p class="alt-link"><a href="\/account">Cancel<\/a><\/p>/, name);
+    assert.match(html, /action="\/account\/mfa\/wizard"/, name);
+  }
+  assert.doesNotMatch(render('enrol-account-reset-codes'), /href="\/account">Cancel/);
+  assert.doesNotMatch(render('enrol-begin'), /Cancel/, 'the sign-in wizard has no cancel link');
+  const begin = render('enrol-account-reset-begin', 'nl');
+  assert.match(begin, /<h1>Configuratie van multifactorauthenticatie herstellen<\/h1>/);
+  assert.match(begin, /oude verbinding in je authenticatie-app/);
+  assert.match(render('enrol-account-reset-scan'), /already exists and ask whether to continue/);
+  assert.doesNotMatch(render('enrol-scan'), /already exists/);
+  const codes = render('enrol-account-reset-codes');
+  assert.match(codes, /Your old recovery codes no longer work\./);
+  assert.match(codes, /href="\/account\/mfa\/codes.txt" download/);
+});
+
+test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery codes, remembered devices', () => {
+  const html = render('account');
+  assert.match(html, /<title>Security &amp; ID · POS Sign-in<\/title>/);
+  assert.match(html, /Alice Jansen[\s\S]*alice[\s\S]*Corner Coffee Co\.[\s\S]*Administrator/);
+  assert.match(html, /<div class="alert alert-success" role="status">[\s\S]*Multi-factor authentication is set up\./);
+  assert.match(html, /<span class="badge badge-on">Active<\/span>/);
+  assert.doesNotMatch(html, /Required for your role/);
+  assert.doesNotMatch(html, /action="\/account\/mfa\/setup"/);
+  const all = forms(html);
+  const reset = all.find((f) => f.includes('action="/account/mfa/reset"'));
+  assert.ok(reset);
+  assert.match(reset, /Reset multi-factor authentication configuration/);
+  assert.doesNotMatch(reset, /name="password"/, 'the wizard asks for the password itself');
+  assert.match(html, /<a class="btn btn-danger" href="\/account\/mfa\/remove">Remove multi-factor authentication<\/a>/);
+  assert.match(html, /9 unused recovery codes/);
+  assert.doesNotMatch(html, /running out of recovery codes/);
+  const codes = all.find((f) => f.includes('action="/account/mfa/codes"'));
+  assert.ok(codes);
+  assert.match(codes, /name="password" type="password" autocomplete="current-password" required/);
+  assert.match(codes, /Generate new recovery codes<\/button>/);
+  assert.match(html, /every change asks for your password again/);
+  // one revoke form per device plus "forget all", each with its own password field
+  const revoke = all.filter((f) => f.includes('action="/account/devices/revoke"'));
+  assert.equal(revoke.length, SAMPLE_DEVICES.length + 1);
+  for (const [i, device] of SAMPLE_DEVICES.entries()) {
+    assert.match(revoke[i], new RegExp(`<input type="hidden" name="device" value="${device.id}">`));
+    assert.match(revoke[i], /Forget this device<\/button>/);
+  }
+  assert.match(revoke.at(-1)!, /<input type="hidden" name="device" value="all">[\s\S]*Forget all devices<\/button>/);
+  for (const form of [codes, ...revoke]) assert.match(form, /name="password" type="password" autocomplete="current-password"/);
+  const ids = [...html.matchAll(/<input id="([^"]+)" name="password"/g)].map((m) => m[1]);
+  assert.equal(ids.length, 1 + revoke.length);
+  assert.equal(new Set(ids).size, ids.length, 'password field ids are unique');
+  for (const id of ids) assert.match(html, new RegExp(`<label for="${id}">`));
+  assert.match(html, /title="Mozilla\/5\.0 \(iPhone;[^"]*"/);
+  assert.match(html, /Unknown browser/);
+  assert.match(html, /203\.0\.113\.24/);
+  assert.match(html, /<time datetime="2025-06-01">2025-06-01<\/time>/);
+  assert.match(html, /<a class="account-signout" href="\/session\/end">Sign out<\/a>/);
+  assert.doesNotMatch(html, /aria-invalid/);
+  const nl = render('account', 'nl');
+  assert.match(nl, /<h1>Beveiliging en ID<\/h1>/);
+  assert.match(nl, /Configuratie van multifactorauthenticatie herstellen/);
+  assert.match(nl, /Multifactorauthenticatie verwijderen/);
+  assert.match(nl, /9 ongebruikte herstelcodes/);
+});
+
+test('B11: few recovery codes left: warning, singular count, the regenerate form open; errors mark the fields', () => {
+  const html = render('account-few-codes');
+  assert.match(html, /1 unused recovery code</);
+  assert.match(html, /class="alert alert-warning"[\s\S]*running out of recovery codes/);
+  assert.match(html, /<details class="confirm" open>\s*<summary>Generate new recovery codes/);
+  assert.match(html, /role="alert"[\s\S]*Incorrect password\./);
+  assert.match(html, /name="password" type="password" autocomplete="current-password" required aria-invalid="true"/);
+  assert.doesNotMatch(render('account'), /<details class="confirm" open>/);
+  assert.match(render('account-few-codes', 'nl'), /1 ongebruikte herstelcode</);
+});
+
+test('S6: Security & ID page without MFA: set-up button, required badge, no codes, empty devices list', () => {
+  const html = render('account-off');
+  assert.match(html, /<span class="badge badge-off">Not set up<\/span> <span class="badge badge-warn">Required for your role<\/span>/);
+  assert.match(html, /Account owner/);
+  const setup = forms(html);
+  assert.equal(setup.length, 1);
+  assert.match(setup[0], /action="\/account\/mfa\/setup"[\s\S]*Set up multi-factor authentication<\/button>/);
+  assert.doesNotMatch(html, /\/account\/mfa\/(?:reset|remove|codes)/);
+  assert.doesNotMatch(html, /unused recovery code/);
+  assert.match(html, /You have no remembered devices\./);
+  assert.doesNotMatch(html, /Forget all devices/);
+  const cashier = render('account-off-cashier');
+  assert.doesNotMatch(cashier, /Required for your role/);
+  assert.match(cashier, /An administrator has reset your multi-factor authentication/);
+  assert.match(cashier, /Cashier/);
+});
+
+test('S13: remove asks to confirm (Next / Cancel), then the password', () => {
+  const confirm = render('account-remove-confirm');
+  assert.match(confirm, /<h1>You are about to remove multi-factor authentication<\/h1>/);
+  assert.match(confirm, /<a class="btn btn-primary" href="\/account\/mfa\/remove\?step=password">Next<\/a>/);
+  assert.match(confirm, /<a class="btn btn-secondary" href="\/account">Cancel<\/a>/);
+  assert.equal(forms(confirm).length, 0);
+  assert.match(render('account-remove-confirm', 'nl'), /<h1>Je staat op het punt om multifactorauthenticatie te verwijderen<\/h1>/);
+  const password = render('account-remove-password');
+  const [form] = forms(password);
+  assert.match(form, /action="\/account\/mfa\/remove"/);
+  assert.match(form, /name="password" type="password" autocomplete="current-password" required autofocus aria-invalid="true"/);
+  assert.match(form, /Remove multi-factor authentication<\/button>/);
+  assert.match(password, /href="\/account">Cancel<\/a>/);
+});
+
+test('B11: new recovery codes are shown once with print/copy/download and a Done link back', () => {
+  const html = render('account-codes');
+  for (const code of SAMPLE_CODES) assert.ok(html.includes(`<code data-copy-item>${code}</code>`), code);
+  assert.match(html, /data-print/);
+  assert.match(html, /data-copy-target="recovery-codes"/);
+  assert.match(html, /href="\/account\/mfa\/codes.txt" download/);
+  assert.match(html, /Your old recovery codes no longer work\./);
+  assert.match(html, /<a class="btn btn-primary" href="\/account">Done<\/a>/);
+  assert.match(render('account-codes', 'nl'), /<h1>Je nieuwe herstelcodes<\/h1>/);
+});
+
+test('account page escapes user values', () => {
+  const html = render('account', 'en', {
+    user: { name: '<script>alert(1)</script>', username: '"><b>', email: null, role: 'admin', mfaEnabled: true, mustEnrol: false },
+    storeName: '<i>store</i>',
+    devices: [{ ...SAMPLE_DEVICES[0], userAgent: '"><img src=x onerror=alert(3)>', ip: '<u>ip</u>' }],
+  });
+  assert.doesNotMatch(html, /<script>alert|<b>|<i>store|<img src=x|<u>ip/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
 });
