@@ -1,0 +1,105 @@
+// The user's Security & ID pages over real HTTP: set up, reset, remove MFA, new recovery codes, devices (S6, S12, S13, B10, B11).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, formOf, textOf } from '../helpers/agent.js';
+import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
+
+const PASSWORD = 'manager passphrase 7';
+const codesOf = (html: string) => [...html.matchAll(/<code data-copy-item>([^<]+)<\/code>/g)].map((m) => m[1]!);
+
+describe('account security pages (S6, S12, S13, B10, B11)', () => {
+  let stack: Stack;
+  let agent: Agent;
+  let userId: string;
+
+  before(async () => {
+    stack = await startStack();
+    const storeId = await stack.createStore('deli');
+    userId = await stack.createUser(storeId, 'mo', 'manager', PASSWORD);
+    agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'deli:' });
+    const done = await submit(agent, flow.page, { username: 'mo', password: PASSWORD }, { stopAt: flow.redirect });
+    await redeem(flow, done.url);
+  });
+  after(() => stack.close());
+
+  const account = () => agent.follow(`${stack.issuer}/account`);
+
+  async function runWizard(start: { body: string; url: string }, action: string) {
+    const begin = await submit(agent, start, {}, { match: action });
+    const pwd = await submit(agent, begin, { stage: 'begin' });
+    const scan = await submit(agent, pwd, { stage: 'password', password: PASSWORD });
+    const app = AuthenticatorApp.fromEnrolmentPage(scan.body);
+    const code = await submit(agent, scan, { stage: 'scan' });
+    const shown = await submit(agent, code, { stage: 'code', code: await app.code() });
+    const codes = codesOf(shown.body);
+    const done = await submit(agent, shown, { stage: 'codes', saved: '1' });
+    return { app, codes, done };
+  }
+
+  it('without a session the page sends the user to sign in', async () => {
+    const res = await new Agent().request(`${stack.issuer}/account`);
+    assert.equal(res.status, 302);
+    assert.match(res.headers.get('location') ?? '', /\/account\/login/);
+  });
+
+  it('sets MFA up from the account page: password, code, twelve codes (S6)', async () => {
+    const page = await account();
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('cache-control') ?? '', /no-store/);
+    const { codes, done } = await runWizard(page, '/account/mfa/setup');
+    assert.equal(codes.length, 12);
+    assert.equal(done.status, 200);
+    assert.ok(stack.notifications.some((n) => n.type === 'mfa_enabled' && n.userId === userId));
+    const user = await stack.services.users.byId(userId);
+    assert.equal(user!.mfaEnabled, true);
+  });
+
+  it('a change needs the password and a CSRF token (checklist 39, 58, 60)', async () => {
+    const page = await account();
+    const form = formOf(page.body, '/account/mfa/codes');
+    const noCsrf = await agent.request(new URL('/account/mfa/codes', stack.issuer).href, { form: { password: PASSWORD } });
+    assert.equal(noCsrf.status, 400);
+    const wrong = await agent.request(new URL('/account/mfa/codes', stack.issuer).href, { form: { ...form.fields, password: 'nope nope nope' } });
+    assert.equal(wrong.status, 400);
+    assert.match(textOf(wrong.body), /Incorrect password/);
+  });
+
+  it('new recovery codes replace the old ones (B11, checklist 44)', async () => {
+    const page = await account();
+    const res = await submit(agent, page, { password: PASSWORD }, { match: '/account/mfa/codes' });
+    const fresh = codesOf(res.body);
+    assert.equal(fresh.length, 12);
+    const txt = await agent.request(`${stack.issuer}/account/mfa/codes.txt`);
+    assert.match(txt.headers.get('content-disposition') ?? '', /attachment/);
+    assert.ok(fresh.every((c) => txt.body.includes(c)));
+    assert.equal(await stack.services.mfa.remainingCodes(userId), 12);
+    assert.ok(stack.notifications.some((n) => n.type === 'recovery_codes_regenerated'));
+  });
+
+  it('reset gives a new secret and the old app stops working (S12)', async () => {
+    const before = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
+    const { app } = await runWizard(await account(), '/account/mfa/reset');
+    const after = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
+    assert.notEqual(after, before);
+    assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
+    assert.equal(await stack.services.mfa.verifyCode(userId, await app.code()), 'ok');
+  });
+
+  it('remove: warning, password, removed; devices are forgotten (S13, checklist 53)', async () => {
+    await stack.services.devices.remember(userId, 30, { ip: '127.0.0.1', userAgent: 'test' });
+    const warning = await agent.follow(`${stack.issuer}/account/mfa/remove`);
+    assert.match(textOf(warning.body), /about to remove multi-factor authentication/i);
+    const pwd = await agent.follow(`${stack.issuer}/account/mfa/remove?step=password`);
+    const wrong = await submit(agent, pwd, { password: 'wrong wrong wrong' });
+    assert.equal(wrong.status, 400);
+    assert.equal((await stack.services.users.byId(userId))!.mfaEnabled, true, 'nothing changed');
+    const done = await submit(agent, wrong, { password: PASSWORD });
+    assert.equal(done.status, 200);
+    assert.equal((await stack.services.users.byId(userId))!.mfaEnabled, false);
+    assert.equal(await stack.db.models.RememberedDevice.countDocuments({ userId }), 0);
+    assert.ok(stack.notifications.some((n) => n.type === 'mfa_removed'));
+    assert.ok(await stack.db.models.AuditEvent.exists({ type: 'mfa.removed', userId }));
+  });
+});
