@@ -1,5 +1,5 @@
 // Translations (locales/en.json, locales/nl.json) and locale negotiation from ui_locales / Accept-Language (B8).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Negotiator from 'negotiator';
 
@@ -89,9 +89,19 @@ function interpolate(text: string, locale: Locale, vars: Vars | undefined): stri
 
 /** Translations from <dir>/en.json and <dir>/nl.json (the app uses the default instance below). */
 export function createI18n(dir: string | URL): I18n {
+  const base = typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir;
+  // <locale>.json plus one file per area, <area>.<locale>.json (e.g. admin.nl.json); a key may live in one file only
   const load = (locale: Locale) => {
-    const file = new URL(`${locale}.json`, typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir);
-    return flatten(JSON.parse(readFileSync(file, 'utf8')), '', new Map(), `${locale}.json`);
+    const files = [`${locale}.json`, ...readdirSync(base).filter((f) => f.endsWith(`.${locale}.json`)).sort()];
+    const out = new Map<string, Entry>();
+    for (const name of files) {
+      const part = flatten(JSON.parse(readFileSync(new URL(name, base), 'utf8')), '', new Map(), name);
+      for (const [key, entry] of part) {
+        if (out.has(key)) throw new Error(`${name}: "${key}" is already defined in another ${locale} file`);
+        out.set(key, entry);
+      }
+    }
+    return out;
   };
   const catalogs: Record<Locale, Map<string, Entry>> = { en: load('en'), nl: load('nl') };
   return {

@@ -25,6 +25,7 @@ export function mongoAdapterFactory(models: Models) {
             grantId: payload.grantId ?? null,
             userCode: payload.userCode ?? null,
             uid: payload.uid ?? null,
+            accountId: payload.accountId ?? null,
             consumed: payload.consumed ?? null,
             expiresAt,
           },
@@ -65,4 +66,10 @@ export function mongoAdapterFactory(models: Models) {
       await OidcPayload.deleteMany({ grantId });
     }
   };
+}
+
+// Ends every session, grant and token of an account (deactivation, MFA reset; checklist 59, 64).
+export async function revokeEverythingOf(models: Models, accountId: string): Promise<number> {
+  const res = await models.OidcPayload.deleteMany({ accountId });
+  return res.deletedCount;
 }
