@@ -10,6 +10,7 @@ import type { Database } from './db/connect.js';
 import { createServices, type Services } from './container.js';
 import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
 import { loadClients } from './provider/clients.js';
+import { loadResourceServers } from './provider/resource-servers.js';
 import { createProvider } from './provider/create-provider.js';
 import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
@@ -36,8 +37,10 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock });
   const assets = createAssets(ROOT);
   const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
-  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), { ISSUER: config.issuer, DEMO_URL: config.demo.url });
-  const provider = createProvider({ issuer: config.issuer, clients, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
+  const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
+  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars);
+  const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
+  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
   const secure = config.issuer.startsWith('https://');
 
   const app = new Koa();

@@ -28,6 +28,7 @@ const schema = z.object({
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('POS Sign-in <no-reply@example-pos.com>'),
   CLIENTS_FILE: z.string().default('config/clients.json'),
+  RESOURCE_SERVERS_FILE: z.string().default('config/resource-servers.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
 });
@@ -54,6 +55,7 @@ export interface Config {
   breach: { baseUrl: string; timeoutMs: number; failMode: 'open' | 'closed' };
   mail: { smtpUrl: string; from: string };
   clientsFile: string;
+  resourceServersFile: string;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     breach: { baseUrl: e.HIBP_BASE_URL.replace(/\/$/, ''), timeoutMs: e.HIBP_TIMEOUT_MS, failMode: e.BREACH_FAIL_MODE },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     clientsFile: e.CLIENTS_FILE,
+    resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
   };

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { page, escapeHtml as h } from './page.js';
+import { reportsApi } from './reports-api.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -17,7 +18,9 @@ export interface DemoOptions {
 }
 
 interface DemoSession {
-  pending?: { verifier: string; state: string };
+  pending?: { verifier: string; state: string; purpose: 'signin' | 'reports' };
+  reportsToken?: string;
+  stepUps?: number;
   idToken?: string;
   claims?: Record<string, unknown>;
   userinfo?: Record<string, unknown>;
@@ -47,14 +50,17 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     return sessions.get(sid)!;
   };
 
-  async function startSignIn(ctx: Koa.Context, extra: Record<string, string>) {
+  const reportsUrl = `${opts.baseUrl}/api/reports`;
+
+  async function startSignIn(ctx: Koa.Context, extra: Record<string, string>, purpose: 'signin' | 'reports' = 'signin') {
     const s = session(ctx);
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    s.pending = { verifier, state };
+    s.pending = { verifier, state, purpose };
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: `${opts.baseUrl}/callback`,
-      scope: 'openid profile email store',
+      scope: purpose === 'reports' ? 'openid reports:read' : 'openid profile email store',
+      ...(purpose === 'reports' ? { resource: reportsUrl } : {}),
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
@@ -86,6 +92,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       </dl>
       <p class="actions">
         <a class="button" id="switch-user" href="/switch">Switch user</a>
+        <a class="button secondary" id="reports" href="/reports">Partner reports</a>
         <a class="button secondary" id="security" href="${h(opts.issuer)}/account">Security &amp; ID</a>
         <a class="button secondary" id="sign-out" href="/logout">Sign out</a>
       </p>`,
@@ -106,7 +113,13 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
         pkceCodeVerifier: pending.verifier,
         expectedState: pending.state,
       });
+      if (pending.purpose === 'reports') {
+        s.reportsToken = tokens.access_token;
+        return ctx.redirect('/reports');
+      }
       const claims = tokens.claims()!;
+      s.stepUps = 0;
+      s.reportsToken = undefined;
       s.idToken = tokens.id_token;
       s.claims = { ...claims };
       s.userinfo = { ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)) };
@@ -118,6 +131,35 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     }
   });
 
+  // A resource server call that follows an RFC 9470 step-up challenge through a new authorization request.
+  router.get('/reports', async (ctx) => {
+    const s = session(ctx);
+    if (!s.claims) return ctx.redirect('/');
+    ctx.set('Cache-Control', 'no-store');
+    if (!s.reportsToken) return startSignIn(ctx, {}, 'reports');
+    const res = await fetch(reportsUrl, { headers: { authorization: `Bearer ${s.reportsToken}` } });
+    if (res.status === 401) {
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      const acr = /acr_values="([^"]+)"/.exec(challenge)?.[1];
+      const maxAge = /max_age=(\d+)/.exec(challenge)?.[1];
+      s.reportsToken = undefined;
+      if (/insufficient_user_authentication/.test(challenge) && acr && (s.stepUps ?? 0) < 2) {
+        s.stepUps = (s.stepUps ?? 0) + 1;
+        return startSignIn(ctx, { acr_values: acr, ...(maxAge ? { max_age: maxAge } : {}) }, 'reports');
+      }
+      ctx.status = 403;
+      ctx.body = page('Partner reports', `<h1>Partner reports</h1><p id="report-error">Access was refused.</p><a class="button" href="/">Back</a>`);
+      return;
+    }
+    s.stepUps = 0;
+    const data = (await res.json()) as { report: string; rows: Array<{ outlet: string; sales: number }>; authenticated: { acr: string } };
+    const rows = data.rows.map((r) => `<dt>${h(r.outlet)}</dt><dd>${r.sales.toFixed(2)}</dd>`).join('');
+    ctx.body = page(
+      'Partner reports',
+      `<h1 id="report-title">${h(data.report)}</h1><dl>${rows}<dt>acr</dt><dd id="report-acr">${h(data.authenticated.acr)}</dd></dl><a class="button" href="/">Back</a>`,
+    );
+  });
+
   router.get('/logout', (ctx) => {
     const s = session(ctx);
     const idToken = s.idToken;
@@ -126,6 +168,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/` }).href);
   });
 
+  router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri: config.serverMetadata().jwks_uri!, audience: reportsUrl }));
   app.use(router.routes());
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(opts.port, () => resolve(s));

@@ -1,5 +1,5 @@
 // oidc-provider configuration: code flow + PKCE, rotating refresh tokens, our interactions, acr/amr, logout pages.
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
 import { pickLocale } from '../http/i18n.js';
@@ -8,10 +8,12 @@ import { buildInteractionPolicy } from './interaction-policy.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import type { Models } from '../models/index.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
+import type { ResourceServerConfig } from './resource-servers.js';
 
 export interface ProviderDeps {
   issuer: string;
   clients: ClientMetadata[];
+  resourceServers: ResourceServerConfig[];
   secrets: DeploymentSecrets;
   models: Models;
   services: Services;
@@ -84,6 +86,10 @@ export function createProvider(deps: ProviderDeps): Provider {
         : new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
       if (!grant) return undefined;
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+      for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+        const allowed = new Set(String(server.scope ?? '').split(' '));
+        grant.addResourceScope(indicator, [...oidc.requestParamScopes].filter((s) => allowed.has(s)).join(' '));
+      }
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
       await grant.save();
@@ -95,6 +101,16 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // JWT access tokens for the configured resource servers (RFC 8707, RFC 9068)
+      resourceIndicators: {
+        enabled: true,
+        useGrantedResource: () => true,
+        getResourceServerInfo(_ctx, indicator) {
+          const server = deps.resourceServers.find((r) => r.indicator === indicator);
+          if (!server) throw new errors.InvalidTarget();
+          return { scope: server.scope, audience: server.indicator, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } };
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -112,6 +128,13 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     pkce: { required: () => true },
     responseTypes: ['code'],
+    // Access tokens (JWT and introspection alike) say how the user authenticated, kept unchanged across refresh (B4; checklist 76).
+    async extraTokenClaims(ctx, token) {
+      if (token.kind !== 'AccessToken') return undefined;
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      if (!source) return undefined;
+      return { acr: source.acr, amr: source.amr, auth_time: source.authTime };
+    },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     ttl: {

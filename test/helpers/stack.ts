@@ -34,7 +34,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
   // nothing listens here: tests catch the redirect to the callback and redeem the code themselves
-  const demoUrl = 'http://localhost:1/demo';
+  const demoUrl = env.DEMO_URL ?? 'http://localhost:1/demo';
   const config = loadConfig({
     PORT: String(port),
     ISSUER: issuer,
