@@ -15,7 +15,8 @@ import { createMfaService } from './services/mfa/index.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import type { Notifier } from './services/notifications/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
-import { mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
+import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
+import { createEmailService } from './services/account/email.js';
 import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
 import { mongoAudit, mongoCounters, mongoFlows } from './models/stores/misc.js';
@@ -62,6 +63,7 @@ export function createServices(deps: ContainerDeps) {
     breach,
     totp,
     flows: mongoFlows(models),
+    email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
     throttle: createThrottleGuard({ store: mongoCounters(models), clock, audit, notify }),
     passwords: createPasswordService({
       hasher: createPasswordHasher(),

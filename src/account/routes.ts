@@ -28,6 +28,14 @@ export interface AccountDeps {
 
 const ACCOUNT_CLIENT = 'account-console';
 
+const NOTICES: Record<string, string> = {
+  mfa: 'account.notice_mfa',
+  removed: 'account.notice_removed',
+  devices: 'account.notice_devices',
+  password: 'credentials.notice_password',
+  email: 'credentials.notice_email',
+};
+
 export function accountRouter(deps: AccountDeps): Router {
   const { services, render } = deps;
   const sessions = accountSessions(deps.provider, deps.csrfKey);
@@ -35,6 +43,8 @@ export function accountRouter(deps: AccountDeps): Router {
   const locale = (ctx: Koa.Context): Locale => pickLocale(ctx.query.ui_locales as string | undefined, ctx.get('accept-language'));
   const body = (ctx: Koa.Context) => ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
   const wizardKey = (s: AccountSession) => `account:${s.sessionId}`;
+  // a breached password entered for re-authentication is remembered until changed (S2)
+  const breachKey = (s: AccountSession) => `breach:${s.accountId}`;
 
   async function requireSession(ctx: Koa.Context): Promise<AccountSession | undefined> {
     const session = await sessions.current(ctx);
@@ -65,7 +75,8 @@ export function accountRouter(deps: AccountDeps): Router {
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
-        notice: notice ? render.t(locale(ctx), `account.notice_${notice}`) : undefined,
+        notice: notice ? render.t(locale(ctx), NOTICES[notice]!) : undefined,
+        breachWarning: Boolean(await services.flows.load(breachKey(s))),
       },
       error,
     );
@@ -85,6 +96,12 @@ export function accountRouter(deps: AccountDeps): Router {
       return 'password_wrong';
     }
     await services.throttle.succeed(keys);
+    // S2: every entered password is checked against breaches, re-authentication included
+    const breach = await services.breach.check(password);
+    if (breach.status === 'breached') {
+      await services.flows.save({ uid: breachKey(s), count: breach.count } as never);
+      await services.audit.record({ type: 'breach.detected', userId: user.id, storeId: user.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
+    }
     return undefined;
   }
 
@@ -109,7 +126,7 @@ export function accountRouter(deps: AccountDeps): Router {
 
   router.get('/', async (ctx) => {
     const s = await requireSession(ctx);
-    const done = typeof ctx.query.done === 'string' && /^(mfa|removed|devices)$/.test(ctx.query.done) ? ctx.query.done : undefined;
+    const done = typeof ctx.query.done === 'string' && ctx.query.done in NOTICES ? ctx.query.done : undefined;
     if (s) await overview(ctx, s, done);
   });
 
@@ -237,6 +254,38 @@ export function accountRouter(deps: AccountDeps): Router {
     await services.audit.record({ type: 'device.revoked', userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { device: String(id) } });
     ctx.status = 303;
     ctx.redirect('/account?done=devices');
+  });
+
+  // Password change (checklist 11): current password, new one twice, NIST length rules, common and breached lists.
+  router.post('/password', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, true);
+    if (err) return overview(ctx, s, undefined, err);
+    const b = body(ctx);
+    const pw = typeof b.new_password === 'string' ? b.new_password : '';
+    if (pw !== b.confirm_password) return overview(ctx, s, undefined, 'password_mismatch');
+    const user = (await services.users.byId(s.accountId))!;
+    const store = await services.users.storeById(user.storeId);
+    const verdict = await services.passwords.checkNew(pw, { username: user.username, storePrefix: store?.prefix });
+    if (!verdict.ok) return overview(ctx, s, undefined, `password_${verdict.reason}`);
+    await services.passwords.change(user.id, pw, { actorId: user.id, ip: ctx.ip });
+    await services.flows.remove(breachKey(s));
+    ctx.status = 303;
+    ctx.redirect('/account?done=password');
+  });
+
+  const emailInput = z.object({ email: z.email().max(254) });
+  router.post('/email', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const parsed = emailInput.safeParse(body(ctx));
+    if (!parsed.success) return overview(ctx, s, undefined, 'invalid_input');
+    const err = await guard(ctx, s, true);
+    if (err) return overview(ctx, s, undefined, err);
+    await services.email.change(s.accountId, parsed.data.email.toLowerCase(), { actorId: s.accountId, ip: ctx.ip });
+    ctx.status = 303;
+    ctx.redirect('/account?done=email');
   });
 
   return router;

@@ -3,6 +3,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../index.js';
 import type { StoreView, UserDirectory, UserView } from '../../services/account/users.js';
 import type { PasswordPort } from '../../services/account/passwords.js';
+import type { EmailPort } from '../../services/account/email.js';
 import type { MfaUserPort } from '../../services/mfa/index.js';
 import type { TotpStepStore } from '../../services/totp/index.js';
 import type { UserDoc } from '../user.js';
@@ -117,6 +118,14 @@ export function mongoTotpStepStore({ User, ConsumedMarker }: Models): TotpStepSt
       }
       const res = await User.updateOne({ _id: oid(userId), 'mfa.lastStep': { $lt: step } }, { $set: { 'mfa.lastStep': step } });
       return res.modifiedCount === 1;
+    },
+  };
+}
+
+export function mongoEmailPort({ User }: Models): EmailPort {
+  return {
+    async setEmail(userId, email) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { email, emailVerified: false } });
     },
   };
 }
