@@ -210,7 +210,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!s) return;
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     const sealed = w?.codesSealed ?? (await services.flows.load(`${wizardKey(s)}:codes`) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
-    if (!sealed) ctx.throw(404, 'not_found', { expose: true });
+    if (!sealed) ctx.throw(404, 'errors.not_found');
     const user = (await services.users.byId(s.accountId))!;
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
     ctx.type = 'text/plain; charset=utf-8';

@@ -33,7 +33,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     try {
       return await provider.interactionDetails(ctx.req, ctx.res);
     } catch {
-      ctx.throw(400, 'session_expired', { expose: true });
+      ctx.throw(400, 'errors.session_expired');
     }
   }
 
@@ -194,7 +194,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   });
   router.get('/:uid/recovery-codes.txt', async (ctx) => {
     const state = await loadState(ctx);
-    if (state.enrol?.stage !== 'codes' || !state.enrol.codesSealed) ctx.throw(404, 'not_found', { expose: true });
+    if (state.enrol?.stage !== 'codes' || !state.enrol.codesSealed) ctx.throw(404, 'errors.not_found');
     const codes = services.mfa.unsealCodes(state.enrol!.codesSealed!);
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
     ctx.type = 'text/plain; charset=utf-8';

@@ -71,6 +71,13 @@ describe('password sign-in (D3, S8)', () => {
     assert.match(textOf(flow.page.body), /Winkel-URL/i);
   });
 
+  it('an unknown or expired interaction shows a clear page, not a stack trace', async () => {
+    const res = await new Agent().request(`${stack.issuer}/interaction/not-a-real-uid`);
+    assert.equal(res.status, 400);
+    assert.match(textOf(res.body), /took too long/);
+    assert.doesNotMatch(res.body, /node_modules|at async/);
+  });
+
   it('an unknown store gives a clear error and no progress', async () => {
     const agent = new Agent();
     const flow = await beginSignIn(stack, agent);
