@@ -19,6 +19,8 @@ import { securityHeaders } from './http/security-headers.js';
 import { noStore } from './http/no-store.js';
 import { interactionRouter } from './flow/runner.js';
 import { accountRouter } from './account/routes.js';
+import { adminRouter } from './admin/routes.js';
+import { verifyEmailRouter } from './mail/index.js';
 import type { Notifier } from './services/notifications/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,13 +56,17 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   // 3. Versioned, immutable static assets (S15).
   app.use(assets.middleware);
   // 4. Our own pages are never cached (S15).
-  app.use(async (ctx, next) => (/^\/(interaction|account)(\/|$)/.test(ctx.path) ? noStore()(ctx, next) : next()));
+  app.use(async (ctx, next) => (/^\/(interaction|account|admin)(\/|$)/.test(ctx.path) ? noStore()(ctx, next) : next()));
   // 5. Small urlencoded forms only, for our routes; oidc-provider parses its own bodies.
   const forms = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: '16kb' });
-  app.use(async (ctx, next) => (/^\/(interaction|account)(\/|$)/.test(ctx.path) && ctx.method === 'POST' ? forms(ctx, next) : next()));
+  app.use(async (ctx, next) => (/^\/(interaction|account|admin)(\/|$)/.test(ctx.path) && ctx.method === 'POST' ? forms(ctx, next) : next()));
   // 6. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
   app.use(interactionRouter({ provider, services, render, deviceCookie }).routes());
+  // 6b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
+  app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer }).routes());
+  // 6c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
+  app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey: secrets.cookieKeys[0]! }).routes());
   // 8. Everything else is OpenID Connect.

@@ -27,6 +27,7 @@ const schema = z.object({
   BREACH_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('POS Sign-in <no-reply@example-pos.com>'),
+  SUPPORT_EMAIL: z.email().default('support@example-pos.com'),
   CLIENTS_FILE: z.string().default('config/clients.json'),
   RESOURCE_SERVERS_FILE: z.string().default('config/resource-servers.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -53,7 +54,7 @@ export interface Config {
   };
   rememberDeviceDays: number;
   breach: { baseUrl: string; timeoutMs: number; failMode: 'open' | 'closed' };
-  mail: { smtpUrl: string; from: string };
+  mail: { smtpUrl: string; from: string; supportEmail: string };
   clientsFile: string;
   resourceServersFile: string;
   logLevel: Env['LOG_LEVEL'];
@@ -86,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rememberDeviceDays: e.REMEMBER_DEVICE_DAYS,
     breach: { baseUrl: e.HIBP_BASE_URL.replace(/\/$/, ''), timeoutMs: e.HIBP_TIMEOUT_MS, failMode: e.BREACH_FAIL_MODE },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, supportEmail: e.SUPPORT_EMAIL },
     clientsFile: e.CLIENTS_FILE,
     resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,

@@ -14,6 +14,7 @@ import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import type { Notifier } from './services/notifications/index.js';
+import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
 import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
 import { createEmailService } from './services/account/email.js';
@@ -34,9 +35,8 @@ export function createServices(deps: ContainerDeps) {
   const { config, models, secrets, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const audit = mongoAudit(models);
-  // The hook every change calls; the e-mail outbox plugs in here.
-  const notify: Notifier =
-    deps.notify ?? (async (n) => logger.info({ notification: n.type, userId: n.userId }, 'notification'));
+  // The hook every change calls: by default the email outbox (src/mail), one insert in the same request (B6).
+  const notify: Notifier = deps.notify ?? createMailNotifier({ config, models, secrets, logger, clock });
   const users = mongoUserDirectory(models);
   const devices = createDeviceService({ store: mongoDevices(models), clock });
   const revokeDevices = async (userId: string) => {

@@ -6,6 +6,7 @@ import { connectDatabase } from './db/connect.js';
 import { createApp } from './app.js';
 import { seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
+import { createMailWorker } from './mail/index.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -25,12 +26,17 @@ async function main() {
     }
   }
 
+  // B6: every instance sends from the shared outbox; claims keep each email to one sender
+  const mailWorker = createMailWorker({ config, models: db.models, logger });
+  mailWorker.start();
+
   const server = app.listen(config.port, () => logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`));
   const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 
   const shutdown = async () => {
     server.close();
+    await mailWorker.stop();
     await demo?.close();
     await db.close();
     await database.stop();

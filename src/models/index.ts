@@ -10,6 +10,8 @@ import { flowStateModel } from './flow-state.js';
 import { oidcPayloadModel } from './oidc-payload.js';
 import { appSecretModel } from './app-secret.js';
 import { failureCounterModel } from './failure-counter.js';
+import { outboxMessageModel } from './outbox-message.js';
+import { adminSessionModel } from './admin-session.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -23,6 +25,8 @@ export function createModels(conn: Connection) {
     OidcPayload: oidcPayloadModel(conn),
     AppSecret: appSecretModel(conn),
     FailureCounter: failureCounterModel(conn),
+    OutboxMessage: outboxMessageModel(conn),
+    AdminSession: adminSessionModel(conn),
   };
 }
 
@@ -35,4 +39,6 @@ export const EXPIRING: Array<keyof Models> = [
   'FlowState',
   'OidcPayload',
   'FailureCounter',
+  'OutboxMessage',
+  'AdminSession',
 ];

@@ -3,11 +3,13 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { Types } from 'mongoose';
 import * as oidc from 'openid-client';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { createApp } from '../../src/app.js';
 import type { Services } from '../../src/container.js';
-import type { Notification } from '../../src/services/notifications/index.js';
+import type { Notification, Notifier } from '../../src/services/notifications/index.js';
+import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
+import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
 import { startTestDatabase } from './ferretdb.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
@@ -22,13 +24,25 @@ export interface Stack {
   hibp: FakeHibp;
   notifications: Notification[];
   demoUrl: string;
+  config: Config;
+  /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
+  outbox?: OutboxWorker;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
 }
 
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Run the real email outbox (B6): notifications are still recorded in `notifications`, and also written to the
+   * outbox and sent by a worker polling every pollMs (default 100; 0: only drain() sends) to env.SMTP_URL
+   * (e.g. a startSmtpSink() from ./smtp.ts). Default: on when env.SMTP_URL is given.
+   */
+  outbox?: boolean | { pollMs?: number };
+}
+
+export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const database = await startTestDatabase();
   const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
   const port = await freePort();
@@ -47,12 +61,21 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   });
   const db = await connectDatabase(database.uri);
   const notifications: Notification[] = [];
-  const { app, services } = await createApp({
-    config,
-    db,
-    logger: pino({ level: 'silent' }),
-    notify: async (n) => void notifications.push(n),
-  });
+  const logger = pino({ level: 'silent' });
+  let notify: Notifier = async (n) => void notifications.push(n);
+  let outbox: OutboxWorker | undefined;
+  const outboxOpts = opts.outbox ?? Boolean(env.SMTP_URL);
+  if (outboxOpts) {
+    const real = createMailNotifier({ config, models: db.models, secrets: await loadDeploymentSecrets(config, db.models), logger });
+    notify = async (n) => {
+      notifications.push(n);
+      await real(n);
+    };
+    const pollMs = typeof outboxOpts === 'object' ? (outboxOpts.pollMs ?? 100) : 100;
+    outbox = createMailWorker({ config, models: db.models, logger, pollMs });
+    if (pollMs > 0) outbox.start();
+  }
+  const { app, services } = await createApp({ config, db, logger, notify });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -64,9 +87,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     hibp,
     notifications,
     demoUrl,
+    config,
+    outbox,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await outbox?.stop();
       await db.close();
       await hibp.close();
       await database.stop();

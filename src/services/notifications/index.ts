@@ -9,10 +9,21 @@ export type NotificationType =
   | 'email_changed'
   | 'account_locked';
 
+/** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
+export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };
+
+/** `details` of a recovery_code_used notification. */
+export type RecoveryCodeUsedDetails = { remaining: number };
+
+/** `details` of an account_locked notification; without unlockAt the lock is taken to last the standard lock time from now. */
+export type AccountLockedDetails = { ip?: string; unlockAt?: string | Date };
+
 export interface Notification {
   type: NotificationType;
   userId: string;
+  /** Who made the change: the user themself when absent or equal to userId; '' for a support operator (break-glass). */
   actorId?: string;
+  /** Per type: EmailChangedDetails, RecoveryCodeUsedDetails, AccountLockedDetails; never a secret. */
   details?: Record<string, unknown>;
 }
 

@@ -1,0 +1,143 @@
+// The admin console's JSON API at /admin/api: same session cookie, x-csrf-token header on POST, same use cases as the pages.
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { AdminUserSummary, Outcome, PolicyView } from '../services/admin/index.js';
+import type { DeviceRecord } from '../services/account/devices.js';
+import { auditQuery, mfaChange, newUser, policyChange, roleChange, userListQuery } from './input.js';
+import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
+
+const PAGE_SIZE = 25;
+const AUDIT_PAGE_SIZE = 50;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export const userJson = (u: AdminUserSummary) => ({
+  id: u.id,
+  username: u.username,
+  name: u.name,
+  email: u.email,
+  role: u.role,
+  active: u.active,
+  mfa: {
+    status: u.mfaStatus,
+    enabled: u.mfaEnabled,
+    mustEnrol: u.mustEnrol,
+    required: u.mfaStatus === 'required_not_set_up' || u.mfaReasons.length > 0,
+    reasons: u.mfaReasons,
+    enrolledAt: iso(u.mfaEnrolledAt),
+  },
+  createdAt: iso(u.createdAt),
+});
+
+const deviceJson = (d: DeviceRecord) => ({
+  id: d.id,
+  createdAt: iso(d.createdAt),
+  lastUsedAt: iso(d.lastUsedAt),
+  expiresAt: iso(d.expiresAt),
+  userAgent: d.userAgent,
+  ip: d.ip,
+});
+
+const policyJson = (p: PolicyView) => ({ policy: { requireForAdmins: true, ...p.policy }, adminsRequired: true, auXero: p.auXero });
+
+export function registerApi(router: Router, kit: AdminKit): void {
+  const { admin, body } = kit;
+  const json = koaBody({ json: true, urlencoded: false, multipart: false, text: false, jsonLimit: '16kb', jsonStrict: true });
+  const authed = kit.authenticate('api');
+  const post = [json, authed] as Koa.Middleware[];
+  const state = adminOf;
+
+  const fail = (ctx: Koa.Context, error: string) => {
+    const locale = (ctx as { state: { admin?: { locale: 'en' | 'nl' } } }).state.admin?.locale ?? 'en';
+    ctx.status = statusOf(error);
+    ctx.body = { error, error_description: kit.render.t(locale, errorKey(error)) };
+  };
+  const reply = <T>(ctx: Koa.Context, outcome: Outcome<T>, shape: (v: T) => unknown, status = 200) => {
+    if (!outcome.ok) return fail(ctx, outcome.error);
+    ctx.status = status;
+    ctx.body = shape(outcome.value);
+  };
+  const input = (ctx: Koa.Context) => {
+    const { csrf: _csrf, ...rest } = body(ctx);
+    return rest;
+  };
+
+  router.get('/api/session', authed, (ctx) => {
+    const a = state(ctx);
+    ctx.body = {
+      user: { id: a.user.id, username: a.user.username, name: a.user.name, role: a.user.role },
+      store: { id: a.store.id, prefix: a.store.prefix, name: a.store.name },
+      csrfToken: a.session.csrf,
+      expiresAt: a.session.expiresAt.toISOString(),
+    };
+  });
+
+  router.get('/api/users', authed, async (ctx) => {
+    const q = userListQuery.safeParse(ctx.query);
+    if (!q.success) return fail(ctx, 'invalid_input');
+    const list = await admin.users.list(state(ctx).actor, { search: q.data.q, role: q.data.role, mfa: q.data.mfa, page: q.data.page, pageSize: PAGE_SIZE });
+    ctx.body = { users: list.users.map(userJson), total: list.total, page: list.page, pageSize: list.pageSize, pages: list.pages };
+  });
+
+  router.post('/api/users', ...post, async (ctx) => {
+    const parsed = newUser.safeParse(input(ctx));
+    if (!parsed.success) return fail(ctx, 'invalid_input');
+    const d = parsed.data;
+    const outcome = await admin.users.create(state(ctx).actor, { username: d.username, name: d.name, email: d.email || null, role: d.role, password: d.password });
+    reply(ctx, outcome, (u) => ({ user: userJson(u) }), 201);
+  });
+
+  router.get('/api/users/:id', authed, async (ctx) => {
+    const a = state(ctx);
+    const outcome = await admin.users.get(a.actor, ctx.params.id!);
+    reply(ctx, outcome, (v) => ({ user: userJson(v.user), devices: v.devices.map(deviceJson), allowed: admin.users.allowed(a.actor, v.user) }));
+  });
+
+  router.post('/api/users/:id/role', ...post, async (ctx) => {
+    const parsed = roleChange.safeParse(input(ctx));
+    if (!parsed.success) return fail(ctx, 'invalid_input');
+    reply(ctx, await admin.users.changeRole(state(ctx).actor, ctx.params.id!, parsed.data.role), (u) => ({ user: userJson(u) }));
+  });
+
+  for (const [path, active] of [['deactivate', false], ['reactivate', true]] as const) {
+    router.post(`/api/users/:id/${path}`, ...post, async (ctx) => {
+      reply(ctx, await admin.users.setActive(state(ctx).actor, ctx.params.id!, active), (u) => ({ user: userJson(u) }));
+    });
+  }
+
+  // Reset and removal: {"password": "<the admin's own>", "confirm": true} (checklist 62, 63).
+  for (const mode of ['reset', 'remove'] as const) {
+    router.post(`/api/users/:id/mfa/${mode}`, ...post, async (ctx) => {
+      const parsed = mfaChange.safeParse(input(ctx));
+      if (!parsed.success) return fail(ctx, 'invalid_input');
+      const args = { password: parsed.data.password, confirmed: parsed.data.confirm === true };
+      const a = state(ctx);
+      const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id!, args) : await admin.users.removeMfa(a.actor, ctx.params.id!, args);
+      reply(ctx, outcome, (u) => ({ user: userJson(u) }));
+    });
+  }
+
+  router.post('/api/users/:id/devices/revoke', ...post, async (ctx) => {
+    reply(ctx, await admin.users.revokeDevices(state(ctx).actor, ctx.params.id!), (v) => v);
+  });
+
+  router.get('/api/policy', authed, async (ctx) => {
+    ctx.body = policyJson(await admin.policy.view(state(ctx).actor));
+  });
+
+  router.post('/api/policy', ...post, async (ctx) => {
+    const parsed = policyChange.safeParse(input(ctx));
+    if (!parsed.success) return fail(ctx, parsed.error.issues.some((i) => i.path[0] === 'rememberDeviceDays') ? 'remember_days_range' : 'invalid_input');
+    const outcome = await admin.policy.update(state(ctx).actor, parsed.data);
+    if (!outcome.ok) return fail(ctx, outcome.error);
+    ctx.body = policyJson(outcome.value);
+  });
+
+  router.get('/api/audit', authed, async (ctx) => {
+    const q = auditQuery.safeParse(ctx.query);
+    if (!q.success) return fail(ctx, 'invalid_input');
+    const page = await admin.audit.page(state(ctx).actor, q.data.filter, q.data.page, AUDIT_PAGE_SIZE);
+    ctx.body = page;
+  });
+}

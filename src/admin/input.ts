@@ -1,0 +1,77 @@
+// Input of the admin routes (forms, JSON, query strings) as zod schemas: scalars only, bounded lengths (checklist 85).
+import { z } from 'zod';
+import { REMEMBER_DAYS } from '../services/admin/index.js';
+
+const role = z.enum(['owner', 'admin', 'manager', 'cashier']);
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const optionalText = (max: number) => z.preprocess(first, z.string().trim().max(max).optional());
+// HTML checkboxes send "on" (or a value we chose); JSON sends booleans
+const flag = z.union([z.boolean(), z.enum(['on', 'true', '1', 'yes']).transform(() => true), z.enum(['false', '0', 'no', 'off']).transform(() => false)]);
+
+export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+
+export const userListQuery = z.object({
+  q: optionalText(100),
+  role: z.preprocess((v) => (first(v) === '' ? undefined : first(v)), role.optional()),
+  mfa: z.preprocess((v) => (first(v) === '' ? undefined : first(v)), z.enum(['active', 'inactive']).optional()),
+  page: z.preprocess(first, z.coerce.number().int().min(1).max(100_000).default(1)),
+});
+
+export const newUser = z.object({
+  username: z.string().trim().toLowerCase().regex(USERNAME),
+  name: z.string().trim().min(1).max(100),
+  email: z.union([z.literal(''), z.null(), z.email().max(254)]).optional(),
+  role,
+  password: z.string().min(1).max(1024),
+  password_confirm: z.string().max(1024).optional(),
+});
+
+export const roleChange = z.object({ role });
+
+export const mfaChange = z.object({
+  password: z.string().max(1024).default(''),
+  // the admin confirms having checked the user's identity as carefully as at enrolment (checklist 62)
+  confirm: flag.optional(),
+});
+
+export const policyChange = z
+  .object({
+    requireForAdmins: flag.optional(),
+    requireForManagers: flag.optional(),
+    requireForEveryone: flag.optional(),
+    rememberDeviceAllowed: flag.optional(),
+    rememberDeviceDays: z.coerce.number().int().min(REMEMBER_DAYS.min).max(REMEMBER_DAYS.max).optional(),
+  })
+  .strict();
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+// A date means the whole day (UTC); a date-time is taken as given (UTC unless it has an offset).
+function instant(value: string | undefined, endOfDay: boolean): Date | undefined | null {
+  if (!value) return undefined;
+  if (DATE.test(value)) {
+    const d = new Date(`${value}T00:00:00Z`);
+    if (Number.isNaN(d.getTime())) return null;
+    return endOfDay ? new Date(d.getTime() + 86_400_000) : d;
+  }
+  if (!DATETIME.test(value)) return null;
+  const d = new Date(/Z|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export const auditQuery = z
+  .object({
+    user: optionalText(100),
+    type: z.preprocess(first, z.string().trim().max(100).regex(/^[a-z0-9._-]*$/i).optional()),
+    from: optionalText(40),
+    to: optionalText(40),
+    page: z.preprocess(first, z.coerce.number().int().min(1).max(100_000).default(1)),
+  })
+  .transform((q, ctx) => {
+    const from = instant(q.from, false);
+    const to = instant(q.to, true);
+    if (from === null) ctx.addIssue({ code: 'custom', path: ['from'], message: 'invalid date' });
+    if (to === null) ctx.addIssue({ code: 'custom', path: ['to'], message: 'invalid date' });
+    return { raw: q, filter: { user: q.user || undefined, type: q.type || undefined, from: from ?? undefined, to: to ?? undefined }, page: q.page };
+  });

@@ -1,0 +1,98 @@
+// View models of the admin pages: translated labels, badges, dates and links, as data for the Handlebars templates.
+import type { Locale } from '../http/i18n.js';
+import type { AdminUserSummary, MfaStatus, PolicyView } from '../services/admin/index.js';
+import type { DeviceRecord } from '../services/account/devices.js';
+import type { MfaReason, Role } from '../services/policy/index.js';
+
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export interface Chrome {
+  storeName: string;
+  storePrefix: string;
+  adminName: string;
+  adminRole: string;
+  csrf: string;
+  nav: Array<{ href: string; label: string; current: boolean }>;
+}
+
+export type Section = 'overview' | 'users' | 'policy' | 'audit';
+
+export function chromeView(t: Translate, current: Section, who: { storeName: string; storePrefix: string; adminName: string; adminRole: Role; csrf: string }): Chrome {
+  const nav: Array<[Section, string]> = [
+    ['overview', '/admin'],
+    ['users', '/admin/users'],
+    ['policy', '/admin/policy'],
+    ['audit', '/admin/audit'],
+  ];
+  return {
+    storeName: who.storeName,
+    storePrefix: who.storePrefix,
+    adminName: who.adminName,
+    adminRole: roleLabel(t, who.adminRole),
+    csrf: who.csrf,
+    nav: nav.map(([section, href]) => ({ href, label: t(`admin.nav.${section}`), current: section === current })),
+  };
+}
+
+export const roleLabel = (t: Translate, role: Role) => t(`account.roles.${role}`);
+
+const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', not_set_up: 'badge-off', required_not_set_up: 'badge-warn' };
+
+export function dateTime(locale: Locale, d: Date | null | undefined): string {
+  if (!d) return '';
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d)} UTC`;
+}
+
+export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
+  return {
+    id: u.id,
+    href: `/admin/users/${u.id}`,
+    username: u.username,
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    roleLabel: roleLabel(t, u.role),
+    active: u.active,
+    mfaStatus: u.mfaStatus,
+    mfaLabel: t(`admin.mfa_status.${u.mfaStatus}`),
+    mfaBadge: STATUS_BADGE[u.mfaStatus],
+    mfaReasons: u.mfaReasons.map((r: MfaReason) => t(`admin.mfa_reason.${r}`)),
+    mustEnrol: u.mustEnrol,
+    enrolledAt: dateTime(locale, u.mfaEnrolledAt),
+    createdAt: dateTime(locale, u.createdAt),
+  };
+}
+
+export function deviceRow(locale: Locale, d: DeviceRecord) {
+  return {
+    id: d.id,
+    userAgent: d.userAgent,
+    ip: d.ip,
+    createdAt: dateTime(locale, d.createdAt),
+    lastUsedAt: dateTime(locale, d.lastUsedAt),
+    expiresAt: dateTime(locale, d.expiresAt),
+  };
+}
+
+export function policyView(p: PolicyView) {
+  return { ...p.policy, auXero: p.auXero };
+}
+
+/** Links to the neighbouring pages of a list, keeping its filters. */
+export function pager(base: string, params: Record<string, string | undefined>, page: number, pages: number) {
+  const href = (n: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+    if (n > 1) q.set('page', String(n));
+    const s = q.toString();
+    return s ? `${base}?${s}` : base;
+  };
+  return { page, pages, prev: page > 1 ? href(page - 1) : undefined, next: page < pages ? href(page + 1) : undefined, show: pages > 1 };
+}
+
+export function queryString(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

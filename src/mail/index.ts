@@ -1,0 +1,71 @@
+// Email notifications (S4, S6, B6), wired from configuration: the outbox notifier, the outbox worker, the verify-email route.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Models } from '../models/index.js';
+import type { DeploymentSecrets } from '../provider/deployment-secrets.js';
+import type { Notifier } from '../services/notifications/index.js';
+import { mongoUserDirectory } from '../models/stores/user-directory.js';
+import { mongoAudit } from '../models/stores/misc.js';
+import { mongoOutbox, mongoOwnerLookup } from '../models/stores/outbox.js';
+import { createEmailRenderer } from './render.js';
+import { createOutboxNotifier } from './notifier.js';
+import { createOutboxWorker, type OutboxWorker } from './worker.js';
+import { createSmtpSender, senderDomain, type MailSender } from './transport.js';
+import { createVerifyLinks } from './verify-link.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface MailNotifierDeps {
+  config: Config;
+  models: Models;
+  secrets: DeploymentSecrets;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/** The Notifier the services call: one outbox insert per change, in the same request (B6). */
+export function createMailNotifier(deps: MailNotifierDeps): Notifier {
+  const clock = deps.clock ?? (() => new Date());
+  return createOutboxNotifier({
+    users: mongoUserDirectory(deps.models),
+    ownerOf: mongoOwnerLookup(deps.models),
+    outbox: mongoOutbox(deps.models),
+    renderer: createEmailRenderer({ root: ROOT }),
+    links: createVerifyLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
+    audit: mongoAudit(deps.models),
+    logger: deps.logger,
+    clock,
+    issuer: deps.config.issuer,
+    productName: deps.config.productName,
+    supportEmail: deps.config.mail.supportEmail,
+  });
+}
+
+export interface MailWorkerDeps {
+  config: Config;
+  models: Models;
+  logger: Logger;
+  /** Poll interval (default 2 s). */
+  pollMs?: number;
+  clock?: () => Date;
+  /** Defaults to SMTP from config.mail. */
+  sender?: MailSender;
+}
+
+/** An outbox worker over SMTP; every instance of the provider runs one, claims keep each email to one sender. */
+export function createMailWorker(deps: MailWorkerDeps): OutboxWorker {
+  return createOutboxWorker({
+    outbox: mongoOutbox(deps.models),
+    sender: deps.sender ?? createSmtpSender(deps.config.mail),
+    logger: deps.logger,
+    clock: deps.clock,
+    pollMs: deps.pollMs,
+    messageIdDomain: senderDomain(deps.config.mail.from),
+  });
+}
+
+export { verifyEmailRouter } from './verify-router.js';
+export { createVerifyLinks, VERIFY_TTL_MS, type VerifyLinks } from './verify-link.js';
+export { retryDelayMs, type OutboxWorker, type DrainResult } from './worker.js';

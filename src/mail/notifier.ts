@@ -1,0 +1,106 @@
+// The outbox notifier (S4, B6): resolves recipients, renders the email in the reader's language and writes it to the outbox.
+import type { Logger } from 'pino';
+import { isLocale, type Locale } from '../http/i18n.js';
+import type { UserDirectory, UserView } from '../services/account/users.js';
+import type { AuditRecorder } from '../services/audit/index.js';
+import type { Notification, Notifier } from '../services/notifications/index.js';
+import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
+import { templateFor, type EmailRenderer } from './render.js';
+import { buildView, type ViewInput } from './view.js';
+import type { VerifyLinks } from './verify-link.js';
+
+export interface OutboxNotifierDeps {
+  users: UserDirectory;
+  ownerOf: OwnerLookup;
+  outbox: OutboxPort;
+  renderer: EmailRenderer;
+  links: VerifyLinks;
+  audit: AuditRecorder;
+  logger: Logger;
+  clock: () => Date;
+  issuer: string;
+  productName: string;
+  supportEmail: string;
+}
+
+interface Recipient {
+  address: string;
+  name: string;
+  locale: Locale;
+  onBehalf: boolean;
+}
+
+const localeOf = (u: UserView): Locale => (isLocale(u.locale) ? u.locale : 'en');
+// enough to refuse obvious junk; nodemailer encodes whatever it sends
+const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(v.trim());
+// admins and the owner confirm their address by the button in the "MFA on" email (S6)
+const VERIFYING_ROLES = new Set(['owner', 'admin']);
+
+/**
+ * Rendering happens here, at enqueue time, in the request that made the change. Why not at send time:
+ * the email must describe the change as it was (names, remaining codes, the old address of an email change,
+ * the recipient chosen then), and the worker then needs no lookups, so a later rename or deletion can neither
+ * alter nor block a queued notice; a template bug fails loudly in the request rather than silently in the worker.
+ */
+export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
+  async function recipientsFor(n: Notification, user: UserView): Promise<Recipient[]> {
+    const direct = (address: string): Recipient => ({ address, name: user.name, locale: localeOf(user), onBehalf: false });
+    // an email change is told to both the old and the new address (checklist 67)
+    const candidates = n.type === 'email_changed' ? [n.details?.oldEmail, n.details?.newEmail, user.email] : [user.email];
+    const addresses: string[] = [];
+    for (const a of candidates.filter(isAddress).map((v) => v.trim())) {
+      if (!addresses.some((b) => b.toLowerCase() === a.toLowerCase())) addresses.push(a);
+    }
+    if (addresses.length) return addresses.map(direct);
+    // no address of their own: the store owner is told, in the owner's language (S4)
+    const owner = await deps.ownerOf(user.storeId);
+    if (owner && owner.id !== user.id && isAddress(owner.email)) {
+      return [{ address: owner.email.trim(), name: owner.name, locale: localeOf(owner), onBehalf: true }];
+    }
+    return [];
+  }
+
+  async function actorOf(n: Notification): Promise<ViewInput['actor']> {
+    if (n.type === 'account_locked') return 'system';
+    if (n.actorId === undefined || n.actorId === n.userId) return 'self';
+    // the operator break-glass path (S11) acts without a user id
+    if (n.actorId === '') return 'support';
+    return (await deps.users.byId(n.actorId)) ?? 'unknown';
+  }
+
+  return async (n) => {
+    const at = deps.clock();
+    const user = await deps.users.byId(n.userId);
+    if (!user) {
+      deps.logger.warn({ notification: n.type, userId: n.userId }, 'notification for an unknown user dropped');
+      return;
+    }
+    const [store, actor, recipients] = await Promise.all([deps.users.storeById(user.storeId), actorOf(n), recipientsFor(n, user)]);
+    if (!recipients.length) {
+      deps.logger.warn({ notification: n.type, userId: n.userId }, 'notification has no recipient (no user or owner email)');
+      await deps.audit.record({ type: 'notification.undeliverable', userId: user.id, storeId: user.storeId, details: { notification: n.type } });
+      return;
+    }
+    const template = templateFor(n.type);
+    const messages: NewOutboxMessage[] = recipients.map((recipient) => {
+      const verifyUrl =
+        n.type === 'mfa_enabled' && !recipient.onBehalf && VERIFYING_ROLES.has(user.role) && !user.emailVerified && user.email
+          ? `${deps.issuer}/account/verify-email?${new URLSearchParams({ token: deps.links.sign(user.id, user.email), ui_locales: recipient.locale })}`
+          : undefined;
+      const view = buildView({
+        notification: n,
+        user,
+        store,
+        actor,
+        recipient,
+        at,
+        productName: deps.productName,
+        supportEmail: deps.supportEmail,
+        verifyUrl,
+      });
+      const rendered = deps.renderer.render(template, view, recipient.locale);
+      return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
+    });
+    await deps.outbox.enqueue(messages, at);
+  };
+}

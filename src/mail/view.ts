@@ -1,0 +1,82 @@
+// The data every notification email is rendered from: who it is about, who did it, when (UTC), and the type's own facts.
+import { translate, type Locale } from '../http/i18n.js';
+import type { StoreView, UserView } from '../services/account/users.js';
+import type { Notification } from '../services/notifications/index.js';
+import { LOCK_AFTER, lockoutDelay } from '../services/throttle/index.js';
+import { VERIFY_TTL_MS } from './verify-link.js';
+
+export interface ViewInput {
+  notification: Notification;
+  user: UserView;
+  store: StoreView | undefined;
+  /** Who made the change: 'self', 'system' (no one: a lock-out), 'support' (operator break-glass), or another user. */
+  actor: 'self' | 'system' | 'support' | 'unknown' | UserView;
+  recipient: { name: string; locale: Locale; onBehalf: boolean; address: string };
+  at: Date;
+  productName: string;
+  supportEmail: string;
+  verifyUrl?: string;
+}
+
+const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', nl: 'nl-NL' };
+
+/** "4 March 2025 at 10:15 UTC" / "4 maart 2025 om 10:15 UTC": always UTC, so no reader has to guess a time zone. */
+export function formatUtc(at: Date, locale: Locale): string {
+  return `${new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(at)} UTC`;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+
+export function buildView(input: ViewInput): Record<string, unknown> {
+  const { notification: n, user, recipient } = input;
+  const locale = recipient.locale;
+  const d = n.details ?? {};
+  const bySelf = input.actor === 'self';
+  let actorText: string | undefined;
+  if (input.actor === 'self') actorText = recipient.onBehalf ? user.name : translate(locale, 'emails.common.by_self');
+  else if (input.actor === 'support') actorText = translate(locale, 'emails.common.by_support');
+  else if (input.actor === 'unknown') actorText = translate(locale, 'emails.common.by_admin');
+  else if (input.actor !== 'system') actorText = `${input.actor.name} (${translate(locale, `account.roles.${input.actor.role}`)})`;
+
+  const view: Record<string, unknown> = {
+    productName: input.productName,
+    recipientName: recipient.name,
+    onBehalf: recipient.onBehalf,
+    name: user.name,
+    username: user.username,
+    storeName: input.store?.name ?? '',
+    when: formatUtc(input.at, locale),
+    actorText,
+    bySelf,
+    supportEmail: input.supportEmail,
+  };
+
+  switch (n.type) {
+    case 'recovery_code_used':
+      view.remainingKnown = typeof d.remaining === 'number';
+      view.remaining = d.remaining;
+      break;
+    case 'email_changed':
+      view.oldEmail = str(d.oldEmail);
+      view.newEmail = str(d.newEmail);
+      view.emailChange = view.oldEmail ? (view.newEmail ? 'changed' : 'removed') : view.newEmail ? 'added' : 'unknown';
+      view.toOldAddress = view.emailChange === 'changed' && recipient.address.toLowerCase() === String(view.oldEmail).toLowerCase();
+      break;
+    case 'account_locked': {
+      // the guard sends this at the LOCK_AFTER-th failure; the lock lasts lockoutDelay(LOCK_AFTER) from then
+      const until = d.unlockAt ? new Date(String(d.unlockAt)) : new Date(input.at.getTime() + lockoutDelay(LOCK_AFTER) * 1000);
+      view.unlockAt = formatUtc(Number.isNaN(until.getTime()) ? input.at : until, locale);
+      view.ip = str(d.ip);
+      break;
+    }
+    case 'mfa_enabled':
+      if (input.verifyUrl) {
+        view.verifyUrl = input.verifyUrl;
+        view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);
+      }
+      break;
+    default:
+      break;
+  }
+  return view;
+}

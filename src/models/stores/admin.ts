@@ -1,0 +1,238 @@
+// Mongo implementations of the admin ports: store-scoped users, store policy, audit queries, admin sessions, revocation.
+import { isValidObjectId, Types } from 'mongoose';
+import type { Models } from '../index.js';
+import type { UserDoc } from '../user.js';
+import type { StoreAccountDoc } from '../store-account.js';
+import type { AdminUserPort, AdminUserRecord, AuditFilter, AuditQueryPort, AuditRecord, SessionRevoker, StorePort } from '../../services/admin/ports.js';
+import { toStoreView } from './user-directory.js';
+import { revokeEverythingOf } from '../../provider/mongo-adapter.js';
+
+const oid = (id: string) => (typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id) && isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+type TimestampedUser = UserDoc & { createdAt?: Date };
+
+const toRecord = (u: TimestampedUser): AdminUserRecord => ({
+  id: String(u._id),
+  storeId: String(u.storeId),
+  username: u.username,
+  name: u.name,
+  email: u.email ?? null,
+  role: u.role as AdminUserRecord['role'],
+  active: u.active !== false,
+  mfaEnabled: Boolean(u.mfa?.enabled),
+  mustEnrol: Boolean(u.mfa?.mustEnrol),
+  mfaEnrolledAt: u.mfa?.enrolledAt ?? null,
+  createdAt: u.createdAt ?? null,
+});
+
+export function mongoAdminUsers({ User }: Models): AdminUserPort {
+  return {
+    async list(storeId, q) {
+      const store = oid(storeId);
+      if (!store) return { users: [], total: 0 };
+      const filter: Record<string, unknown> = { storeId: store };
+      if (q.role) filter.role = q.role;
+      if (q.mfa === 'active') filter['mfa.enabled'] = true;
+      if (q.mfa === 'inactive') filter['mfa.enabled'] = { $ne: true };
+      if (q.active !== undefined) filter.active = q.active ? { $ne: false } : false;
+      if (q.search) {
+        const re = { $regex: escapeRegex(q.search.slice(0, 100)), $options: 'i' };
+        filter.$or = [{ username: re }, { name: re }, { email: re }];
+      }
+      const [docs, total] = await Promise.all([
+        User.find(filter).sort({ username: 1 }).skip(q.skip).limit(q.limit).lean<TimestampedUser[]>(),
+        User.countDocuments(filter),
+      ]);
+      return { users: docs.map(toRecord), total };
+    },
+    async inStore(storeId, userId) {
+      const store = oid(storeId);
+      const _id = oid(userId);
+      if (!store || !_id) return undefined;
+      const u = await User.findOne({ _id, storeId: store }).lean<TimestampedUser>();
+      return u ? toRecord(u) : undefined;
+    },
+    async byUsername(storeId, username) {
+      const store = oid(storeId);
+      if (!store || typeof username !== 'string') return undefined;
+      const u = await User.findOne({ storeId: store, username: username.trim().toLowerCase() }).lean<TimestampedUser>();
+      return u ? toRecord(u) : undefined;
+    },
+    async create(n) {
+      try {
+        const u = await User.create({
+          storeId: new Types.ObjectId(n.storeId),
+          username: n.username,
+          name: n.name,
+          email: n.email,
+          role: n.role,
+          passwordHash: n.passwordHash,
+          passwordChangedAt: new Date(),
+        });
+        return { ok: true, id: String(u._id) };
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) return { ok: false, reason: 'username_taken' };
+        throw err;
+      }
+    },
+    async setRole(storeId, userId, role) {
+      await User.updateOne({ _id: oid(userId), storeId: oid(storeId) }, { $set: { role } });
+    },
+    async setActive(storeId, userId, active) {
+      await User.updateOne({ _id: oid(userId), storeId: oid(storeId) }, { $set: { active } });
+    },
+    async usernames(storeId) {
+      const docs = await User.find({ storeId: oid(storeId) }, { username: 1 }).lean<Array<{ _id: Types.ObjectId; username: string }>>();
+      return new Map(docs.map((d) => [String(d._id), d.username]));
+    },
+  };
+}
+
+export function mongoAdminStores({ StoreAccount }: Models): StorePort {
+  return {
+    async byId(storeId) {
+      const _id = oid(storeId);
+      const s = _id && (await StoreAccount.findById(_id).lean<StoreAccountDoc>());
+      return s ? toStoreView(s) : undefined;
+    },
+    async byPrefix(prefix) {
+      const s = await StoreAccount.findOne({ prefix: String(prefix).trim().toLowerCase() }).lean<StoreAccountDoc>();
+      return s ? toStoreView(s) : undefined;
+    },
+    async setPolicy(storeId, p) {
+      await StoreAccount.updateOne(
+        { _id: oid(storeId) },
+        {
+          $set: {
+            'policy.requireForManagers': p.requireForManagers,
+            'policy.requireForEveryone': p.requireForEveryone,
+            'policy.rememberDeviceAllowed': p.rememberDeviceAllowed,
+            'policy.rememberDeviceDays': p.rememberDeviceDays,
+          },
+        },
+      );
+    },
+  };
+}
+
+function auditQuery(f: AuditFilter): Record<string, unknown> {
+  const q: Record<string, unknown> = { storeId: oid(f.storeId) ?? null };
+  if (f.userId) {
+    const user = oid(f.userId);
+    q.$or = [{ userId: user }, { actorId: user }];
+  }
+  if (f.type) q.type = { $regex: `^${escapeRegex(f.type.slice(0, 100))}` };
+  if (f.from || f.to) q.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
+  return q;
+}
+
+interface AuditDoc {
+  _id: Types.ObjectId;
+  at: Date;
+  type: string;
+  storeId?: Types.ObjectId | null;
+  userId?: Types.ObjectId | null;
+  actorId?: Types.ObjectId | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+const toAuditRecord = (d: AuditDoc): AuditRecord => ({
+  id: String(d._id),
+  at: d.at,
+  type: d.type,
+  storeId: str(d.storeId),
+  userId: str(d.userId),
+  actorId: str(d.actorId),
+  ip: d.ip ?? null,
+  userAgent: d.userAgent ?? null,
+  details: d.details ?? {},
+});
+
+export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
+  return {
+    async page(filter, skip, limit) {
+      const q = auditQuery(filter);
+      const [docs, total] = await Promise.all([
+        AuditEvent.find(q).sort({ at: -1, _id: -1 }).skip(skip).limit(limit).lean<AuditDoc[]>(),
+        AuditEvent.countDocuments(q),
+      ]);
+      return { events: docs.map(toAuditRecord), total };
+    },
+    async *each(filter, max) {
+      const cursor = AuditEvent.find(auditQuery(filter)).sort({ at: -1, _id: -1 }).limit(max).lean<AuditDoc[]>().cursor({ batchSize: 500 });
+      for await (const doc of cursor) yield toAuditRecord(doc as unknown as AuditDoc);
+    },
+  };
+}
+
+/** Provider sessions, grants and tokens (the OIDC adapter) plus admin-console sessions of the user. */
+export function mongoSessionRevoker(models: Models): SessionRevoker {
+  return async (userId) => {
+    const provider = await revokeEverythingOf(models, userId);
+    const user = oid(userId);
+    const admin = user ? (await models.AdminSession.deleteMany({ userId: user })).deletedCount : 0;
+    return provider + admin;
+  };
+}
+
+export interface PendingAdminLogin {
+  binding: string;
+  nonce: string;
+  verifier: string;
+  returnTo: string | null;
+}
+
+export interface AdminSessionRecord {
+  userId: string;
+  storeId: string;
+  csrf: string;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+/** Server-side admin sessions; ids arrive already hashed. Every read checks expiry in the query. */
+export function mongoAdminSessions({ AdminSession }: Models) {
+  return {
+    async saveLogin(id: string, login: PendingAdminLogin, expiresAt: Date): Promise<void> {
+      await AdminSession.create({ _id: id, kind: 'login', ...login, absoluteExpiresAt: expiresAt, expiresAt });
+    },
+    // consume once: whoever deletes the record uses it (no reliance on an atomic findAndModify; FerretDB rule 8)
+    async takeLogin(id: string, now: Date): Promise<PendingAdminLogin | undefined> {
+      const doc = await AdminSession.findOne({ _id: id, kind: 'login', expiresAt: { $gt: now } }).lean();
+      if (!doc) return undefined;
+      const res = await AdminSession.deleteOne({ _id: id, kind: 'login' });
+      if (res.deletedCount !== 1) return undefined;
+      return { binding: doc.binding ?? '', nonce: doc.nonce ?? '', verifier: doc.verifier ?? '', returnTo: doc.returnTo ?? null };
+    },
+    async create(id: string, s: AdminSessionRecord & { ip?: string; userAgent?: string }): Promise<void> {
+      await AdminSession.create({
+        _id: id,
+        kind: 'session',
+        userId: new Types.ObjectId(s.userId),
+        storeId: new Types.ObjectId(s.storeId),
+        csrf: s.csrf,
+        absoluteExpiresAt: s.absoluteExpiresAt,
+        expiresAt: s.expiresAt,
+        ip: s.ip ?? null,
+        userAgent: s.userAgent?.slice(0, 300) ?? null,
+      });
+    },
+    async find(id: string, now: Date): Promise<AdminSessionRecord | undefined> {
+      const doc = await AdminSession.findOne({ _id: id, kind: 'session', expiresAt: { $gt: now } }).lean();
+      if (!doc || !doc.userId || !doc.storeId || !doc.csrf) return undefined;
+      return { userId: String(doc.userId), storeId: String(doc.storeId), csrf: doc.csrf, expiresAt: doc.expiresAt, absoluteExpiresAt: doc.absoluteExpiresAt };
+    },
+    async touch(id: string, expiresAt: Date): Promise<void> {
+      await AdminSession.updateOne({ _id: id, kind: 'session' }, { $set: { expiresAt } });
+    },
+    async end(id: string): Promise<void> {
+      await AdminSession.deleteOne({ _id: id });
+    },
+  };
+}
+
+export type AdminSessionStore = ReturnType<typeof mongoAdminSessions>;

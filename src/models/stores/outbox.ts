@@ -1,0 +1,75 @@
+// Mongo implementation of the mail outbox (B6) and the store-owner lookup; claims are unique-_id marker inserts, safe on FerretDB.
+import { isValidObjectId, Types } from 'mongoose';
+import type { Models } from '../index.js';
+import type { UserDoc } from '../user.js';
+import type { OutboxPort, OwnerLookup } from '../../mail/ports.js';
+import { toUserView } from './user-directory.js';
+
+const oid = (id: string | null) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
+const markerId = (id: string, attempt: number) => `outbox:${id}:${attempt}`;
+// a claim marker must outlive any retry schedule of its message, so it is never swept while it still decides something
+const MARKER_TTL_MS = 30 * 86_400_000;
+
+export function mongoOutbox({ OutboxMessage, ConsumedMarker }: Models): OutboxPort {
+  return {
+    async enqueue(messages, now) {
+      if (!messages.length) return [];
+      const docs = await OutboxMessage.insertMany(
+        messages.map((m) => ({ ...m, userId: oid(m.userId), storeId: oid(m.storeId), status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })),
+      );
+      return docs.map((d) => String(d._id));
+    },
+    async due(now, limit, exclude) {
+      const docs = await OutboxMessage.find({
+        status: 'pending',
+        nextAttemptAt: { $lte: now },
+        ...(exclude.length ? { _id: { $nin: exclude.map((id) => new Types.ObjectId(id)) } } : {}),
+      })
+        .sort({ nextAttemptAt: 1, _id: 1 })
+        .limit(limit)
+        .lean();
+      return docs.map((d) => ({ id: String(d._id), to: d.to, subject: d.subject, text: d.text, html: d.html, attempts: d.attempts }));
+    },
+    async claim(id, attempt, now) {
+      try {
+        await ConsumedMarker.create({ _id: markerId(id, attempt), at: now, expiresAt: new Date(now.getTime() + MARKER_TTL_MS) });
+        return true;
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) return false;
+        throw err;
+      }
+    },
+    async claimedAt(id, attempt) {
+      const marker = await ConsumedMarker.findById(markerId(id, attempt)).lean();
+      return marker?.at ?? undefined;
+    },
+    async hold(id, attempt, until) {
+      await OutboxMessage.updateOne({ _id: id, status: 'pending', attempts: attempt }, { $set: { nextAttemptAt: until } });
+    },
+    async skipAttempt(id, attempt, now) {
+      // $set, not $inc: two workers taking over the same stale claim both write the same value
+      await OutboxMessage.updateOne(
+        { _id: id, status: 'pending', attempts: attempt },
+        { $set: { attempts: attempt + 1, nextAttemptAt: now, lastError: 'claim expired (worker stopped while sending)' } },
+      );
+      return Boolean(await OutboxMessage.exists({ _id: id, status: 'pending', attempts: attempt + 1 }));
+    },
+    async markSent(id, at, keepUntil) {
+      await OutboxMessage.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'sent', sentAt: at, expiresAt: keepUntil, lastError: null } });
+    },
+    async markFailed(id, attempt, nextAttemptAt, error) {
+      await OutboxMessage.updateOne(
+        { _id: id, status: 'pending', attempts: attempt },
+        { $set: { attempts: attempt + 1, nextAttemptAt, lastError: error.slice(0, 500) } },
+      );
+    },
+  };
+}
+
+export function mongoOwnerLookup({ User }: Models): OwnerLookup {
+  return async (storeId) => {
+    const store = oid(storeId);
+    const owner = store && (await User.findOne({ storeId: store, role: 'owner' }).sort({ _id: 1 }).lean<UserDoc>());
+    return owner ? toUserView(owner) : undefined;
+  };
+}

@@ -1,0 +1,159 @@
+// Operator CLI (break-glass, S11): `npm run ops -- reset-mfa --store <prefix> --user <username> --reason "<text>" [--operator <name>]`.
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadConfig } from './config.js';
+import { resolveDatabaseUri } from './db/database-uri.js';
+import { connectDatabase } from './db/connect.js';
+import type { Models } from './models/index.js';
+import { createServices, type Services } from './container.js';
+import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
+import { mongoAdminStores, mongoAdminUsers, mongoSessionRevoker } from './models/stores/admin.js';
+import { operatorResetMfa } from './services/admin/index.js';
+import type { OperatorResetInput, OperatorResetResult } from './services/admin/operator.js';
+
+export interface OpsIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const USAGE = [
+  'Usage: npm run ops -- reset-mfa --store <prefix> --user <username> --reason "<why, and the request it answers>" [--operator <name>]',
+  '',
+  '  reset-mfa   Break-glass reset of a user\'s MFA (typically the account owner who lost every factor), only on a',
+  '              request from the owner\'s registered email. The user must set MFA up again at the next sign-in;',
+  '              their sessions, refresh tokens and remembered devices end; the user is notified; the reset is',
+  '              audited as mfa.reset_by_operator with the reason and the operator.',
+].join('\n');
+
+/** The reset itself, on an open database and the app's services (the CLI and the tests both call this). */
+export async function resetMfa(ctx: { models: Models; services: Pick<Services, 'mfa' | 'audit'> }, input: OperatorResetInput): Promise<OperatorResetResult> {
+  return operatorResetMfa(
+    {
+      stores: mongoAdminStores(ctx.models),
+      users: mongoAdminUsers(ctx.models),
+      mfa: ctx.services.mfa,
+      endSessions: mongoSessionRevoker(ctx.models),
+      audit: ctx.services.audit,
+    },
+    input,
+  );
+}
+
+const FAILURES: Record<Exclude<OperatorResetResult, { ok: true }>['error'], (i: OperatorResetInput) => string> = {
+  reason_missing: () => 'reset-mfa: --reason is required (why, and which request from the owner\'s registered email it answers)',
+  operator_missing: () => 'reset-mfa: --operator is empty',
+  store_unknown: (i) => `reset-mfa: no store with the prefix "${i.storePrefix}"`,
+  user_unknown: (i) => `reset-mfa: no user "${i.username}" in store "${i.storePrefix}"`,
+};
+
+export function describeResult(result: OperatorResetResult, input: OperatorResetInput): string {
+  if (!result.ok) return FAILURES[result.error](input);
+  return (
+    `OK: MFA reset for "${result.user.username}" (${result.user.role}) in store "${result.store.prefix}" by operator "${input.operator}": ` +
+    `must set up MFA at the next sign-in; ${result.sessionsEnded} session(s)/token(s) ended, remembered devices forgotten, ` +
+    'user notified, audited as mfa.reset_by_operator.'
+  );
+}
+
+// With no MONGODB_URI, a running provider's embedded database is used as is; only when none runs is one started.
+async function openDatabase(config: ReturnType<typeof loadConfig>, io: OpsIo) {
+  if (!config.mongodbUri && (await listening(config.embeddedDbPort))) {
+    return { uri: `mongodb://127.0.0.1:${config.embeddedDbPort}/mfa-idp`, stop: async () => undefined };
+  }
+  return resolveDatabaseUri(config, (msg) => io.err(msg));
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The CLI: parses arguments, connects like main.ts, runs the command; returns the exit code (0 ok, 1 failure). */
+export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.env, io: OpsIo = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        store: { type: 'string' },
+        user: { type: 'string' },
+        reason: { type: 'string' },
+        operator: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.err(`ops: ${(err as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== 'reset-mfa' || positionals.length > 1) {
+    io.err(`ops: ${positionals[0] ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}`);
+    return 1;
+  }
+  if (!values.store || !values.user) {
+    io.err(`reset-mfa: --store and --user are required\n\n${USAGE}`);
+    return 1;
+  }
+  const input: OperatorResetInput = {
+    storePrefix: values.store,
+    username: values.user,
+    reason: values.reason ?? '',
+    operator: values.operator ?? env.USER ?? os.userInfo().username,
+    host: os.hostname(),
+  };
+  // refuse before touching the database
+  if (!input.reason.trim()) {
+    io.err(FAILURES.reason_missing(input));
+    return 1;
+  }
+
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    io.err((err as Error).message);
+    return 1;
+  }
+  const database = await openDatabase(config, io);
+  const db = await connectDatabase(database.uri);
+  try {
+    const logger = pino({ level: config.logLevel }, pino.destination(2));
+    const secrets = await loadDeploymentSecrets(config, db.models);
+    const services = createServices({ config, models: db.models, secrets, logger });
+    const result = await resetMfa({ models: db.models, services }, input);
+    if (result.ok) io.out(describeResult(result, input));
+    else io.err(describeResult(result, input));
+    return result.ok ? 0 : 1;
+  } finally {
+    await db.close();
+    await database.stop();
+  }
+}
+
+const defaultIo: OpsIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runOps(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`ops: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

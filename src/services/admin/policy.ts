@@ -1,0 +1,71 @@
+// The store's MFA policy as admins see and change it; admins always need MFA, the AU + Xero rule is shown when it applies (S1, S5, D5).
+import type { AuditRecorder } from '../audit/index.js';
+import type { StoreView } from '../account/users.js';
+import type { StorePolicy, StorePort } from './ports.js';
+import { isConsoleRole, type Party } from './rules.js';
+
+export const REMEMBER_DAYS = { min: 1, max: 90 } as const;
+
+export interface PolicyView {
+  policy: StorePolicy;
+  /** S1: owners and admins always need MFA; not a setting */
+  adminsRequired: true;
+  /** S5: every Australian store integrated with Xero must use MFA for its admins */
+  auXero: { active: boolean; country: string; xero: boolean };
+}
+
+export type PolicyError = 'not_admin' | 'admins_always_required' | 'remember_days_range';
+
+export function policyViewOf(store: StoreView): PolicyView {
+  const xero = store.integrations.some((i) => i.trim().toLowerCase() === 'xero');
+  const country = store.country.trim().toUpperCase();
+  return { policy: { ...store.policy }, adminsRequired: true, auXero: { active: country === 'AU' && xero, country, xero } };
+}
+
+export function createAdminPolicyService(deps: { stores: StorePort; audit: AuditRecorder }) {
+  const load = async (storeId: string) => {
+    const store = await deps.stores.byId(storeId);
+    if (!store) throw new Error(`store ${storeId} is gone`);
+    return store;
+  };
+
+  return {
+    async view(actor: Party): Promise<PolicyView> {
+      return policyViewOf(await load(actor.storeId));
+    },
+
+    // A partial change: fields left out keep their value. Applies from the next sign-in (the flow reads it then).
+    async update(
+      actor: Party & { ip?: string; userAgent?: string },
+      change: Partial<StorePolicy> & { requireForAdmins?: boolean },
+    ): Promise<{ ok: true; value: PolicyView } | { ok: false; error: PolicyError }> {
+      if (!isConsoleRole(actor.role)) return { ok: false, error: 'not_admin' };
+      if (change.requireForAdmins === false) return { ok: false, error: 'admins_always_required' };
+      const store = await load(actor.storeId);
+      const before = store.policy;
+      const after: StorePolicy = {
+        requireForManagers: change.requireForManagers ?? before.requireForManagers,
+        requireForEveryone: change.requireForEveryone ?? before.requireForEveryone,
+        rememberDeviceAllowed: change.rememberDeviceAllowed ?? before.rememberDeviceAllowed,
+        rememberDeviceDays: change.rememberDeviceDays ?? before.rememberDeviceDays,
+      };
+      const days = after.rememberDeviceDays;
+      if (!Number.isInteger(days) || days < REMEMBER_DAYS.min || days > REMEMBER_DAYS.max) return { ok: false, error: 'remember_days_range' };
+      const changed = (Object.keys(after) as Array<keyof StorePolicy>).filter((k) => after[k] !== before[k]);
+      if (changed.length) {
+        await deps.stores.setPolicy(actor.storeId, after);
+        await deps.audit.record({
+          type: 'admin.policy_changed',
+          storeId: actor.storeId,
+          actorId: actor.id,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          details: { changed, before, after },
+        });
+      }
+      return { ok: true, value: policyViewOf({ ...store, policy: after }) };
+    },
+  };
+}
+
+export type AdminPolicyService = ReturnType<typeof createAdminPolicyService>;

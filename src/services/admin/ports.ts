@@ -1,0 +1,89 @@
+// Ports of the admin use cases: store-scoped user records, store policy, audit queries and session revocation.
+import type { Role } from '../policy/index.js';
+import type { StoreView } from '../account/users.js';
+
+export type StorePolicy = StoreView['policy'];
+
+/** A user as the admin console sees it: never a password hash, TOTP secret or recovery code (checklist 61). */
+export interface AdminUserRecord {
+  id: string;
+  storeId: string;
+  username: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  active: boolean;
+  mfaEnabled: boolean;
+  mustEnrol: boolean;
+  mfaEnrolledAt: Date | null;
+  createdAt: Date | null;
+}
+
+export interface UserQuery {
+  /** matched case-insensitively against username, name and email */
+  search?: string;
+  role?: Role;
+  /** MFA state filter, applied in the query */
+  mfa?: 'active' | 'inactive';
+  active?: boolean;
+  skip: number;
+  limit: number;
+}
+
+export interface NewUserRecord {
+  storeId: string;
+  username: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  passwordHash: string;
+}
+
+export interface AdminUserPort {
+  list(storeId: string, query: UserQuery): Promise<{ users: AdminUserRecord[]; total: number }>;
+  /** Only a user of this store; any other id (or a malformed one) is undefined. */
+  inStore(storeId: string, userId: string): Promise<AdminUserRecord | undefined>;
+  byUsername(storeId: string, username: string): Promise<AdminUserRecord | undefined>;
+  create(user: NewUserRecord): Promise<{ ok: true; id: string } | { ok: false; reason: 'username_taken' }>;
+  setRole(storeId: string, userId: string, role: Role): Promise<void>;
+  setActive(storeId: string, userId: string, active: boolean): Promise<void>;
+  usernames(storeId: string): Promise<Map<string, string>>;
+}
+
+export interface StorePort {
+  byId(storeId: string): Promise<StoreView | undefined>;
+  byPrefix(prefix: string): Promise<StoreView | undefined>;
+  setPolicy(storeId: string, policy: StorePolicy): Promise<void>;
+}
+
+export interface AuditRecord {
+  id: string;
+  at: Date;
+  type: string;
+  storeId: string | null;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  storeId: string;
+  /** events about or by this user */
+  userId?: string;
+  /** prefix of the event type, e.g. "mfa." or "signin.success" */
+  type?: string;
+  from?: Date;
+  /** exclusive */
+  to?: Date;
+}
+
+export interface AuditQueryPort {
+  page(filter: AuditFilter, skip: number, limit: number): Promise<{ events: AuditRecord[]; total: number }>;
+  /** newest first, at most `max` events */
+  each(filter: AuditFilter, max: number): AsyncIterable<AuditRecord>;
+}
+
+/** Ends every provider session, grant, refresh token and admin-console session of a user (checklist 59, 64). */
+export type SessionRevoker = (userId: string) => Promise<number>;

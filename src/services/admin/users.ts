@@ -1,0 +1,220 @@
+// Admin use cases on a store's users: list and search, create, change role, (de)activate, MFA reset/removal, devices (S11, B10, D5).
+import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
+import type { AuditRecorder } from '../audit/index.js';
+import type { StoreView } from '../account/users.js';
+import type { DeviceRecord } from '../account/devices.js';
+import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
+import { ASSIGNABLE_ROLES, denialFor, type AdminAction, type Denial, type Party } from './rules.js';
+
+export type MfaStatus = 'active' | 'not_set_up' | 'required_not_set_up';
+
+export interface AdminUserSummary extends AdminUserRecord {
+  mfaStatus: MfaStatus;
+  /** why MFA is required for this user (empty when it is optional) */
+  mfaReasons: MfaReason[];
+}
+
+/** The signed-in admin, with where the request came from (checklist 65). */
+export interface AdminActor extends Party {
+  ip?: string;
+  userAgent?: string;
+}
+
+export type AdminError =
+  | Denial
+  | 'not_found'
+  | 'not_confirmed'
+  | 'password_wrong'
+  | 'too_many'
+  | 'mfa_not_active'
+  | 'invalid_role'
+  | 'username_taken'
+  | `password_${string}`;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AdminError };
+
+export interface AdminUserServiceDeps {
+  users: AdminUserPort;
+  stores: StorePort;
+  hashPassword(password: string): Promise<string>;
+  checkNewPassword(password: string, context: { username: string; storePrefix: string }): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** the admin's own password, counted by the brute-force throttle (B2) */
+  verifyAdminPassword(actor: AdminActor, password: string): Promise<'ok' | 'password_wrong' | 'too_many'>;
+  mfa: { remove(userId: string, actor: { actorId: string; ip?: string }, opts?: { mustEnrol?: boolean }): Promise<void> };
+  devices: { list(userId: string): Promise<DeviceRecord[]>; revokeAll(userId: string): Promise<number> };
+  endSessions: SessionRevoker;
+  audit: AuditRecorder;
+}
+
+export interface UserListInput {
+  search?: string;
+  role?: Role;
+  mfa?: 'active' | 'inactive';
+  page: number;
+  pageSize: number;
+}
+
+export interface NewUserInput {
+  username: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  password: string;
+}
+
+const fail = <T>(error: AdminError): Outcome<T> => ({ ok: false, error });
+const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+export function mfaStatusOf(user: AdminUserRecord, store: StoreView): { status: MfaStatus; reasons: MfaReason[] } {
+  const { reasons } = mfaRequirement({ role: user.role, store, client: { requireMfa: false } });
+  if (user.mfaEnabled) return { status: 'active', reasons };
+  // a reset by an admin (or a recovery-code sign-in) makes enrolment mandatory at the next sign-in
+  return { status: reasons.length > 0 || user.mustEnrol ? 'required_not_set_up' : 'not_set_up', reasons };
+}
+
+export function createAdminUserService(deps: AdminUserServiceDeps) {
+  const summarise = (user: AdminUserRecord, store: StoreView): AdminUserSummary => {
+    const { status, reasons } = mfaStatusOf(user, store);
+    return { ...user, mfaStatus: status, mfaReasons: reasons };
+  };
+
+  const storeOf = async (actor: AdminActor) => {
+    const store = await deps.stores.byId(actor.storeId);
+    if (!store) throw new Error(`store ${actor.storeId} of admin ${actor.id} is gone`);
+    return store;
+  };
+
+  // Loads a user of the admin's own store and applies the rules; an id from any other store is simply forbidden.
+  async function target(actor: AdminActor, userId: string, action: AdminAction, newRole?: Role): Promise<Outcome<AdminUserRecord>> {
+    const user = await deps.users.inStore(actor.storeId, userId);
+    if (!user) return fail(denialFor(actor, actor, 'view') ?? 'other_store');
+    const denial = denialFor(actor, user, action, newRole);
+    return denial ? fail(denial) : done(user);
+  }
+
+  const audit = (actor: AdminActor, type: string, userId: string | null, details: Record<string, unknown> = {}) =>
+    deps.audit.record({ type, storeId: actor.storeId, userId, actorId: actor.id, ip: actor.ip, userAgent: actor.userAgent, details });
+
+  // Reset and removal both prove the admin's identity again and need an explicit confirmation (checklist 62, 63).
+  async function changeMfa(actor: AdminActor, userId: string, mode: 'reset' | 'remove', input: { password: string; confirmed: boolean }) {
+    const found = await target(actor, userId, mode === 'reset' ? 'reset_mfa' : 'remove_mfa');
+    if (!found.ok) return found;
+    const user = found.value;
+    if (mode === 'remove' && !user.mfaEnabled && !user.mustEnrol) return fail<AdminUserSummary>('mfa_not_active');
+    if (!input.confirmed) return fail<AdminUserSummary>('not_confirmed');
+    const password = await deps.verifyAdminPassword(actor, input.password);
+    if (password !== 'ok') return fail<AdminUserSummary>(password);
+    // the MFA service audits, notifies the user and forgets remembered devices; we also end every session (checklist 64)
+    await deps.mfa.remove(user.id, { actorId: actor.id, ip: actor.ip }, { mustEnrol: mode === 'reset' });
+    const sessionsEnded = await deps.endSessions(user.id);
+    await audit(actor, 'admin.sessions_ended', user.id, { reason: mode === 'reset' ? 'mfa_reset' : 'mfa_removed', count: sessionsEnded });
+    const after = (await deps.users.inStore(actor.storeId, user.id))!;
+    return done(summarise(after, await storeOf(actor)));
+  }
+
+  return {
+    summarise,
+
+    async list(actor: AdminActor, input: UserListInput) {
+      const store = await storeOf(actor);
+      const { users, total } = await deps.users.list(actor.storeId, {
+        search: input.search?.trim() || undefined,
+        role: input.role,
+        mfa: input.mfa,
+        skip: (input.page - 1) * input.pageSize,
+        limit: input.pageSize,
+      });
+      return {
+        users: users.map((u) => summarise(u, store)),
+        total,
+        page: input.page,
+        pageSize: input.pageSize,
+        pages: Math.max(1, Math.ceil(total / input.pageSize)),
+      };
+    },
+
+    async get(actor: AdminActor, userId: string): Promise<Outcome<{ user: AdminUserSummary; devices: DeviceRecord[] }>> {
+      const found = await target(actor, userId, 'view');
+      if (!found.ok) return found;
+      return done({ user: summarise(found.value, await storeOf(actor)), devices: await deps.devices.list(found.value.id) });
+    },
+
+    /** What the signed-in admin may do to this user (for showing or hiding actions). */
+    allowed(actor: AdminActor, user: AdminUserRecord): Record<Exclude<AdminAction, 'view'>, boolean> {
+      const may = (action: AdminAction) => denialFor(actor, user, action, action === 'change_role' ? 'cashier' : undefined) === null;
+      return {
+        change_role: may('change_role'),
+        deactivate: may('deactivate') && user.active,
+        reactivate: may('reactivate') && !user.active,
+        reset_mfa: may('reset_mfa'),
+        remove_mfa: may('remove_mfa') && (user.mfaEnabled || user.mustEnrol),
+        revoke_devices: may('revoke_devices'),
+      };
+    },
+
+    async create(actor: AdminActor, input: NewUserInput): Promise<Outcome<AdminUserSummary>> {
+      if (denialFor(actor, actor, 'view')) return fail('not_admin');
+      if (!ASSIGNABLE_ROLES.includes(input.role)) return fail('invalid_role');
+      const store = await storeOf(actor);
+      const username = input.username.trim().toLowerCase();
+      if (await deps.users.byUsername(actor.storeId, username)) return fail('username_taken');
+      const verdict = await deps.checkNewPassword(input.password, { username, storePrefix: store.prefix });
+      if (!verdict.ok) return fail(`password_${verdict.reason}`);
+      const created = await deps.users.create({
+        storeId: actor.storeId,
+        username,
+        name: input.name.trim(),
+        email: input.email?.trim() || null,
+        role: input.role,
+        passwordHash: await deps.hashPassword(input.password),
+      });
+      if (!created.ok) return fail(created.reason);
+      await audit(actor, 'admin.user_created', created.id, { username, role: input.role });
+      return done(summarise((await deps.users.inStore(actor.storeId, created.id))!, store));
+    },
+
+    async changeRole(actor: AdminActor, userId: string, role: Role): Promise<Outcome<AdminUserSummary>> {
+      if (!ASSIGNABLE_ROLES.includes(role)) return fail(role === 'owner' ? 'owner_role' : 'invalid_role');
+      const found = await target(actor, userId, 'change_role', role);
+      if (!found.ok) return found;
+      const user = found.value;
+      if (user.role !== role) {
+        await deps.users.setRole(actor.storeId, user.id, role);
+        // tokens carry the role claim: the user signs in again to get the new one (and MFA if the new role needs it)
+        const sessionsEnded = await deps.endSessions(user.id);
+        await audit(actor, 'admin.user_role_changed', user.id, { from: user.role, to: role, sessionsEnded });
+      }
+      return done(summarise((await deps.users.inStore(actor.storeId, user.id))!, await storeOf(actor)));
+    },
+
+    // Disabling an account ends its sessions and revokes its refresh tokens and remembered devices (checklist 59).
+    async setActive(actor: AdminActor, userId: string, active: boolean): Promise<Outcome<AdminUserSummary>> {
+      const found = await target(actor, userId, active ? 'reactivate' : 'deactivate');
+      if (!found.ok) return found;
+      const user = found.value;
+      if (user.active !== active) {
+        await deps.users.setActive(actor.storeId, user.id, active);
+        const details: Record<string, unknown> = {};
+        if (!active) {
+          details.sessionsEnded = await deps.endSessions(user.id);
+          details.devicesRevoked = await deps.devices.revokeAll(user.id);
+        }
+        await audit(actor, active ? 'admin.user_reactivated' : 'admin.user_deactivated', user.id, details);
+      }
+      return done(summarise((await deps.users.inStore(actor.storeId, user.id))!, await storeOf(actor)));
+    },
+
+    resetMfa: (actor: AdminActor, userId: string, input: { password: string; confirmed: boolean }) => changeMfa(actor, userId, 'reset', input),
+    removeMfa: (actor: AdminActor, userId: string, input: { password: string; confirmed: boolean }) => changeMfa(actor, userId, 'remove', input),
+
+    async revokeDevices(actor: AdminActor, userId: string): Promise<Outcome<{ revoked: number }>> {
+      const found = await target(actor, userId, 'revoke_devices');
+      if (!found.ok) return found;
+      const revoked = await deps.devices.revokeAll(found.value.id);
+      await audit(actor, 'admin.devices_revoked', found.value.id, { count: revoked });
+      return done({ revoked });
+    },
+  };
+}
+
+export type AdminUserService = ReturnType<typeof createAdminUserService>;

@@ -1,0 +1,78 @@
+// In a real browser (Debian chromium via playwright-core): an admin signs in to /admin with a code and resets a cashier's MFA (S11, B12).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { AuthenticatorApp } from '../helpers/totp-device.js';
+
+const ADMIN_PASSWORD = 'admin passphrase 2026';
+
+describe('admin console in a browser (S11, B12)', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let adminApp: AuthenticatorApp;
+  let cashierId: string;
+
+  async function enrol(userId: string, username: string) {
+    const pending = stack.services.mfa.newPendingSecret();
+    const { secretGrouped } = await stack.services.mfa.describePending(pending, 'corner', username);
+    const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
+    assert.ok((await stack.services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
+    return app;
+  }
+
+  before(async () => {
+    stack = await startStack();
+    const storeId = await stack.createStore('corner');
+    const adminId = await stack.createUser(storeId, 'ada', 'admin', ADMIN_PASSWORD);
+    cashierId = await stack.createUser(storeId, 'casey', 'cashier', 'cashier passphrase 2026');
+    adminApp = await enrol(adminId, 'ada');
+    await enrol(cashierId, 'casey');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('the admin signs in with a computed code and resets a cashier\'s MFA', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.issuer}/admin?store=corner`);
+    await page.fill('input[name="username"]', 'ada');
+    await page.fill('input[name="password"]', ADMIN_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.fill('input[name="code"]', await adminApp.code());
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${stack.issuer}/admin?store=corner`);
+    assert.equal(await page.textContent('h1'), 'Admin console');
+
+    await page.click('.admin-nav a[href="/admin/users"]');
+    await page.waitForURL(`${stack.issuer}/admin/users`);
+    assert.equal(await page.getAttribute('tr[data-user="casey"] [data-mfa-status]', 'data-mfa-status'), 'active');
+    await page.click('tr[data-user="casey"] a');
+    await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}`);
+    await page.click('a[data-action="reset-mfa"]');
+    await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}/mfa/reset`);
+    assert.match((await page.textContent('.lead')) ?? '', /reset multi-factor authentication for casey name \(casey\)/);
+
+    // the browser itself refuses the form until the identity check is ticked
+    await page.fill('input[name="password"]', ADMIN_PASSWORD);
+    await page.click('form[action$="/mfa/reset"] button[type="submit"]');
+    assert.equal(page.url(), `${stack.issuer}/admin/users/${cashierId}/mfa/reset`);
+    assert.equal((await stack.services.users.byId(cashierId))!.mfaEnabled, true);
+
+    await page.check('input[name="confirm"]');
+    await page.click('form[action$="/mfa/reset"] button[type="submit"]');
+    await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}?done=reset`);
+    assert.match((await page.textContent('[role="status"]')) ?? '', /has been reset/);
+    assert.equal(await page.getAttribute('[data-mfa-status]', 'data-mfa-status'), 'required_not_set_up');
+
+    const cashier = (await stack.services.users.byId(cashierId))!;
+    assert.equal(cashier.mfaEnabled, false);
+    assert.equal(cashier.mustEnrol, true);
+    assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset' && n.userId === cashierId));
+    await context.close();
+  });
+});
