@@ -1,6 +1,6 @@
 // Step "recovery": an unused recovery code instead of the app code (S10); the user must then set MFA up again.
 import { z } from 'zod';
-import { advance, defineStep, rerender, throttled } from '../../src/flow/step.js';
+import { advance, defineStep, rerender, secondFactorFailed, throttled } from '../../src/flow/step.js';
 import { needsSecondFactor } from '../totp-verify/index.js';
 
 export const recoveryStep = defineStep({
@@ -16,7 +16,7 @@ export const recoveryStep = defineStep({
     const used = await services.mfa.useRecoveryCode(state.userId!, input.code, { ip: req.ip });
     if (!used.ok) {
       await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'recovery' });
-      return rerender('recovery_invalid', { effects: [{ kind: 'audit', type: 'signin.recovery_failed' }] });
+      return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
     }
     await services.throttle.succeed(keys);
     return advance({ secondFactor: 'recovery', recoveryMode: false });

@@ -1,6 +1,6 @@
 // Step "totp-verify": the six-digit code (S8, S14), replay-proof (B1), with "remember this device" (not for native apps).
 import { z } from 'zod';
-import { advance, defineStep, rerender, throttled, type Effect } from '../../src/flow/step.js';
+import { advance, defineStep, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 
 // A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52).
@@ -29,9 +29,7 @@ export const totpVerifyStep = defineStep({
     const verdict = await services.mfa.verifyCode(state.userId!, input.code);
     if (verdict !== 'ok') {
       await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'totp' });
-      return rerender('code_invalid', {
-        effects: [{ kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }],
-      });
+      return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }));
     }
     await services.throttle.succeed(keys);
     const effects: Effect[] = [];

@@ -128,6 +128,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
           maxAge: days * 86_400_000,
           overwrite: true,
         });
+      } else if (effect.kind === 'notify-second-factor-failed') {
+        await services.notify({ type: 'second_factor_failed', userId: effect.userId, details: { ip: ctx.ip, userAgent: ctx.get('user-agent') } });
       } else if (effect.kind === 'audit') {
         await services.audit.record({
           type: effect.type,

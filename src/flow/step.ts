@@ -10,7 +10,8 @@ export interface Rendered {
 
 export type Effect =
   | { kind: 'remember-device'; userId: string }
-  | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> };
+  | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> }
+  | { kind: 'notify-second-factor-failed'; userId: string };
 
 export interface LoginResult {
   accountId: string;
@@ -44,6 +45,12 @@ export interface Step<S extends z.ZodType = z.ZodType> {
 }
 
 export const defineStep = <S extends z.ZodType>(step: Step<S>): Step<S> => step;
+
+// The first wrong code after a correct password is announced to the user, once per sign-in (checklist 69).
+export function secondFactorFailed(state: FlowState, audit: Effect): { effects: Effect[]; patch: Partial<FlowState> } {
+  if (state.failureNotified) return { effects: [audit], patch: {} };
+  return { effects: [audit, { kind: 'notify-second-factor-failed', userId: state.userId! }], patch: { failureNotified: true } };
+}
 
 // The refusal shown while an account or address must wait (B2): seconds for short back-off, minutes for a lock.
 export const throttled = (waitSeconds: number, patch?: Partial<FlowState>): StepResult =>

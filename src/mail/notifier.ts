@@ -61,7 +61,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
   }
 
   async function actorOf(n: Notification): Promise<ViewInput['actor']> {
-    if (n.type === 'account_locked') return 'system';
+    if (n.type === 'account_locked' || n.type === 'second_factor_failed') return 'system';
     if (n.actorId === undefined || n.actorId === n.userId) return 'self';
     // the operator break-glass path (S11) acts without a user id
     if (n.actorId === '') return 'support';

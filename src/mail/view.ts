@@ -69,6 +69,10 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.ip = str(d.ip);
       break;
     }
+    case 'second_factor_failed':
+      view.ip = str(d.ip);
+      view.browser = str(d.userAgent)?.slice(0, 200);
+      break;
     case 'mfa_enabled':
       if (input.verifyUrl) {
         view.verifyUrl = input.verifyUrl;

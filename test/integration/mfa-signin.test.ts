@@ -67,7 +67,10 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.match(page.body, /name="code"/);
     const wrong = await submit(agent, page, { code: '123456' });
     assert.match(textOf(wrong.body), /Invalid authentication code entered\. Try again\./);
+    const failures = stack.notifications.filter((n) => n.type === 'second_factor_failed');
+    assert.equal(failures.length, 1, 'a correct password then a wrong code is announced (checklist 69)');
     const stale = await submit(agent, wrong, { code: app.staleCode() });
+    assert.equal(stack.notifications.filter((n) => n.type === 'second_factor_failed').length, 1, 'once per sign-in');
     assert.equal(stale.status, 400);
     const code = await app.code();
     const ok = await submit(agent, stale, { code }, { stopAt: flow.redirect });

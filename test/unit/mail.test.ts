@@ -30,7 +30,7 @@ const person = (id: string, over: Partial<UserView> = {}): UserView => ({
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'second_factor_failed',
 ];
 
 test('checklist 66: there is a template for every notification type', () => {

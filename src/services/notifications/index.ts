@@ -7,13 +7,17 @@ export type NotificationType =
   | 'recovery_codes_regenerated'
   | 'password_changed'
   | 'email_changed'
-  | 'account_locked';
+  | 'account_locked'
+  | 'second_factor_failed';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };
 
 /** `details` of a recovery_code_used notification. */
 export type RecoveryCodeUsedDetails = { remaining: number };
+
+/** `details` of a second_factor_failed notification: where the attempt came from (checklist 69). */
+export type SecondFactorFailedDetails = { ip?: string; userAgent?: string };
 
 /** `details` of an account_locked notification; without unlockAt the lock is taken to last the standard lock time from now. */
 export type AccountLockedDetails = { ip?: string; unlockAt?: string | Date };
