@@ -40,7 +40,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const assets = createAssets(ROOT);
   const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
-  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars);
+  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
   const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
   const secure = config.issuer.startsWith('https://');

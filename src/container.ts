@@ -50,6 +50,24 @@ export function createServices(deps: ContainerDeps) {
     cacheTtlMs: 60 * 60 * 1000,
   });
   const totp = createTotp({ clock, issuer: config.productName });
+  const throttle = createThrottleGuard({
+    store: mongoCounters(models),
+    clock,
+    audit,
+    notify,
+    userIdOf: async (storeId, username) => (await users.byUsername(storeId, username))?.id,
+  });
+  const passwords = createPasswordService({
+    hasher: createPasswordHasher(),
+    breach,
+    users,
+    store: mongoPasswordPort(models),
+    revokeDevices,
+    audit,
+    notify,
+    clock,
+    serviceName: config.productName,
+  });
   const box = createSecretBox(parseKeyring(secrets.totpKeyring));
 
   return {
@@ -64,18 +82,20 @@ export function createServices(deps: ContainerDeps) {
     totp,
     flows: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
-    throttle: createThrottleGuard({ store: mongoCounters(models), clock, audit, notify }),
-    passwords: createPasswordService({
-      hasher: createPasswordHasher(),
-      breach,
-      users,
-      store: mongoPasswordPort(models),
-      revokeDevices,
-      audit,
-      notify,
-      clock,
-      serviceName: config.productName,
-    }),
+    throttle,
+    // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
+    async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
+      const me = await users.byId(userId);
+      if (!me) return 'password_wrong';
+      const outcome = await throttle.attempt(
+        [throttle.accountKey(me.storeId, me.username)],
+        { storeId: me.storeId, userId: me.id, username: me.username, ip, factor: 'password' },
+        () => passwords.verifyUser(me.id, password),
+        { clearOnSuccess: false },
+      );
+      return outcome.kind === 'ok' ? 'ok' : outcome.kind === 'wait' ? 'too_many' : 'password_wrong';
+    },
+    passwords,
     mfa: createMfaService({
       totp,
       verifier: createTotpVerifier({ totp, steps: mongoTotpStepStore(models) }),

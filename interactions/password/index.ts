@@ -11,6 +11,7 @@ export const passwordStep = defineStep({
       storeName: facts.store?.name ?? state.storePrefix,
       username: state.username ?? '',
       changeStoreUrl: `/interaction/${state.uid}/change-store`,
+      switchingUser: Boolean(state.switchingUser),
     },
   }),
   input: z.object({
@@ -19,18 +20,21 @@ export const passwordStep = defineStep({
   }),
   async submit(input, state, _facts, services, req) {
     const keys = [services.throttle.accountKey(state.storeId!, input.username), services.throttle.addressKey(req.ip)];
-    const wait = await services.throttle.waitSeconds(keys);
-    if (wait > 0) return throttled(wait, { username: input.username });
-
-    const user = await services.passwords.verifyLogin(state.storeId!, input.username, input.password);
-    if (!user) {
-      await services.throttle.fail(keys, { storeId: state.storeId!, username: input.username, ip: req.ip, factor: 'password' });
+    let user: Awaited<ReturnType<typeof services.passwords.verifyLogin>>;
+    const outcome = await services.throttle.attempt(
+      keys,
+      { storeId: state.storeId!, username: input.username, ip: req.ip, factor: 'password' },
+      async () => Boolean((user = await services.passwords.verifyLogin(state.storeId!, input.username, input.password))),
+      // a right password alone never clears failed codes: the whole sign-in does (B2)
+      { clearOnSuccess: false },
+    );
+    if (outcome.kind === 'wait') return throttled(outcome.seconds, { username: input.username });
+    if (outcome.kind === 'failed' || !user) {
       return rerender('credentials', {
         patch: { username: input.username },
         effects: [{ kind: 'audit', type: 'signin.password_failed', details: { username: input.username } }],
       });
     }
-    await services.throttle.succeed(keys);
 
     const breach = await services.breach.check(input.password);
     const patch = { userId: user.id, username: user.username, passwordVerified: true } as const;

@@ -10,15 +10,14 @@ export const recoveryStep = defineStep({
   input: z.object({ code: z.string().trim().max(40) }),
   async submit(input, state, _facts, services, req) {
     const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
-    const wait = await services.throttle.waitSeconds(keys);
-    if (wait > 0) return throttled(wait);
-
-    const used = await services.mfa.useRecoveryCode(state.userId!, input.code, { ip: req.ip });
-    if (!used.ok) {
-      await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'recovery' });
-      return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
-    }
-    await services.throttle.succeed(keys);
+    const outcome = await services.throttle.attempt(
+      keys,
+      { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'recovery' },
+      async () => (await services.mfa.useRecoveryCode(state.userId!, input.code, { ip: req.ip })).ok,
+      { clearOnSuccess: true },
+    );
+    if (outcome.kind === 'wait') return throttled(outcome.seconds);
+    if (outcome.kind === 'failed') return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
     return advance({ secondFactor: 'recovery', recoveryMode: false });
   },
 });

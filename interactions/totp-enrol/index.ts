@@ -1,6 +1,6 @@
 // Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> password -> scan -> code -> recovery codes -> Done.
 import { z } from 'zod';
-import { advance, defineStep, rerender, throttled } from '../../src/flow/step.js';
+import { advance, defineStep, rerender } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 
 export const mustEnrolNow = (state: FlowState, facts: FlowFacts) => {
@@ -48,14 +48,9 @@ export const totpEnrolStep = defineStep({
       case 'begin':
         return advance({ enrol: { stage: 'password' } });
       case 'password': {
-        const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
-        const wait = await services.throttle.waitSeconds(keys);
-        if (wait > 0) return throttled(wait);
-        if (!(await services.passwords.verifyUser(userId, input.password ?? ''))) {
-          await services.throttle.fail(keys, { storeId: state.storeId!, userId, ip: req.ip, factor: 'password' });
-          return rerender('credentials');
-        }
-        await services.throttle.succeed(keys);
+        const result = await services.reauthenticate(userId, input.password ?? '', req.ip);
+        if (result === 'too_many') return rerender('too_many');
+        if (result !== 'ok') return rerender('credentials');
         return advance({ enrol: { stage: 'scan', secretSealed: services.mfa.newPendingSecret() } });
       }
       case 'scan':

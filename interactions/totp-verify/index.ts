@@ -23,15 +23,17 @@ export const totpVerifyStep = defineStep({
   input: z.object({ code: z.string().trim().max(20), remember: z.string().max(5).optional() }),
   async submit(input, state, facts, services, req) {
     const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
-    const wait = await services.throttle.waitSeconds(keys);
-    if (wait > 0) return throttled(wait);
-
-    const verdict = await services.mfa.verifyCode(state.userId!, input.code);
-    if (verdict !== 'ok') {
-      await services.throttle.fail(keys, { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'totp' });
+    let verdict = 'invalid';
+    const outcome = await services.throttle.attempt(
+      keys,
+      { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'totp' },
+      async () => (verdict = await services.mfa.verifyCode(state.userId!, input.code)) === 'ok',
+      { clearOnSuccess: true },
+    );
+    if (outcome.kind === 'wait') return throttled(outcome.seconds);
+    if (outcome.kind === 'failed') {
       return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }));
     }
-    await services.throttle.succeed(keys);
     const effects: Effect[] = [];
     if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId: state.userId! });
     return advance({ secondFactor: 'otp' }, effects);

@@ -8,6 +8,7 @@ import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
 import { pickLocale, type Locale } from '../http/i18n.js';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
+import { ACR, satisfies } from '../provider/acr.js';
 import { accountSessions, type AccountSession } from './session.js';
 
 interface WizardState {
@@ -46,9 +47,21 @@ export function accountRouter(deps: AccountDeps): Router {
   // a breached password entered for re-authentication is remembered until changed (S2)
   const breachKey = (s: AccountSession) => `breach:${s.accountId}`;
 
-  async function requireSession(ctx: Koa.Context): Promise<AccountSession | undefined> {
+  // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
+  // (a remembered device) is sent back for the code first (checklist 39, 58).
+  // A set-up wizard started before MFA was on may finish in its session: its confirm stage proved the new code.
+  async function requireSession(ctx: Koa.Context, opts: { inWizard?: boolean } = {}): Promise<AccountSession | undefined> {
     const session = await sessions.current(ctx);
-    if (!session) ctx.redirect('/account/login');
+    const user = session && (await services.users.byId(session.accountId));
+    if (!session || !user?.active) {
+      ctx.redirect('/account/login');
+      return undefined;
+    }
+    const wizardRunning = opts.inWizard && Boolean(await services.flows.load(wizardKey(session)));
+    if (user.mfaEnabled && !satisfies(session.acr, ACR.mfa) && !wizardRunning) {
+      ctx.redirect('/account/login?mfa=1');
+      return undefined;
+    }
     return session;
   }
 
@@ -88,14 +101,9 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!sessions.csrfValid(s, b.csrf)) return 'csrf';
     if (!needPassword) return undefined;
     const user = (await services.users.byId(s.accountId))!;
-    const keys = [services.throttle.accountKey(user.storeId, user.username)];
-    if ((await services.throttle.waitSeconds(keys)) > 0) return 'too_many';
     const password = typeof b.password === 'string' ? b.password : '';
-    if (!(await services.passwords.verifyUser(user.id, password))) {
-      await services.throttle.fail(keys, { storeId: user.storeId, userId: user.id, username: user.username, ip: ctx.ip, factor: 'password' });
-      return 'password_wrong';
-    }
-    await services.throttle.succeed(keys);
+    const result = await services.reauthenticate(user.id, password, ctx.ip);
+    if (result !== 'ok') return result;
     // S2: every entered password is checked against breaches, re-authentication included
     const breach = await services.breach.check(password);
     if (breach.status === 'breached') {
@@ -118,6 +126,7 @@ export function accountRouter(deps: AccountDeps): Router {
       code_challenge: challenge,
       code_challenge_method: 'S256',
       ...(typeof ctx.query.ui_locales === 'string' ? { ui_locales: ctx.query.ui_locales } : {}),
+      ...(ctx.query.mfa === '1' ? { acr_values: ACR.mfa } : {}),
     }).toString();
     ctx.redirect(url.toString());
   });
@@ -163,7 +172,7 @@ export function accountRouter(deps: AccountDeps): Router {
   }
 
   router.get('/mfa/wizard', async (ctx) => {
-    const s = await requireSession(ctx);
+    const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     if (!w) return ctx.redirect('/account');
@@ -171,7 +180,7 @@ export function accountRouter(deps: AccountDeps): Router {
   });
 
   router.post('/mfa/wizard', async (ctx) => {
-    const s = await requireSession(ctx);
+    const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     if (!w) return ctx.redirect('/account');
@@ -206,7 +215,7 @@ export function accountRouter(deps: AccountDeps): Router {
   });
 
   router.get('/mfa/codes.txt', async (ctx) => {
-    const s = await requireSession(ctx);
+    const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     const sealed = w?.codesSealed ?? (await services.flows.load(`${wizardKey(s)}:codes`) as unknown as { codesSealed?: string } | undefined)?.codesSealed;

@@ -51,16 +51,7 @@ export function adminRouter(deps: AdminDeps): Router {
     checkNewPassword: (pw, context) => services.passwords.checkNew(pw, context),
     // the admin's own password, throttled like every other password check (B2)
     async verifyAdminPassword(actor, password) {
-      const me = await services.users.byId(actor.id);
-      if (!me) return 'password_wrong';
-      const keys = [services.throttle.accountKey(me.storeId, me.username)];
-      if ((await services.throttle.waitSeconds(keys)) > 0) return 'too_many';
-      if (!(await services.passwords.verifyUser(me.id, password))) {
-        await services.throttle.fail(keys, { storeId: me.storeId, userId: me.id, username: me.username, ip: actor.ip ?? '', factor: 'password' });
-        return 'password_wrong';
-      }
-      await services.throttle.succeed(keys);
-      return 'ok';
+      return services.reauthenticate(actor.id, password, actor.ip ?? '');
     },
     mfa: services.mfa,
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },

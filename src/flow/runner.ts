@@ -46,7 +46,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const reasons = interaction.prompt.reasons;
     const sessionAccount = interaction.session?.accountId;
     // only a missing second factor on a live session is a step-up; any freshness demand means the full sign-in
-    const freshNeeded = reasons.some((r) => r !== 'mfa_demanded');
+    const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded');
     const state: FlowState = {
       uid: interaction.uid,
       csrf: randomBytes(24).toString('base64url'),
@@ -54,7 +54,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
       clientId: client?.clientId ?? '',
       native: client?.applicationType === 'native',
       mfaDemanded: demandsMfa(client as never, interaction.params),
-      stepUp: Boolean(sessionAccount) && !freshNeeded,
+      stepUp: Boolean(sessionAccount) && stepUpOnly,
     };
     const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
     if (sessionUser && state.stepUp) {
@@ -62,7 +62,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     } else if (sessionUser) {
       // switching user on a shared register (S9): same store, fresh username and password
       const store = await services.users.storeById(sessionUser.storeId);
-      if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix });
+      if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix, switchingUser: true });
     }
     const hintedStore = params.store ?? params.login_hint?.split(':')[0];
     if (!state.storeId && hintedStore) {
@@ -149,6 +149,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     // a recovery code is not an OTP from the app; RFC 8176 has no better value than "otp" for a one-time code
     const acr = amr.includes('mfa') ? ACR.mfa : ACR.pwd;
     await services.flows.remove(state.uid);
+    // a completed sign-in clears the account's failure count (checklist 23)
+    if (state.storeId && state.username) await services.throttle.succeed([services.throttle.accountKey(state.storeId, state.username)]);
     await services.audit.record({
       type: 'signin.success',
       userId: state.userId,
@@ -210,7 +212,10 @@ export function interactionRouter(deps: RunnerDeps): Router {
     if (!step) return finish(ctx, state);
     const body = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
     // a stale tab posting to a step that no longer applies just sees the current step again
-    if (step.id !== ctx.params.step) return ctx.redirect(`/interaction/${state.uid}`);
+    if (step.id !== ctx.params.step) {
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${state.uid}`);
+    }
     if (typeof body.csrf !== 'string' || !sameToken(body.csrf, state.csrf)) return show(ctx, state, f, step, { code: 'csrf' });
     const parsed = step.input.safeParse(body);
     if (!parsed.success) return show(ctx, state, f, step, { code: 'invalid_input' });

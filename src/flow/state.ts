@@ -19,6 +19,7 @@ export interface FlowState {
   breach?: { count: number; resolved: boolean };
   secondFactor?: 'otp' | 'recovery' | 'device';
   recoveryMode?: boolean;
+  switchingUser?: boolean;
   failureNotified?: boolean;
   enrol?: {
     stage: 'begin' | 'password' | 'scan' | 'code' | 'codes';

@@ -14,7 +14,7 @@ export function satisfies(current: string | undefined, wanted: string): boolean 
 }
 
 interface ClaimsRequest {
-  id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } };
+  id_token?: { acr?: { essential?: boolean; value?: unknown; values?: unknown } };
 }
 
 // The acr levels the request asks for; empty when it asks for none we know.
@@ -31,7 +31,8 @@ export function requestedAcrs(params: Record<string, unknown>): string[] {
   }
   const acr = claims?.id_token?.acr;
   if (acr?.essential) {
-    for (const v of [acr.value, ...(acr.values ?? [])]) if (v && ACR_VALUES.includes(v as never)) wanted.add(v);
+    const values = [acr.value, ...(Array.isArray(acr.values) ? acr.values : [])];
+    for (const v of values) if (typeof v === 'string' && ACR_VALUES.includes(v as never)) wanted.add(v);
   }
   return [...wanted];
 }

@@ -1,11 +1,11 @@
 // oidc-provider storage adapter over mongoose, within the FerretDB rules (expiry in queries, JSON-string payloads).
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Models } from '../models/index.js';
 
 const notExpired = () => ({ $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
 
 export function mongoAdapterFactory(models: Models) {
-  const { OidcPayload } = models;
+  const { OidcPayload, ConsumedMarker } = models;
 
   return class MongoAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -54,7 +54,17 @@ export function mongoAdapterFactory(models: Models) {
       return this.findBy({ uid });
     }
 
+    // Single use even under concurrent redemption (checklist 80, 86): the unique marker insert decides the one winner;
+    // a loser is treated like a reused code, so everything issued from that grant is revoked.
     async consume(id: string) {
+      const doc = await OidcPayload.findById(this.key(id)).lean();
+      try {
+        await ConsumedMarker.create({ _id: `oidc:${this.key(id)}`, expiresAt: doc?.expiresAt ?? new Date(Date.now() + 86_400_000) });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        if (doc?.grantId) await OidcPayload.deleteMany({ grantId: doc.grantId });
+        throw new errors.InvalidGrant('grant request is invalid');
+      }
       await OidcPayload.updateOne({ _id: this.key(id) }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
     }
 
@@ -62,8 +72,9 @@ export function mongoAdapterFactory(models: Models) {
       await OidcPayload.deleteOne({ _id: this.key(id) });
     }
 
+    // oidc-provider calls this per model; other models sharing the grant (e.g. a live Interaction) stay.
     async revokeByGrantId(grantId: string) {
-      await OidcPayload.deleteMany({ grantId });
+      await OidcPayload.deleteMany({ grantId, model: this.model });
     }
   };
 }

@@ -22,6 +22,7 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
     const storeId = await stack.createStore('corner');
     await stack.createUser(storeId, 'casey', 'cashier', 'cashier passphrase 9');
     await stack.createUser(storeId, 'ada', 'admin', 'admin passphrase 9');
+    await stack.createUser(storeId, 'cody', 'cashier', 'cashier passphrase 8');
     demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
     browser = await launchBrowser();
   });
@@ -48,6 +49,14 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
     assert.equal(await page.textContent('#user-name'), 'casey name');
     assert.equal(await page.textContent('#role'), 'cashier');
     assert.equal(await page.textContent('#amr'), '["pwd"]');
+
+    // S9: another cashier takes over the register; the provider ends casey's session on the way
+    await page.click('#switch-user');
+    await page.fill('input[name="username"]', 'cody');
+    await page.fill('input[name="password"]', 'cashier passphrase 8');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(`${demoUrl}/`);
+    assert.equal(await page.textContent('#user-name'), 'cody name');
     await page.close();
   });
 

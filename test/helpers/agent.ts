@@ -45,12 +45,18 @@ export class Agent {
 
   // Follows redirects until a page is shown or the location leaves `stayWithin` (e.g. the RP's callback).
   async follow(url: string, init: { form?: Record<string, string>; stopAt?: string } = {}): Promise<Response> {
-    let res = await this.request(url, init);
-    for (let i = 0; i < 20 && res.status >= 300 && res.status < 400; i++) {
-      const next = new URL(res.headers.get('location')!, res.url).href;
-      if (init.stopAt && next.startsWith(init.stopAt)) return { ...res, url: next };
-      res = await this.request(next);
-      res = { ...res, url: next };
+    let res = { ...(await this.request(url, init)), url };
+    for (let i = 0; i < 20; i++) {
+      if (res.status >= 300 && res.status < 400) {
+        const next = new URL(res.headers.get('location')!, res.url).href;
+        if (init.stopAt && next.startsWith(init.stopAt)) return { ...res, url: next };
+        res = { ...(await this.request(next)), url: next };
+      } else if (res.status === 200 && /document\.forms\[0\]\.submit\(\)/.test(res.body)) {
+        // a self-submitting form (e.g. oidc-provider ending the previous user's session): a browser posts it at once
+        const form = formOf(res.body);
+        const next = new URL(form.action, res.url).href;
+        res = { ...(await this.request(next, { form: form.fields })), url: next };
+      } else break;
     }
     return res;
   }

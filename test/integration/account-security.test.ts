@@ -24,7 +24,13 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
   });
   after(() => stack.close());
 
-  const account = () => agent.follow(`${stack.issuer}/account`);
+  let app: AuthenticatorApp | undefined;
+  // once MFA is on, a password-only session is sent for the code before it may change anything (checklist 39, 58)
+  const account = async () => {
+    const page = await agent.follow(`${stack.issuer}/account`);
+    if (!/name="code"/.test(page.body)) return page;
+    return submit(agent, page, { code: await app!.code() });
+  };
 
   async function runWizard(start: { body: string; url: string }, action: string) {
     const begin = await submit(agent, start, {}, { match: action });
@@ -48,9 +54,12 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     const page = await account();
     assert.equal(page.status, 200);
     assert.match(page.headers.get('cache-control') ?? '', /no-store/);
-    const { codes, done } = await runWizard(page, '/account/mfa/setup');
-    assert.equal(codes.length, 12);
-    assert.equal(done.status, 200);
+    const wizard = await runWizard(page, '/account/mfa/setup');
+    app = wizard.app;
+    assert.equal(wizard.codes.length, 12);
+    assert.match(wizard.done.body, /name="code"/, 'the next account page asks for the new code first');
+    const after = await account();
+    assert.match(textOf(after.body), /Multi-factor authentication is set up|Active/);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_enabled' && n.userId === userId));
     const user = await stack.services.users.byId(userId);
     assert.equal(user!.mfaEnabled, true);
@@ -80,15 +89,16 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
 
   it('reset gives a new secret and the old app stops working (S12)', async () => {
     const before = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
-    const { app } = await runWizard(await account(), '/account/mfa/reset');
+    ({ app } = await runWizard(await account(), '/account/mfa/reset'));
     const after = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
     assert.notEqual(after, before);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
-    assert.equal(await stack.services.mfa.verifyCode(userId, await app.code()), 'ok');
+    assert.equal(await stack.services.mfa.verifyCode(userId, await app!.code()), 'ok');
   });
 
   it('remove: warning, password, removed; devices are forgotten (S13, checklist 53)', async () => {
     await stack.services.devices.remember(userId, 30, { ip: '127.0.0.1', userAgent: 'test' });
+    await account();
     const warning = await agent.follow(`${stack.issuer}/account/mfa/remove`);
     assert.match(textOf(warning.body), /about to remove multi-factor authentication/i);
     const pwd = await agent.follow(`${stack.issuer}/account/mfa/remove?step=password`);

@@ -7,7 +7,7 @@ import type { FlowState } from '../../flow/state.js';
 
 const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
 
-export function mongoCounters({ FailureCounter }: Models): CounterPort {
+export function mongoCounters({ FailureCounter, ConsumedMarker }: Models): CounterPort {
   return {
     async get(key, now) {
       const c = await FailureCounter.findOne({ _id: key, expiresAt: { $gt: now } }).lean();
@@ -26,6 +26,22 @@ export function mongoCounters({ FailureCounter }: Models): CounterPort {
     },
     async reset(key) {
       await FailureCounter.deleteOne({ _id: key });
+    },
+    async lock(key, now, until) {
+      for (let i = 0; i < 2; i++) {
+        try {
+          await ConsumedMarker.create({ _id: `lock:${key}`, expiresAt: until });
+          return true;
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000) throw err;
+          // a lock left behind by a crashed request expires; take it over once
+          await ConsumedMarker.deleteOne({ _id: `lock:${key}`, expiresAt: { $lte: now } });
+        }
+      }
+      return false;
+    },
+    async unlock(key) {
+      await ConsumedMarker.deleteOne({ _id: `lock:${key}` });
     },
   };
 }

@@ -69,6 +69,10 @@ export function mongoPasswordPort({ User }: Models): PasswordPort {
       const u = await User.findById(oid(userId)).lean<UserDoc>();
       return u && u.active !== false ? u.passwordHash : undefined;
     },
+    async loginHashOf(storeId, username) {
+      const u = await User.findOne({ storeId: oid(storeId) ?? null, username: String(username).toLowerCase(), active: { $ne: false } }).lean<UserDoc>();
+      return u ? { userId: String(u._id), hash: u.passwordHash } : undefined;
+    },
     async setHash(userId, hash, at) {
       await User.updateOne({ _id: oid(userId) }, { $set: { passwordHash: hash, passwordChangedAt: at } });
     },

@@ -8,6 +8,8 @@ import type { UserDirectory, UserView } from './users.js';
 
 export interface PasswordPort {
   hashOf(userId: string): Promise<string | undefined>;
+  // one query by store and username, whether or not the user exists, so both cost the same (checklist 25)
+  loginHashOf(storeId: string, username: string): Promise<{ userId: string; hash: string } | undefined>;
   setHash(userId: string, hash: string, at: Date): Promise<void>;
 }
 
@@ -30,11 +32,10 @@ export function createPasswordService(deps: PasswordServiceDeps) {
     hash: (password: string) => deps.hasher.hash(password),
 
     async verifyLogin(storeId: string, username: string, password: string): Promise<UserView | undefined> {
-      const user = await deps.users.byUsername(storeId, username);
-      const hash = user?.active ? await deps.store.hashOf(user.id) : undefined;
+      const found = await deps.store.loginHashOf(storeId, username);
       // always one argon2 verification, so unknown and known users cost the same (checklist 25)
-      const ok = await deps.hasher.verify(hash, password);
-      return ok ? user : undefined;
+      const ok = await deps.hasher.verify(found?.hash, password);
+      return ok && found ? deps.users.byId(found.userId) : undefined;
     },
 
     async verifyUser(userId: string, password: string): Promise<boolean> {

@@ -7,7 +7,12 @@ export interface CounterPort {
   get(key: string, now: Date): Promise<{ failures: number; lastFailureAt: Date } | undefined>;
   increment(key: string, now: Date, expiresAt: Date): Promise<number>;
   reset(key: string): Promise<void>;
+  // an exclusive, expiring lock per key: concurrent attempts on one account are refused, not raced (checklist 86)
+  lock(key: string, now: Date, until: Date): Promise<boolean>;
+  unlock(key: string): Promise<void>;
 }
+
+export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number };
 
 export interface FailureMeta {
   storeId: string;
@@ -20,11 +25,18 @@ export interface FailureMeta {
 // A shop shares one address between many staff, so the per-address counter tolerates four times as many failures.
 const ADDRESS_FACTOR = 4;
 
-export function createThrottleGuard(deps: { store: CounterPort; clock: () => Date; audit: AuditRecorder; notify: Notifier }) {
+export function createThrottleGuard(deps: {
+  store: CounterPort;
+  clock: () => Date;
+  audit: AuditRecorder;
+  notify: Notifier;
+  // to e-mail the owner of an account locked by password failures; the response never depends on it
+  userIdOf: (storeId: string, username: string) => Promise<string | undefined>;
+}) {
   const delayFor = (key: string, failures: number) =>
     lockoutDelay(key.startsWith('ip:') ? Math.floor(failures / ADDRESS_FACTOR) : failures);
 
-  return {
+  const guard = {
     accountKey: (storeId: string, username: string) => `acct:${storeId}:${username.toLowerCase()}`,
     addressKey: (ip: string) => `ip:${ip}`,
 
@@ -47,8 +59,9 @@ export function createThrottleGuard(deps: { store: CounterPort; clock: () => Dat
       for (const key of keys) {
         const failures = await deps.store.increment(key, now, expiresAt);
         if (key.startsWith('acct:') && failures === LOCK_AFTER) {
-          await deps.audit.record({ type: 'account.locked', storeId: meta.storeId, userId: meta.userId ?? null, ip: meta.ip, details: { factor: meta.factor, username: meta.username } });
-          if (meta.userId) await deps.notify({ type: 'account_locked', userId: meta.userId, details: { ip: meta.ip } });
+          const userId = meta.userId ?? (meta.username ? await deps.userIdOf(meta.storeId, meta.username) : undefined);
+          await deps.audit.record({ type: 'account.locked', storeId: meta.storeId, userId: userId ?? null, ip: meta.ip, details: { factor: meta.factor, username: meta.username } });
+          if (userId) await deps.notify({ type: 'account_locked', userId, details: { ip: meta.ip } });
         }
       }
     },
@@ -57,7 +70,28 @@ export function createThrottleGuard(deps: { store: CounterPort; clock: () => Dat
       // success clears the account counter; the address counter keeps counting other people's failures
       for (const key of keys) if (key.startsWith('acct:')) await deps.store.reset(key);
     },
+
+    // One checked attempt: refused while the account waits, counted when it fails. Only a whole sign-in or a second
+    // factor clears the count (clearOnSuccess), so re-entering a known password never buys fresh code guesses.
+    async attempt(keys: string[], meta: FailureMeta, check: () => Promise<boolean>, opts: { clearOnSuccess: boolean }): Promise<AttemptOutcome> {
+      const now = deps.clock();
+      const lockKey = keys[0]!;
+      if (!(await deps.store.lock(lockKey, now, new Date(now.getTime() + 10_000)))) return { kind: 'wait', seconds: 1 };
+      try {
+        const seconds = await guard.waitSeconds(keys);
+        if (seconds > 0) return { kind: 'wait', seconds };
+        if (!(await check())) {
+          await guard.fail(keys, meta);
+          return { kind: 'failed' };
+        }
+        if (opts.clearOnSuccess) await guard.succeed(keys);
+        return { kind: 'ok' };
+      } finally {
+        await deps.store.unlock(lockKey);
+      }
+    },
   };
+  return guard;
 }
 
 export type ThrottleGuard = ReturnType<typeof createThrottleGuard>;

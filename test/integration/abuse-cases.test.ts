@@ -1,0 +1,128 @@
+// Attacks and edge cases found in review: guessing codes around the throttle, racing single-use things,
+// password-only sessions reaching account changes, native apps, switching to another user (B2, B4, S8, S9).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { Agent, textOf } from '../helpers/agent.js';
+import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
+
+const PW = 'abuse case passphrase';
+
+describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
+  let stack: Stack;
+  let storeId: string;
+  let app: AuthenticatorApp;
+
+  before(async () => {
+    stack = await startStack();
+    storeId = await stack.createStore('market');
+    const id = await stack.createUser(storeId, 'max', 'manager', PW);
+    await stack.createUser(storeId, 'nia', 'cashier', PW);
+    await stack.createUser(storeId, 'ola', 'cashier', PW);
+    const pending = stack.services.mfa.newPendingSecret();
+    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'market', 'max');
+    app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
+    assert.ok((await stack.services.mfa.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
+  });
+  after(() => stack.close());
+
+  const toCodeStep = async (agent: Agent) => {
+    const flow = await beginSignIn(stack, agent, { login_hint: 'market:' });
+    return { flow, page: await submit(agent, flow.page, { username: 'max', password: PW }, { stopAt: flow.redirect }) };
+  };
+  const counter = async () => (await stack.db.models.FailureCounter.findById(`acct:${storeId}:max`).lean())?.failures ?? 0;
+
+  it('entering the right password again does not reset failed codes (checklist 21-23)', async () => {
+    try {
+      const a = new Agent();
+      let first = (await toCodeStep(a)).page;
+      for (let i = 0; i < 4; i++) first = await submit(a, first, { code: '000000' });
+      const b = new Agent();
+      const second = (await toCodeStep(b)).page;
+      const fifth = await submit(b, second, { code: '000000' });
+      assert.equal(await counter(), 5, 'the failures of both sign-ins add up');
+      const sixth = await submit(b, fifth, { code: await app.code() });
+      assert.match(textOf(sixth.body), /Wait \d+ seconds? and try again/);
+    } finally {
+      await stack.db.models.FailureCounter.deleteMany({});
+    }
+  });
+
+  it('parallel wrong codes are each counted or refused, never checked unseen (checklist 86)', async () => {
+    const agent = new Agent();
+    const { page } = await toCodeStep(agent);
+    const results = await Promise.all(Array.from({ length: 12 }, () => submit(agent, page, { code: '000000' })));
+    const checked = results.filter((r) => /Invalid authentication code/.test(textOf(r.body))).length;
+    assert.equal(await counter(), checked, 'every checked code was counted');
+    assert.ok(checked >= 1 && checked <= 5, `the free attempts at most were checked, got ${checked}`);
+    await stack.db.models.FailureCounter.deleteMany({});
+  });
+
+  it('one authorization code redeemed concurrently gives tokens once (checklist 80, 86)', async () => {
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'market:' });
+    const done = await submit(agent, flow.page, { username: 'nia', password: PW }, { stopAt: flow.redirect });
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => redeem(flow, done.url)));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  });
+
+  it('a password-only session of an MFA user is sent for the code before account changes (checklist 39, 58)', async () => {
+    const agent = new Agent();
+    const { flow, page } = await toCodeStep(agent);
+    await redeem(flow, (await submit(agent, page, { code: await app.code(), remember: '1' }, { stopAt: flow.redirect })).url);
+    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    const pwdOnly = await redeem(again, (await submit(agent, again.page, { username: 'max', password: PW }, { stopAt: again.redirect })).url);
+    assert.deepEqual(pwdOnly.claims()!.amr, ['pwd']);
+    const res = await agent.request(`${stack.issuer}/account`);
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), '/account/login?mfa=1');
+    const stepUp = await agent.follow(`${stack.issuer}/account/login?mfa=1`);
+    assert.match(stepUp.body, /name="code"/);
+    assert.doesNotMatch(stepUp.body, /name="password"/);
+  });
+
+  it('a native POS app signs in with PKCE and is never offered "remember this device" (S8)', async () => {
+    const tablet = await oidc.discovery(new URL(stack.issuer), 'pos-tablet', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'market:', redirect_uri: 'http://127.0.0.1/callback' }, tablet);
+    const code = await submit(agent, flow.page, { username: 'max', password: PW }, { stopAt: flow.redirect });
+    assert.match(code.body, /name="code"/);
+    assert.doesNotMatch(code.body, /name="remember"/);
+    const done = await submit(agent, code, { code: await app.code() }, { stopAt: flow.redirect });
+    const tokens = await redeem(flow, done.url);
+    assert.deepEqual(tokens.claims()!.amr, ['pwd', 'otp', 'mfa']);
+  });
+
+  it('switching to another user on the register works and names the new user (S9)', async () => {
+    const agent = new Agent();
+    const first = await beginSignIn(stack, agent, { login_hint: 'market:' });
+    await redeem(first, (await submit(agent, first.page, { username: 'nia', password: PW }, { stopAt: first.redirect })).url);
+    const sw = await beginSignIn(stack, agent, { prompt: 'login' });
+    assert.match(textOf(sw.page.body), /Switching user/i);
+    const done = await submit(agent, sw.page, { username: 'ola', password: PW }, { stopAt: sw.redirect });
+    const tokens = await redeem(sw, done.url);
+    const ola = await stack.services.users.byUsername(storeId, 'ola');
+    assert.equal(tokens.claims()!.sub, ola!.id);
+  });
+
+  it('a malformed claims parameter is a clear error, not a 500 (checklist 85)', async () => {
+    const agent = new Agent();
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: 5 } } });
+    const flow = await beginSignIn(stack, agent, { claims });
+    assert.ok(flow.page.status < 500, `got ${flow.page.status}`);
+  });
+
+  it('a lock-out caused by password failures is announced to the user (B2)', async () => {
+    await stack.db.models.FailureCounter.updateOne(
+      { _id: `acct:${storeId}:ola` },
+      { $set: { failures: 9, lastFailureAt: new Date(Date.now() - 120_000), expiresAt: new Date(Date.now() + 3_600_000) } },
+      { upsert: true },
+    );
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'market:' });
+    await submit(agent, flow.page, { username: 'ola', password: 'wrong password here' });
+    const ola = await stack.services.users.byUsername(storeId, 'ola');
+    assert.ok(stack.notifications.some((n) => n.type === 'account_locked' && n.userId === ola!.id));
+  });
+});
