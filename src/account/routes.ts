@@ -9,14 +9,12 @@ import type { Renderer } from '../http/page.js';
 import { pickLocale, type Locale } from '../http/i18n.js';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
 import { ACR, satisfies } from '../provider/acr.js';
+import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../services/mfa/wizard.js';
 import { accountSessions, type AccountSession } from './session.js';
 
-interface WizardState {
+interface WizardState extends WizardProgress {
   uid: string;
   mode: 'setup' | 'reset';
-  stage: 'begin' | 'password' | 'scan' | 'code' | 'codes';
-  secretSealed?: string;
-  codesSealed?: string;
 }
 
 export interface AccountDeps {
@@ -139,23 +137,11 @@ export function accountRouter(deps: AccountDeps): Router {
     if (s) await overview(ctx, s, done);
   });
 
-  const wizardInput = z.object({
-    stage: z.enum(['begin', 'password', 'scan', 'code', 'codes']),
-    password: z.string().max(1024).optional(),
-    code: z.string().trim().max(20).optional(),
-    saved: z.string().max(5).optional(),
-  });
-
   async function showWizard(ctx: Koa.Context, s: AccountSession, w: WizardState, error?: string) {
     const user = (await services.users.byId(s.accountId))!;
     const store = (await services.users.storeById(user.storeId))!;
-    const view: Record<string, unknown> = { stage: w.stage, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true };
-    if (w.stage === 'scan' && w.secretSealed) Object.assign(view, await services.mfa.describePending(w.secretSealed, store.prefix, user.username));
-    if (w.stage === 'codes' && w.codesSealed) {
-      view.codes = services.mfa.unsealCodes(w.codesSealed);
-      view.downloadUrl = '/account/mfa/codes.txt';
-    }
-    show(ctx, s, 'totp-enrol', view, error);
+    const view = await wizardView(w, services, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt' });
+    show(ctx, s, 'totp-enrol', { ...view, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true }, error);
   }
 
   for (const mode of ['setup', 'reset'] as const) {
@@ -185,33 +171,23 @@ export function accountRouter(deps: AccountDeps): Router {
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     if (!w) return ctx.redirect('/account');
     const parsed = wizardInput.safeParse(body(ctx));
-    if (!parsed.success || parsed.data.stage !== w.stage) return showWizard(ctx, s, w, 'invalid_input');
-    const needsPassword = w.stage === 'password';
-    const err = await guard(ctx, s, needsPassword);
+    if (!parsed.success) return showWizard(ctx, s, w, 'invalid_input');
+    const err = await guard(ctx, s, false);
     if (err) return showWizard(ctx, s, w, err);
-    const save = async (next: WizardState) => {
-      await services.flows.save(next as never);
-      ctx.status = 303;
-      ctx.redirect('/account/mfa/wizard');
-    };
-    switch (w.stage) {
-      case 'begin':
-        return save({ ...w, stage: 'password' });
-      case 'password':
-        return save({ ...w, stage: 'scan', secretSealed: services.mfa.newPendingSecret() });
-      case 'scan':
-        return save({ ...w, stage: 'code' });
-      case 'code': {
-        const done = await services.mfa.confirmEnrolment(s.accountId, w.secretSealed!, parsed.data.code ?? '', { actorId: s.accountId, ip: ctx.ip });
-        if (!done.ok) return showWizard(ctx, s, w, 'code_invalid');
-        return save({ ...w, stage: 'codes', secretSealed: undefined, codesSealed: services.mfa.sealCodes(done.codes) });
-      }
-      case 'codes':
-        if (!parsed.data.saved) return showWizard(ctx, s, w, 'must_confirm_codes');
-        await services.flows.remove(w.uid);
-        ctx.status = 303;
-        ctx.redirect('/account?done=mfa');
+    const result = await advanceWizard(w, parsed.data, {
+      mfa: services.mfa,
+      reauthenticate: (password) => services.reauthenticate(s.accountId, password, ctx.ip),
+      userId: s.accountId,
+      ip: ctx.ip,
+    });
+    if (!result.ok) return showWizard(ctx, s, w, result.error);
+    ctx.status = 303;
+    if (result.next.done) {
+      await services.flows.remove(w.uid);
+      return ctx.redirect('/account?done=mfa');
     }
+    await services.flows.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
+    ctx.redirect('/account/mfa/wizard');
   });
 
   router.get('/mfa/codes.txt', async (ctx) => {

@@ -14,6 +14,7 @@ import { startTestDatabase } from './ferretdb.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
 import { Agent, formOf } from './agent.js';
+import { AuthenticatorApp } from './totp-device.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
@@ -31,6 +32,8 @@ export interface Stack {
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
+  // sets MFA up for a user through the real service and returns the test's authenticator app for it
+  enrol(userId: string, storePrefix: string, username: string): Promise<AuthenticatorApp>;
 }
 
 export interface StackOptions {
@@ -112,6 +115,14 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
         ...extra,
       });
       return String(u._id);
+    },
+    async enrol(userId, storePrefix, username) {
+      const pending = services.mfa.newPendingSecret();
+      const { otpauthUri } = await services.mfa.describePending(pending, storePrefix, username);
+      const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
+      const done = await services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+      if (!done.ok) throw new Error('enrolment failed');
+      return app;
     },
     client(clientId = 'demo-pos', secret = 'demo-pos-secret-change-me-in-production') {
       return oidc.discovery(new URL(issuer), clientId, secret, undefined, { execute: [oidc.allowInsecureRequests] });

@@ -15,6 +15,12 @@ export class AuthenticatorApp {
     return new AuthenticatorApp(raw.replace(/\s+/g, ''));
   }
 
+  // A replacement app for the same user: the server accepts each time step once per user, whatever the secret.
+  continueFrom(previous: AuthenticatorApp | undefined): this {
+    if (previous) this.lastStep = Math.max(this.lastStep, previous.lastStep);
+    return this;
+  }
+
   // The oldest code the server still accepts that is newer than the last one used (one step of skew each way).
   async code(): Promise<string> {
     for (;;) {

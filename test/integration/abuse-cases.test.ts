@@ -20,10 +20,7 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
     const id = await stack.createUser(storeId, 'max', 'manager', PW);
     await stack.createUser(storeId, 'nia', 'cashier', PW);
     await stack.createUser(storeId, 'ola', 'cashier', PW);
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'market', 'max');
-    app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    assert.ok((await stack.services.mfa.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
+    app = await stack.enrol(id, 'market', 'max');
   });
   after(() => stack.close());
 

@@ -36,12 +36,12 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     const begin = await submit(agent, start, {}, { match: action });
     const pwd = await submit(agent, begin, { stage: 'begin' });
     const scan = await submit(agent, pwd, { stage: 'password', password: PASSWORD });
-    const app = AuthenticatorApp.fromEnrolmentPage(scan.body);
+    const fresh = AuthenticatorApp.fromEnrolmentPage(scan.body).continueFrom(app);
     const code = await submit(agent, scan, { stage: 'scan' });
-    const shown = await submit(agent, code, { stage: 'code', code: await app.code() });
+    const shown = await submit(agent, code, { stage: 'code', code: await fresh.code() });
     const codes = codesOf(shown.body);
     const done = await submit(agent, shown, { stage: 'codes', saved: '1' });
-    return { app, codes, done };
+    return { app: fresh, codes, done };
   }
 
   it('without a session the page sends the user to sign in', async () => {

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, formOf, textOf } from '../helpers/agent.js';
 import { BREACHED_PASSWORD, beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
-import { AuthenticatorApp } from '../helpers/totp-device.js';
 
 describe('breach check and credential changes (S2, S4, B7)', () => {
   let stack: Stack;
@@ -70,10 +69,7 @@ describe('breach check and credential changes (S2, S4, B7)', () => {
 
   it('for a user with MFA the breach warning comes only after the code (README: safer order)', async () => {
     const id = await stack.createUser(storeId, 'bo', 'manager', BREACHED_PASSWORD);
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'kiosk', 'bo');
-    const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    assert.ok((await stack.services.mfa.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
+    const app = await stack.enrol(id, 'kiosk', 'bo');
     const agent = new Agent();
     const flow = await beginSignIn(stack, agent, { login_hint: 'kiosk:' });
     const code = await submit(agent, flow.page, { username: 'bo', password: BREACHED_PASSWORD });

@@ -31,13 +31,9 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     storeId = await stack.createStore('grocer');
     await stack.createUser(storeId, 'mara', 'manager', PW);
     await stack.createUser(storeId, 'cleo', 'cashier', PW);
-    // mara sets MFA up once (optional for managers) through the account wizard's service
+    // mara sets MFA up once (optional for managers)
     const user = await stack.services.users.byUsername(storeId, 'mara');
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'grocer', 'mara');
-    app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    const done = await stack.services.mfa.confirmEnrolment(user!.id, pending, await app.code(), { actorId: user!.id });
-    assert.ok(done.ok);
+    app = await stack.enrol(user!.id, 'grocer', 'mara');
   });
   after(async () => {
     await demo?.close();

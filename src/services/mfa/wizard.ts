@@ -1,0 +1,63 @@
+// The enrolment wizard's stages (S6, S7, S12), shared by the sign-in step and the account page:
+// Begin -> password -> scan -> code -> recovery codes -> Done; MFA is active only after a valid code (checklist 38).
+import { z } from 'zod';
+import type { MfaService } from './index.js';
+
+export const WIZARD_STAGES = ['begin', 'password', 'scan', 'code', 'codes'] as const;
+export type WizardStage = (typeof WIZARD_STAGES)[number];
+
+export interface WizardProgress {
+  stage: WizardStage;
+  secretSealed?: string;
+  codesSealed?: string;
+  done?: boolean;
+}
+
+export const wizardInput = z.object({
+  stage: z.enum(WIZARD_STAGES),
+  password: z.string().max(1024).optional(),
+  code: z.string().trim().max(20).optional(),
+  saved: z.string().max(5).optional(),
+});
+export type WizardInput = z.infer<typeof wizardInput>;
+
+export interface WizardDeps {
+  mfa: Pick<MfaService, 'newPendingSecret' | 'confirmEnrolment' | 'sealCodes' | 'describePending' | 'unsealCodes'>;
+  reauthenticate(password: string): Promise<'ok' | 'password_wrong' | 'too_many'>;
+  userId: string;
+  ip?: string;
+}
+
+export type WizardResult = { ok: true; next: WizardProgress; confirmed: boolean } | { ok: false; error: string };
+
+export async function advanceWizard(current: WizardProgress, input: WizardInput, deps: WizardDeps): Promise<WizardResult> {
+  if (input.stage !== current.stage) return { ok: false, error: 'session_expired' };
+  const next = (p: WizardProgress, confirmed = false): WizardResult => ({ ok: true, next: p, confirmed });
+  switch (current.stage) {
+    case 'begin':
+      return next({ stage: 'password' });
+    case 'password': {
+      const result = await deps.reauthenticate(input.password ?? '');
+      if (result !== 'ok') return { ok: false, error: result };
+      return next({ stage: 'scan', secretSealed: deps.mfa.newPendingSecret() });
+    }
+    case 'scan':
+      return next({ ...current, stage: 'code' });
+    case 'code': {
+      const done = await deps.mfa.confirmEnrolment(deps.userId, current.secretSealed!, input.code ?? '', { actorId: deps.userId, ip: deps.ip });
+      if (!done.ok) return { ok: false, error: 'code_invalid' };
+      return next({ stage: 'codes', codesSealed: deps.mfa.sealCodes(done.codes) }, true);
+    }
+    case 'codes':
+      if (!input.saved) return { ok: false, error: 'must_confirm_codes' };
+      return next({ stage: 'codes', done: true });
+  }
+}
+
+// What the totp-enrol page shows for the current stage: the QR code and text code, or the new recovery codes.
+export async function wizardView(p: WizardProgress, deps: Pick<WizardDeps, 'mfa'>, account: { storePrefix: string; username: string; downloadUrl: string }) {
+  const view: Record<string, unknown> = { stage: p.stage };
+  if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.mfa.describePending(p.secretSealed, account.storePrefix, account.username));
+  if (p.stage === 'codes' && p.codesSealed) Object.assign(view, { codes: deps.mfa.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl });
+  return view;
+}
