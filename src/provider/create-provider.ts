@@ -152,7 +152,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       ctx.set('Cache-Control', 'no-store');
       ctx.body = render.page(
         'error',
-        { title: render.t(locale, 'errors.title'), message: out.error_description ?? out.error },
+        // the library's own description is English and technical: shown small, under a translated message (B8)
+        { title: render.t(locale, 'errors.title'), message: render.t(locale, 'errors.request_invalid'), detail: `${out.error}: ${out.error_description ?? ''}` },
         locale,
       );
     },
