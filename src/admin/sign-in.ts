@@ -50,6 +50,8 @@ export function adminSignIn(deps: AdminSignInDeps) {
         nonce,
         // the client is registered with require_mfa too; asking for the MFA acr makes the demand explicit (B4, B12)
         acr_values: ACR.mfa,
+        // on a shared register an old session is not enough to open the console: authenticated in the last 15 minutes
+        max_age: '900',
         ...(opts.loginHint ? { login_hint: opts.loginHint } : {}),
         ...(opts.uiLocales ? { ui_locales: opts.uiLocales } : {}),
       });
