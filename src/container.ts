@@ -93,6 +93,7 @@ export function createServices(deps: ContainerDeps) {
         () => passwords.verifyUser(me.id, password),
         { clearOnSuccess: false },
       );
+      if (outcome.kind === 'failed') await audit.record({ type: 'reauth.password_failed', userId: me.id, storeId: me.storeId, actorId: me.id, ip });
       return outcome.kind === 'ok' ? 'ok' : outcome.kind === 'wait' ? 'too_many' : 'password_wrong';
     },
     passwords,
@@ -104,6 +105,15 @@ export function createServices(deps: ContainerDeps) {
       users: mongoMfaUserPort(models),
       codes: mongoRecoveryCodes(models),
       revokeDevices,
+      once: async (key) => {
+        try {
+          await models.ConsumedMarker.create({ _id: key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
+          return true;
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) return false;
+          throw err;
+        }
+      },
       audit,
       notify,
       clock,

@@ -8,6 +8,8 @@ export const mustEnrolNow = (state: FlowState, facts: FlowFacts) => {
   if (!user || state.enrol?.done) return false;
   // once started, the wizard runs to its end even though the confirmed code already activated MFA
   if (state.enrol) return true;
+  // an active authenticator is replaced only after this sign-in proved a second factor (checklist 39)
+  if (user.mfaEnabled && !state.secondFactor) return false;
   return (
     state.secondFactor === 'recovery' ||
     user.mustEnrol ||

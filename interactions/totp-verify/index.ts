@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { advance, defineStep, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 
-// A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52).
+// A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52),
+// and never while the user must enrol again: replacing an authenticator always takes the current second factor.
 export const needsSecondFactor = (state: FlowState, facts: FlowFacts) =>
   Boolean(facts.user?.mfaEnabled) &&
   !state.secondFactor &&
-  (state.stepUp || state.mfaDemanded || !facts.deviceRemembered);
+  (state.stepUp || state.mfaDemanded || !facts.deviceRemembered || Boolean(facts.user?.mustEnrol));
 
 export const totpVerifyStep = defineStep({
   id: 'totp-verify',

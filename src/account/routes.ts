@@ -47,7 +47,7 @@ export function accountRouter(deps: AccountDeps): Router {
 
   // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
   // (a remembered device) is sent back for the code first (checklist 39, 58).
-  // A set-up wizard started before MFA was on may finish in its session: its confirm stage proved the new code.
+  // A set-up wizard whose own confirm stage just turned MFA on may show its codes in the password-only session.
   async function requireSession(ctx: Koa.Context, opts: { inWizard?: boolean } = {}): Promise<AccountSession | undefined> {
     const session = await sessions.current(ctx);
     const user = session && (await services.users.byId(session.accountId));
@@ -55,8 +55,9 @@ export function accountRouter(deps: AccountDeps): Router {
       ctx.redirect('/account/login');
       return undefined;
     }
-    const wizardRunning = opts.inWizard && Boolean(await services.flows.load(wizardKey(session)));
-    if (user.mfaEnabled && !satisfies(session.acr, ACR.mfa) && !wizardRunning) {
+    const wizard = opts.inWizard ? ((await services.flows.load(wizardKey(session))) as unknown as WizardState | undefined) : undefined;
+    const showingOwnCodes = wizard?.stage === 'codes' && Boolean(wizard.codesSealed);
+    if (user.mfaEnabled && !satisfies(session.acr, ACR.mfa) && !showingOwnCodes) {
       ctx.redirect('/account/login?mfa=1');
       return undefined;
     }
@@ -98,17 +99,21 @@ export function accountRouter(deps: AccountDeps): Router {
     const b = body(ctx);
     if (!sessions.csrfValid(s, b.csrf)) return 'csrf';
     if (!needPassword) return undefined;
-    const user = (await services.users.byId(s.accountId))!;
-    const password = typeof b.password === 'string' ? b.password : '';
-    const result = await services.reauthenticate(user.id, password, ctx.ip);
+    const result = await reauthenticate(ctx, s, typeof b.password === 'string' ? b.password : '');
+    return result === 'ok' ? undefined : result;
+  }
+
+  // The password again, throttled; a breached one is remembered for a warning until changed (S2: every entry is checked).
+  async function reauthenticate(ctx: Koa.Context, s: AccountSession, password: string) {
+    const result = await services.reauthenticate(s.accountId, password, ctx.ip);
     if (result !== 'ok') return result;
-    // S2: every entered password is checked against breaches, re-authentication included
     const breach = await services.breach.check(password);
     if (breach.status === 'breached') {
+      const user = await services.users.byId(s.accountId);
       await services.flows.save({ uid: breachKey(s), count: breach.count } as never);
-      await services.audit.record({ type: 'breach.detected', userId: user.id, storeId: user.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
+      await services.audit.record({ type: 'breach.detected', userId: s.accountId, storeId: user?.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
     }
-    return undefined;
+    return result;
   }
 
   // Signing in to the account pages is an ordinary authorization request of a first-party client.
@@ -176,7 +181,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (err) return showWizard(ctx, s, w, err);
     const result = await advanceWizard(w, parsed.data, {
       mfa: services.mfa,
-      reauthenticate: (password) => services.reauthenticate(s.accountId, password, ctx.ip),
+      reauthenticate: (password) => reauthenticate(ctx, s, password),
       userId: s.accountId,
       ip: ctx.ip,
     });
@@ -194,7 +199,8 @@ export function accountRouter(deps: AccountDeps): Router {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
-    const sealed = w?.codesSealed ?? (await services.flows.load(`${wizardKey(s)}:codes`) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
+    const regenerated = async () => ((await services.flows.load(`${wizardKey(s)}:codes`)) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
+    const sealed = w?.codesSealed ?? (satisfies(s.acr, ACR.mfa) ? await regenerated() : undefined);
     if (!sealed) ctx.throw(404, 'errors.not_found');
     const user = (await services.users.byId(s.accountId))!;
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');

@@ -62,7 +62,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     } else if (sessionUser) {
       // switching user on a shared register (S9): same store, fresh username and password
       const store = await services.users.storeById(sessionUser.storeId);
-      if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix, switchingUser: true });
+      if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix, switchingUser: reasons.includes('login_prompt') });
     }
     const hintedStore = params.store ?? params.login_hint?.split(':')[0];
     if (!state.storeId && hintedStore) {
@@ -227,7 +227,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
       ctx.respond = false;
       return;
     }
-    const next: FlowState = { ...state, ...(result.patch ?? {}) };
+    // a refused or failed submission changes only its patch, on top of whatever a parallel request saved meanwhile
+    const base = result.kind === 'rerender' ? ((await services.flows.load(state.uid)) ?? state) : state;
+    const next: FlowState = { ...base, ...(result.patch ?? {}) };
     await applyEffects(ctx, result.effects, next);
     await services.flows.save(next);
     if (result.kind === 'rerender') {

@@ -4,6 +4,7 @@ import { Schema, type Connection } from 'mongoose';
 export const consumedMarkerSchema = new Schema({
   _id: { type: String, required: true },
   at: { type: Date, required: true, default: () => new Date() },
+  owner: { type: String, default: null },
   expiresAt: { type: Date, required: true },
 });
 

@@ -62,7 +62,7 @@ export function mongoAdapterFactory(models: Models) {
         await ConsumedMarker.create({ _id: `oidc:${this.key(id)}`, expiresAt: doc?.expiresAt ?? new Date(Date.now() + 86_400_000) });
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
-        if (doc?.grantId) await OidcPayload.deleteMany({ grantId: doc.grantId });
+        if (doc?.grantId) await OidcPayload.deleteMany({ $or: [{ grantId: doc.grantId }, { _id: `Grant:${doc.grantId}` }] });
         throw new errors.InvalidGrant('grant request is invalid');
       }
       await OidcPayload.updateOne({ _id: this.key(id) }, { $set: { consumed: Math.floor(Date.now() / 1000) } });

@@ -103,6 +103,31 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
     assert.equal(tokens.claims()!.sub, ola!.id);
   });
 
+  it('a remembered device never skips the code while the user must enrol again (checklist 39, 50; S10)', async () => {
+    const agent = new Agent();
+    const { flow, page } = await toCodeStep(agent);
+    await redeem(flow, (await submit(agent, page, { code: await app.code(), remember: '1' }, { stopAt: flow.redirect })).url);
+    const max = await stack.services.users.byUsername(storeId, 'max');
+    // as after a recovery-code sign-in whose re-enrolment was abandoned
+    await stack.db.models.User.updateOne({ _id: max!.id }, { $set: { 'mfa.mustEnrol': true } });
+    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    const next = await submit(agent, again.page, { username: 'max', password: PW }, { stopAt: again.redirect });
+    assert.match(next.body, /name="code"/, 'the code is asked, not the wizard');
+    assert.doesNotMatch(next.body, /name="stage"/);
+    await stack.db.models.User.updateOne({ _id: max!.id }, { $set: { 'mfa.mustEnrol': false } });
+  });
+
+  it('one pending secret confirmed twice at once activates once (double click)', async () => {
+    const nia = await stack.services.users.byUsername(storeId, 'nia');
+    const pending = stack.services.mfa.newPendingSecret();
+    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'market', 'nia');
+    const niaApp = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
+    const code = await niaApp.code();
+    const results = await Promise.all([0, 1, 2].map(() => stack.services.mfa.confirmEnrolment(nia!.id, pending, code, { actorId: nia!.id })));
+    assert.equal(results.filter((r) => r.ok).length, 1);
+    assert.equal(await stack.services.mfa.remainingCodes(nia!.id), 12);
+  });
+
   it('a malformed claims parameter is a clear error, not a 500 (checklist 85)', async () => {
     const agent = new Agent();
     const claims = JSON.stringify({ id_token: { acr: { essential: true, values: 5 } } });

@@ -16,21 +16,19 @@ export function mongoCounters({ FailureCounter, ConsumedMarker }: Models): Count
     async increment(key, now, expiresAt) {
       // an expired counter starts again from zero
       await FailureCounter.deleteOne({ _id: key, expiresAt: { $lte: now } });
-      await FailureCounter.updateOne(
-        { _id: key },
-        { $inc: { failures: 1 }, $set: { lastFailureAt: now, expiresAt } },
-        { upsert: true },
-      );
+      const bump = () => FailureCounter.updateOne({ _id: key }, { $inc: { failures: 1 }, $set: { lastFailureAt: now, expiresAt } }, { upsert: true });
+      // two first failures at once: one upsert inserts, the other meets the duplicate key and increments instead
+      await bump().catch((err: { code?: number }) => (err.code === 11000 ? bump() : Promise.reject(err)));
       const c = await FailureCounter.findById(key).lean();
       return c?.failures ?? 1;
     },
     async reset(key) {
       await FailureCounter.deleteOne({ _id: key });
     },
-    async lock(key, now, until) {
+    async lock(key, now, until, owner) {
       for (let i = 0; i < 2; i++) {
         try {
-          await ConsumedMarker.create({ _id: `lock:${key}`, expiresAt: until });
+          await ConsumedMarker.create({ _id: `lock:${key}`, owner, expiresAt: until });
           return true;
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;
@@ -40,8 +38,9 @@ export function mongoCounters({ FailureCounter, ConsumedMarker }: Models): Count
       }
       return false;
     },
-    async unlock(key) {
-      await ConsumedMarker.deleteOne({ _id: `lock:${key}` });
+    async unlock(key, owner) {
+      // only the holder releases: a lock taken over after expiry belongs to someone else
+      await ConsumedMarker.deleteOne({ _id: `lock:${key}`, owner });
     },
   };
 }

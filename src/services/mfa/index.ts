@@ -1,4 +1,5 @@
 // MFA lifecycle: enrol (pending secret -> confirmed by a code), verify, recovery codes, reset and removal (S6-S13, B1, B3, B11).
+import { createHash } from 'node:crypto';
 import type { Totp, TotpVerifier } from '../totp/index.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { RecoveryCodes } from '../recovery-codes/index.js';
@@ -27,6 +28,8 @@ export interface MfaServiceDeps {
   users: MfaUserPort;
   codes: RecoveryCodePort;
   revokeDevices(userId: string): Promise<void>;
+  // true exactly once per key (a unique marker insert)
+  once(key: string): Promise<boolean>;
   audit: AuditRecorder;
   notify: Notifier;
   clock: () => Date;
@@ -69,6 +72,7 @@ export function createMfaService(deps: MfaServiceDeps) {
       const secret = box.decrypt(pendingSealed, 'pending');
       const step = totp.matchStep(secret, code);
       if (step === null) return { ok: false };
+      if (!(await deps.once(`enrol:${createHash('sha256').update(pendingSealed).digest('hex')}`))) return { ok: false };
       const before = await deps.users.mfaOf(userId);
       await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), step, deps.clock());
       const codes = await issueCodes(userId);
@@ -92,8 +96,9 @@ export function createMfaService(deps: MfaServiceDeps) {
       const mfa = await deps.users.mfaOf(userId);
       if (!mfa?.enabled) return { ok: false };
       if (!(await deps.codes.consume(userId, deps.recovery.hash(code, userId)))) return { ok: false };
-      // S10: after a recovery sign-in the user sets MFA up again (new secret, new codes)
+      // S10: after a recovery sign-in the user sets MFA up again (new secret, new codes); devices are forgotten
       await deps.users.setMustEnrol(userId, true);
+      await deps.revokeDevices(userId);
       const remaining = await deps.codes.remaining(userId);
       await deps.audit.record({ type: 'mfa.recovery_code_used', userId, storeId: mfa.storeId, actorId: userId, ip: meta.ip, details: { remaining } });
       await deps.notify({ type: 'recovery_code_used', userId, details: { remaining } });

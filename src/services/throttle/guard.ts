@@ -1,4 +1,5 @@
 // Failure counting per account and per client address, with growing delays and temporary lock-outs (B2; checklist 21-24).
+import { randomUUID } from 'node:crypto';
 import { lockoutDelay, LOCK_AFTER } from './index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
@@ -8,8 +9,8 @@ export interface CounterPort {
   increment(key: string, now: Date, expiresAt: Date): Promise<number>;
   reset(key: string): Promise<void>;
   // an exclusive, expiring lock per key: concurrent attempts on one account are refused, not raced (checklist 86)
-  lock(key: string, now: Date, until: Date): Promise<boolean>;
-  unlock(key: string): Promise<void>;
+  lock(key: string, now: Date, until: Date, owner: string): Promise<boolean>;
+  unlock(key: string, owner: string): Promise<void>;
 }
 
 export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number };
@@ -76,7 +77,8 @@ export function createThrottleGuard(deps: {
     async attempt(keys: string[], meta: FailureMeta, check: () => Promise<boolean>, opts: { clearOnSuccess: boolean }): Promise<AttemptOutcome> {
       const now = deps.clock();
       const lockKey = keys[0]!;
-      if (!(await deps.store.lock(lockKey, now, new Date(now.getTime() + 10_000)))) return { kind: 'wait', seconds: 1 };
+      const owner = randomUUID();
+      if (!(await deps.store.lock(lockKey, now, new Date(now.getTime() + 60_000), owner))) return { kind: 'wait', seconds: 1 };
       try {
         const seconds = await guard.waitSeconds(keys);
         if (seconds > 0) return { kind: 'wait', seconds };
@@ -87,7 +89,7 @@ export function createThrottleGuard(deps: {
         if (opts.clearOnSuccess) await guard.succeed(keys);
         return { kind: 'ok' };
       } finally {
-        await deps.store.unlock(lockKey);
+        await deps.store.unlock(lockKey, owner);
       }
     },
   };
