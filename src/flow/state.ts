@@ -17,7 +17,7 @@ export interface FlowState {
   username?: string;
   passwordVerified?: boolean;
   breach?: { count: number; resolved: boolean };
-  secondFactor?: 'otp' | 'recovery' | 'device';
+  secondFactor?: 'otp' | 'recovery';
   recoveryMode?: boolean;
   switchingUser?: boolean;
   failureNotified?: boolean;

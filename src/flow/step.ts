@@ -13,12 +13,6 @@ export type Effect =
   | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> }
   | { kind: 'notify-second-factor-failed'; userId: string };
 
-export interface LoginResult {
-  accountId: string;
-  amr: string[];
-  acr: string;
-}
-
 export type StepResult =
   | { kind: 'advance'; patch: Partial<FlowState>; effects?: Effect[] }
   | { kind: 'rerender'; error: string; vars?: Record<string, string | number>; patch?: Partial<FlowState>; effects?: Effect[] }

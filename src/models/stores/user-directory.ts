@@ -103,6 +103,9 @@ export function mongoMfaUserPort({ User }: Models): MfaUserPort {
         { $set: { 'mfa.enabled': false, 'mfa.secretSealed': null, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol } },
       );
     },
+    async resealSecret(userId, from, to) {
+      await User.updateOne({ _id: oid(userId), 'mfa.secretSealed': from }, { $set: { 'mfa.secretSealed': to } });
+    },
     async setMustEnrol(userId, mustEnrol) {
       await User.updateOne({ _id: oid(userId) }, { $set: { 'mfa.mustEnrol': mustEnrol } });
     },

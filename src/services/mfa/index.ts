@@ -11,6 +11,8 @@ export interface MfaUserPort {
   activate(userId: string, secretSealed: string, acceptedStep: number, at: Date): Promise<void>;
   deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
+  // replaces the stored sealed secret only if it is still the one that was read
+  resealSecret(userId: string, from: string, to: string): Promise<void>;
 }
 
 export interface RecoveryCodePort {
@@ -88,7 +90,12 @@ export function createMfaService(deps: MfaServiceDeps) {
     async verifyCode(userId: string, code: string) {
       const mfa = await deps.users.mfaOf(userId);
       if (!mfa?.enabled || !mfa.secretSealed) return 'invalid' as const;
-      return deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code);
+      const verdict = await deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code);
+      // key rotation (B3): a secret sealed under an older key moves to the current key on its next use
+      if (verdict === 'ok' && box.needsRotation(mfa.secretSealed)) {
+        await deps.users.resealSecret(userId, mfa.secretSealed, box.reseal(mfa.secretSealed, `totp:${userId}`));
+      }
+      return verdict;
     },
 
     async useRecoveryCode(userId: string, code: string, meta: { ip?: string }): Promise<{ ok: true; remaining: number } | { ok: false }> {
