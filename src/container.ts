@@ -14,6 +14,7 @@ import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import type { Notifier } from './services/notifications/index.js';
+import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
 import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
@@ -83,6 +84,7 @@ export function createServices(deps: ContainerDeps) {
     flows: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
     throttle,
+    endOtherSessions: (userId: string, keepSessionId: string) => revokeEverythingOf(models, userId, keepSessionId),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);

@@ -187,6 +187,8 @@ export function accountRouter(deps: AccountDeps): Router {
     });
     if (!result.ok) return showWizard(ctx, s, w, result.error);
     ctx.status = 303;
+    // a new authenticator ends the sessions elsewhere; this one stays (checklist 53)
+    if (result.confirmed) await services.endOtherSessions(s.accountId, s.sessionId);
     if (result.next.done) {
       await services.flows.remove(w.uid);
       return ctx.redirect('/account?done=mfa');
@@ -219,6 +221,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const err = await guard(ctx, s, true);
     if (err) return show(ctx, s, 'account-remove', { stage: 'password' }, err);
     await services.mfa.remove(s.accountId, { actorId: s.accountId, ip: ctx.ip });
+    await services.endOtherSessions(s.accountId, s.sessionId);
     ctx.status = 303;
     ctx.redirect('/account?done=removed');
   });
@@ -261,6 +264,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const verdict = await services.passwords.checkNew(pw, { username: user.username, storePrefix: store?.prefix });
     if (!verdict.ok) return overview(ctx, s, undefined, `password_${verdict.reason}`);
     await services.passwords.change(user.id, pw, { actorId: user.id, ip: ctx.ip });
+    await services.endOtherSessions(user.id, s.sessionId);
     await services.flows.remove(breachKey(s));
     ctx.status = 303;
     ctx.redirect('/account?done=password');

@@ -81,10 +81,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     async loadExistingGrant(ctx) {
       const { oidc } = ctx;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
-      const grant = grantId
-        ? await oidc.provider.Grant.find(grantId)
-        : new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
-      if (!grant) return undefined;
+      // a grant revoked meanwhile (e.g. sessions ended elsewhere) is simply made again for this session
+      const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      const grant = found ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
       for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
         const allowed = new Set(String(server.scope ?? '').split(' '));

@@ -79,8 +79,10 @@ export function mongoAdapterFactory(models: Models) {
   };
 }
 
-// Ends every session, grant and token of an account (deactivation, MFA reset; checklist 59, 64).
-export async function revokeEverythingOf(models: Models, accountId: string): Promise<number> {
-  const res = await models.OidcPayload.deleteMany({ accountId });
+// Ends every session, grant and token of an account (deactivation, MFA reset; checklist 59, 64), optionally
+// keeping the session the user is acting from (checklist 53: a credential change ends the other sessions).
+export async function revokeEverythingOf(models: Models, accountId: string, keepSessionId?: string): Promise<number> {
+  const filter = keepSessionId ? { accountId, _id: { $ne: `Session:${keepSessionId}` } } : { accountId };
+  const res = await models.OidcPayload.deleteMany(filter);
   return res.deletedCount;
 }

@@ -103,11 +103,20 @@ describe('breach check and credential changes (S2, S4, B7)', () => {
       const common = await post('/account/password', { password: 'cat passphrase one', new_password: 'password123', confirm_password: 'password123' });
       assert.match(textOf(common.body), /too common/);
       await stack.services.devices.remember(userId, 30, {});
+      // the same user signed in on another register
+      const other = new Agent();
+      const elsewhere = await beginSignIn(stack, other, { login_hint: 'kiosk:' });
+      await redeem(elsewhere, (await submit(other, elsewhere.page, { username: 'cat', password: 'cat passphrase one' }, { stopAt: elsewhere.redirect })).url);
+      assert.equal((await other.request(`${stack.issuer}/account`)).status, 200);
       const long = `${'a b ~ ✓ '.repeat(8)}`.slice(0, 64);
       const ok = await post('/account/password', { password: 'cat passphrase one', new_password: long, confirm_password: long });
       assert.match(textOf(ok.body), /password has been changed/);
       assert.equal(await stack.services.passwords.verifyUser(userId, long), true);
       assert.equal(await stack.db.models.RememberedDevice.countDocuments({ userId }), 0, 'devices revoked (checklist 53)');
+      assert.equal((await other.request(`${stack.issuer}/account`)).status, 302, 'the other session ended (checklist 53)');
+      assert.equal((await agent.request(`${stack.issuer}/account`)).status, 200, 'this session stays');
+      const flow = await beginSignIn(stack, agent);
+      assert.ok(flow.page.url.startsWith(flow.redirect), 'and still signs in to the POS without a password');
       await stack.services.passwords.change(userId, 'cat passphrase one', { actorId: userId });
     });
 
