@@ -7,7 +7,7 @@ import type { Provider } from 'oidc-provider';
 import { steps } from '../../interactions/index.js';
 import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
-import { ACR, demandsMfa } from '../provider/acr.js';
+import { ACR, demandsMfa, essentialAcrs, satisfies } from '../provider/acr.js';
 import type { FlowFacts, FlowState } from './state.js';
 import type { Effect, Step } from './step.js';
 import type { Renderer } from '../http/page.js';
@@ -148,6 +148,14 @@ export function interactionRouter(deps: RunnerDeps): Router {
     if (state.secondFactor === 'otp' || state.secondFactor === 'recovery') amr.push('otp', 'mfa');
     // a recovery code is not an OTP from the app; RFC 8176 has no better value than "otp" for a one-time code
     const acr = amr.includes('mfa') ? ACR.mfa : ACR.pwd;
+    // an essential acr we cannot meet fails the request instead of returning another level (checklist 75; RFC 9470 §4)
+    const essential = essentialAcrs((await provider.interactionDetails(ctx.req, ctx.res)).params);
+    if (essential && !essential.some((wanted) => satisfies(acr, wanted))) {
+      await services.flows.remove(state.uid);
+      await provider.interactionFinished(ctx.req, ctx.res, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level cannot be met' }, { mergeWithLastSubmission: false });
+      ctx.respond = false;
+      return;
+    }
     await services.flows.remove(state.uid);
     // a completed sign-in clears the account's failure count (checklist 23)
     if (state.storeId && state.username) await services.throttle.succeed([services.throttle.accountKey(state.storeId, state.username)]);

@@ -37,6 +37,20 @@ export function requestedAcrs(params: Record<string, unknown>): string[] {
   return [...wanted];
 }
 
+// The essential acr values of a claims request, as asked (unknown ones included); undefined when none are essential.
+export function essentialAcrs(params: Record<string, unknown>): string[] | undefined {
+  let claims: ClaimsRequest | undefined;
+  try {
+    claims = typeof params.claims === 'string' ? (JSON.parse(params.claims) as ClaimsRequest) : (params.claims as ClaimsRequest);
+  } catch {
+    return undefined;
+  }
+  const acr = claims?.id_token?.acr;
+  if (!acr?.essential) return undefined;
+  const values = [acr.value, ...(Array.isArray(acr.values) ? acr.values : [])].filter((v): v is string => typeof v === 'string');
+  return values.length ? values : undefined;
+}
+
 // MFA is demanded when the client requires it, or every acceptable requested level is the MFA level.
 export function demandsMfa(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): boolean {
   if (client?.['require_mfa'] === true) return true;

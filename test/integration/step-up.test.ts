@@ -72,6 +72,15 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     assert.equal((await redeem(flow, done.url)).claims()!.acr, ACR.mfa);
   });
 
+  it('an essential acr that cannot be met fails with unmet_authentication_requirements (checklist 75, RFC 9470 §4)', async () => {
+    const agent = new Agent();
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:hardware-key'] } } });
+    const flow = await beginSignIn(stack, agent, { login_hint: 'grocer:', claims });
+    const code = await submit(agent, flow.page, { username: 'mara', password: PW }, { stopAt: flow.redirect });
+    const done = await submit(agent, code, { code: await app.code() }, { stopAt: flow.redirect });
+    assert.match(done.url, /error=unmet_authentication_requirements/);
+  });
+
   it('max_age=0 demands a fresh password, and the code unless the device is remembered (checklist 73)', async () => {
     const agent = new Agent();
     await passwordOnlySession(agent);
