@@ -9,7 +9,7 @@ import { rememberedDeviceModel } from './remembered-device.js';
 import { flowStateModel } from './flow-state.js';
 import { oidcPayloadModel } from './oidc-payload.js';
 import { appSecretModel } from './app-secret.js';
-import { failureCounterModel } from './failure-counter.js';
+import { failureEventModel } from './failure-counter.js';
 import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
 
@@ -24,7 +24,7 @@ export function createModels(conn: Connection) {
     FlowState: flowStateModel(conn),
     OidcPayload: oidcPayloadModel(conn),
     AppSecret: appSecretModel(conn),
-    FailureCounter: failureCounterModel(conn),
+    FailureEvent: failureEventModel(conn),
     OutboxMessage: outboxMessageModel(conn),
     AdminSession: adminSessionModel(conn),
   };
@@ -38,7 +38,7 @@ export const EXPIRING: Array<keyof Models> = [
   'RememberedDevice',
   'FlowState',
   'OidcPayload',
-  'FailureCounter',
+  'FailureEvent',
   'OutboxMessage',
   'AdminSession',
 ];

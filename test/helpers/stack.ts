@@ -32,6 +32,9 @@ export interface Stack {
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
+  // failures on record for a throttle key, as if they happened `secondsAgo` ago (B2 tests)
+  pastFailures(key: string, count: number, secondsAgo?: number): Promise<void>;
+  failures(key: string): Promise<number>;
   // sets MFA up for a user through the real service and returns the test's authenticator app for it
   enrol(userId: string, storePrefix: string, username: string): Promise<AuthenticatorApp>;
 }
@@ -116,6 +119,12 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       });
       return String(u._id);
     },
+    async pastFailures(key, count, secondsAgo = 120) {
+      const at = new Date(Date.now() - secondsAgo * 1000);
+      const expiresAt = new Date(Date.now() + 86_400_000);
+      await db.models.FailureEvent.insertMany(Array.from({ length: count }, () => ({ key, at, expiresAt })));
+    },
+    failures: (key) => db.models.FailureEvent.countDocuments({ key }),
     async enrol(userId, storePrefix, username) {
       const pending = services.mfa.newPendingSecret();
       const { otpauthUri } = await services.mfa.describePending(pending, storePrefix, username);

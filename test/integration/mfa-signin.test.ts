@@ -175,7 +175,8 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.match(textOf(slowed.body), /Wait \d+ seconds? and try again/);
     // nine failures on record and the back-off over: the tenth failure locks the account
     const key = `acct:${storeId}:olga`;
-    await stack.db.models.FailureCounter.updateOne({ _id: key }, { $set: { failures: 9, lastFailureAt: new Date(Date.now() - 120_000) } });
+    await stack.db.models.FailureEvent.deleteMany({ key });
+    await stack.pastFailures(key, 9);
     const tenth = await submit(agent, slowed, { code: '000000' });
     assert.equal(tenth.status, 400);
     const locked = await submit(agent, tenth, { code: await app.code() });

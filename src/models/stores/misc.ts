@@ -7,23 +7,21 @@ import type { FlowState } from '../../flow/state.js';
 
 const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
 
-export function mongoCounters({ FailureCounter, ConsumedMarker }: Models): CounterPort {
+export function mongoCounters({ FailureEvent, ConsumedMarker }: Models): CounterPort {
+  const live = (key: string, now: Date) => ({ key, expiresAt: { $gt: now } });
   return {
     async get(key, now) {
-      const c = await FailureCounter.findOne({ _id: key, expiresAt: { $gt: now } }).lean();
-      return c && c.lastFailureAt ? { failures: c.failures, lastFailureAt: c.lastFailureAt } : undefined;
+      const failures = await FailureEvent.countDocuments(live(key, now));
+      if (!failures) return undefined;
+      const last = await FailureEvent.findOne(live(key, now)).sort({ at: -1 }).lean();
+      return { failures, lastFailureAt: last!.at };
     },
     async increment(key, now, expiresAt) {
-      // an expired counter starts again from zero
-      await FailureCounter.deleteOne({ _id: key, expiresAt: { $lte: now } });
-      const bump = () => FailureCounter.updateOne({ _id: key }, { $inc: { failures: 1 }, $set: { lastFailureAt: now, expiresAt } }, { upsert: true });
-      // two first failures at once: one upsert inserts, the other meets the duplicate key and increments instead
-      await bump().catch((err: { code?: number }) => (err.code === 11000 ? bump() : Promise.reject(err)));
-      const c = await FailureCounter.findById(key).lean();
-      return c?.failures ?? 1;
+      await FailureEvent.create({ key, at: now, expiresAt });
+      return FailureEvent.countDocuments(live(key, now));
     },
     async reset(key) {
-      await FailureCounter.deleteOne({ _id: key });
+      await FailureEvent.deleteMany({ key });
     },
     async lock(key, now, until, owner) {
       for (let i = 0; i < 2; i++) {

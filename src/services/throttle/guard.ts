@@ -55,7 +55,7 @@ export function createThrottleGuard(deps: {
 
     async fail(keys: string[], meta: FailureMeta): Promise<void> {
       const now = deps.clock();
-      // counters forget after a day of quiet, so nobody is locked out for good (checklist 24)
+      // a failure counts for a day, so nobody is locked out for good (checklist 24)
       const expiresAt = new Date(now.getTime() + 24 * 3600 * 1000);
       for (const key of keys) {
         const failures = await deps.store.increment(key, now, expiresAt);
