@@ -7,5 +7,6 @@ import { totpVerifyStep } from './totp-verify/index.js';
 import { recoveryStep } from './recovery/index.js';
 import { totpEnrolStep } from './totp-enrol/index.js';
 import { breachStep } from './breach/index.js';
+import { newPasswordStep } from './new-password/index.js';
 
-export const steps: Step[] = [storeStep, passwordStep, totpVerifyStep, recoveryStep, totpEnrolStep, breachStep] as Step[];
+export const steps: Step[] = [storeStep, passwordStep, totpVerifyStep, recoveryStep, totpEnrolStep, newPasswordStep, breachStep] as Step[];

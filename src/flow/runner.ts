@@ -88,6 +88,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
         role: user.role,
         mfaEnabled: user.mfaEnabled,
         mustEnrol: user.mustEnrol,
+        mustChangePassword: user.mustChangePassword,
         mfaRequired: store ? services.policy.required(user, store, { requireMfa: Boolean(client?.['require_mfa']) }) : true,
       },
       deviceRemembered,

@@ -38,6 +38,7 @@ export interface FlowFacts {
     role: Role;
     mfaEnabled: boolean;
     mustEnrol: boolean;
+    mustChangePassword: boolean;
     mfaRequired: boolean;
   };
   deviceRemembered: boolean;

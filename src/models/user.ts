@@ -14,6 +14,8 @@ export const userSchema = new Schema(
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
     passwordChangedAt: { type: Date, default: null },
+    // set when an admin chose the password: the user replaces it at the next sign-in (checklist 61)
+    mustChangePassword: { type: Boolean, default: false },
     active: { type: Boolean, default: true },
     locale: { type: String, default: null },
     mfa: {

@@ -250,6 +250,22 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(owner.status, 400, 'there is exactly one owner per store');
   });
 
+  it('a user created by an admin replaces the admin-chosen password at the first sign-in (checklist 61)', async () => {
+    const created = await apiPost(adminAgent, '/admin/api/users', { username: 'otto', name: 'Otto New', role: 'cashier', password: 'temporary passphrase 7' }, adminCsrf);
+    assert.equal(created.status, 201);
+    const agent = new Agent();
+    const { flow, page } = await posSignIn(agent, 'otto', 'temporary passphrase 7');
+    assert.match(page.body, /name="new_password"/, 'the own-password page comes first');
+    const same = await submit(agent, page, { new_password: 'short', confirm_password: 'short' });
+    assert.equal(same.status, 400);
+    const done = await submit(agent, same, { new_password: 'otto own passphrase', confirm_password: 'otto own passphrase' }, { stopAt: flow.redirect });
+    assert.ok(done.url.startsWith(flow.redirect));
+    const otto = await stack.services.users.byUsername(storeId, 'otto');
+    assert.equal(otto!.mustChangePassword, false);
+    assert.equal(await stack.services.passwords.verifyUser(otto!.id, 'temporary passphrase 7'), false);
+    assert.ok(stack.notifications.some((n) => n.type === 'password_changed' && n.userId === otto!.id));
+  });
+
   it('resets a cashier\'s MFA end to end: confirmation, own password, sessions ended, must enrol at next sign-in (S11, checklist 62-65)', async () => {
     // the cashier has a live provider session and a remembered device
     const cashier = new Agent();

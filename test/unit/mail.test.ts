@@ -26,7 +26,7 @@ const store: StoreView = {
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
-  active: true, locale: null, mfaEnabled: true, mustEnrol: false, ...over,
+  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, ...over,
 });
 
 const TYPES: NotificationType[] = [

@@ -70,6 +70,7 @@ export function mongoAdminUsers({ User }: Models): AdminUserPort {
           role: n.role,
           passwordHash: n.passwordHash,
           passwordChangedAt: new Date(),
+          mustChangePassword: true,
         });
         return { ok: true, id: String(u._id) };
       } catch (err) {

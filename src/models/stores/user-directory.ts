@@ -21,6 +21,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   locale: u.locale ?? null,
   mfaEnabled: Boolean(u.mfa?.enabled),
   mustEnrol: Boolean(u.mfa?.mustEnrol),
+  mustChangePassword: Boolean(u.mustChangePassword),
 });
 
 export const toStoreView = (s: StoreAccountDoc): StoreView => ({
@@ -74,7 +75,7 @@ export function mongoPasswordPort({ User }: Models): PasswordPort {
       return u ? { userId: String(u._id), hash: u.passwordHash } : undefined;
     },
     async setHash(userId, hash, at) {
-      await User.updateOne({ _id: oid(userId) }, { $set: { passwordHash: hash, passwordChangedAt: at } });
+      await User.updateOne({ _id: oid(userId) }, { $set: { passwordHash: hash, passwordChangedAt: at, mustChangePassword: false } });
     },
   };
 }

@@ -13,6 +13,7 @@ export interface UserView {
   locale: string | null;
   mfaEnabled: boolean;
   mustEnrol: boolean;
+  mustChangePassword: boolean;
 }
 
 export interface StoreView {
