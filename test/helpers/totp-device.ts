@@ -25,7 +25,9 @@ export class AuthenticatorApp {
   async code(): Promise<string> {
     for (;;) {
       const now = Math.floor(Date.now() / 30_000);
-      const step = Math.max(now - 1, this.lastStep + 1);
+      // last step's code only while this step is young: near its end the code would leave the window in transit
+      const oldest = Date.now() % 30_000 < 20_000 ? now - 1 : now;
+      const step = Math.max(oldest, this.lastStep + 1);
       if (step <= now + 1) {
         this.lastStep = step;
         return totp.currentCode(this.secret, new Date(step * 30_000 + 1000));
