@@ -11,6 +11,7 @@ import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
 import { ACR, satisfies } from '../provider/acr.js';
 import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../services/mfa/wizard.js';
 import { accountSessions, type AccountSession } from './session.js';
+import { formBody } from '../http/form.js';
 
 interface WizardState extends WizardProgress {
   uid: string;
@@ -40,7 +41,7 @@ export function accountRouter(deps: AccountDeps): Router {
   const sessions = accountSessions(deps.provider, deps.csrfKey);
   const router = new Router({ prefix: '/account' });
   const locale = (ctx: Koa.Context): Locale => pickLocale(ctx.query.ui_locales as string | undefined, ctx.get('accept-language'));
-  const body = (ctx: Koa.Context) => ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+  const body = formBody;
   const wizardKey = (s: AccountSession) => `account:${s.sessionId}`;
   // a breached password entered for re-authentication is remembered until changed (S2)
   const breachKey = (s: AccountSession) => `breach:${s.accountId}`;

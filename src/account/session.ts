@@ -1,5 +1,6 @@
 // The signed-in account for /account pages: the provider's own session cookie, plus a CSRF token bound to that session.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameToken } from '../http/form.js';
 import type Koa from 'koa';
 import type { Provider } from 'oidc-provider';
 
@@ -18,11 +19,6 @@ export function accountSessions(provider: Provider, csrfKey: string) {
       if (!session?.accountId) return undefined;
       return { accountId: session.accountId, sessionId: session.jti, acr: session.acr, csrf: tokenFor(session.jti) };
     },
-    csrfValid(session: AccountSession, token: unknown): boolean {
-      if (typeof token !== 'string') return false;
-      const a = Buffer.from(token);
-      const b = Buffer.from(session.csrf);
-      return a.length === b.length && timingSafeEqual(a, b);
-    },
+    csrfValid: (session: AccountSession, token: unknown) => sameToken(token, session.csrf),
   };
 }

@@ -15,6 +15,7 @@ import { chromeView } from './views.js';
 import { errorKey, statusOf, type AdminContext, type AdminKit, type AdminRequest } from './kit.js';
 import { registerPages } from './pages.js';
 import { registerApi } from './api.js';
+import { formBody } from '../http/form.js';
 
 export interface AdminDeps {
   provider: Provider;
@@ -60,7 +61,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   const localeOf = (ctx: Koa.Context, preferred?: string | null): Locale =>
     pickLocale((typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales : undefined) ?? preferred ?? undefined, ctx.get('accept-language'));
-  const body = (ctx: Koa.Context) => ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+  const body = formBody;
   const meta = (ctx: Koa.Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') });
   const audit = (ctx: Koa.Context, type: string, e: { userId?: string | null; storeId?: string | null; details?: Record<string, unknown> }) =>
     services.audit.record({ type, userId: e.userId ?? null, actorId: e.userId ?? null, storeId: e.storeId ?? null, ...meta(ctx), details: e.details });

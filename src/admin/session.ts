@@ -1,5 +1,6 @@
 // Admin console sessions: random id in a signed HttpOnly cookie, record server-side (idle 30 min, absolute 8 h), CSRF bound to it.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { sameToken } from '../http/form.js';
 import type Koa from 'koa';
 import type { AdminSessionStore, PendingAdminLogin } from '../models/stores/admin.js';
 
@@ -21,13 +22,6 @@ export interface AdminSession {
 const token = () => randomBytes(32).toString('base64url');
 const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-export function sameToken(a: unknown, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function adminSessions(store: AdminSessionStore, opts: { secure: boolean; clock: () => Date }) {
   const prefix = opts.secure ? '__Host-' : '';

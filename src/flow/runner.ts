@@ -1,6 +1,6 @@
 // The step runner: loads flow state for an interaction, picks the first step that applies, validates input,
 // checks CSRF, applies effects and finishes the interaction with an honest amr/acr.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import type { Provider } from 'oidc-provider';
@@ -11,6 +11,7 @@ import { ACR, demandsMfa, essentialAcrs, satisfies } from '../provider/acr.js';
 import type { FlowFacts, FlowState } from './state.js';
 import type { Effect, Step } from './step.js';
 import type { Renderer } from '../http/page.js';
+import { formBody, sameToken } from '../http/form.js';
 
 export interface RunnerDeps {
   provider: Provider;
@@ -18,12 +19,6 @@ export interface RunnerDeps {
   render: Renderer;
   deviceCookie: { name: string; secure: boolean };
 }
-
-const sameToken = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 export function interactionRouter(deps: RunnerDeps): Router {
   const { provider, services, render } = deps;
@@ -219,13 +214,13 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const f = await facts(ctx, state);
     const step = current(state, f);
     if (!step) return finish(ctx, state);
-    const body = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+    const body = formBody(ctx);
     // a stale tab posting to a step that no longer applies just sees the current step again
     if (step.id !== ctx.params.step) {
       ctx.status = 303;
       return ctx.redirect(`/interaction/${state.uid}`);
     }
-    if (typeof body.csrf !== 'string' || !sameToken(body.csrf, state.csrf)) return show(ctx, state, f, step, { code: 'csrf' });
+    if (!sameToken(body.csrf, state.csrf)) return show(ctx, state, f, step, { code: 'csrf' });
     const parsed = step.input.safeParse(body);
     if (!parsed.success) return show(ctx, state, f, step, { code: 'invalid_input' });
 
