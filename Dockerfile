@@ -1,5 +1,5 @@
-# Provider image: Node.js 20 with the app's dependencies; the database is MongoDB through MONGODB_URI, so no Go is needed.
-FROM node:20-bookworm-slim
+# Provider image: Node.js 24 LTS with the app's dependencies; the database is MongoDB through MONGODB_URI, so no Go is needed.
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \

@@ -1,19 +1,17 @@
 // Optional helpers (the pages work without them): show-password toggle, copy, print.
-(function () {
-  'use strict';
-
+(() => {
   function announce(text) {
     var live = document.querySelector('[data-live-status]');
     if (!live) return;
     live.textContent = '';
     // a fresh text node after a tick makes screen readers announce repeated messages too
-    window.setTimeout(function () {
+    window.setTimeout(() => {
       live.textContent = text;
     }, 50);
   }
 
   // Show / hide password
-  document.querySelectorAll('[data-toggle-password]').forEach(function (button) {
+  document.querySelectorAll('[data-toggle-password]').forEach((button) => {
     var input = document.getElementById(button.getAttribute('data-toggle-password'));
     if (!input) return;
     function show(visible) {
@@ -22,13 +20,13 @@
       button.setAttribute('aria-label', button.getAttribute(visible ? 'data-aria-hide' : 'data-aria-show'));
     }
     button.hidden = false;
-    button.addEventListener('click', function () {
+    button.addEventListener('click', () => {
       show(input.type === 'password');
       input.focus();
     });
     // never submit (or let the browser remember) a password while it is shown as text
     if (input.form) {
-      input.form.addEventListener('submit', function () {
+      input.form.addEventListener('submit', () => {
         show(false);
       });
     }
@@ -38,7 +36,7 @@
   function textOf(target, compact) {
     var items = target.querySelectorAll('[data-copy-item]');
     var text = items.length
-      ? Array.prototype.map.call(items, function (el) { return el.textContent.trim(); }).join('\n')
+      ? Array.prototype.map.call(items, (el) => el.textContent.trim()).join('\n')
       : target.textContent.trim();
     return compact ? text.replace(/\s+/g, '') : text;
   }
@@ -53,7 +51,7 @@
     var ok = false;
     try {
       ok = document.execCommand('copy');
-    } catch (e) {
+    } catch {
       ok = false;
     }
     document.body.removeChild(area);
@@ -62,31 +60,31 @@
 
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () {
+      return navigator.clipboard.writeText(text).catch(() => {
         return legacyCopy(text);
       });
     }
     return legacyCopy(text);
   }
 
-  document.querySelectorAll('[data-copy-target]').forEach(function (button) {
+  document.querySelectorAll('[data-copy-target]').forEach((button) => {
     var target = document.getElementById(button.getAttribute('data-copy-target'));
     if (!target) return;
     var label = button.textContent;
     var timer;
     button.hidden = false;
-    button.addEventListener('click', function () {
+    button.addEventListener('click', () => {
       copy(textOf(target, button.hasAttribute('data-copy-compact'))).then(
-        function () {
+        () => {
           var done = button.getAttribute('data-copied-label') || label;
           button.textContent = done;
           announce(done);
           window.clearTimeout(timer);
-          timer = window.setTimeout(function () {
+          timer = window.setTimeout(() => {
             button.textContent = label;
           }, 2000);
         },
-        function () {
+        () => {
           // leave the text selected so it can be copied by hand
           var range = document.createRange();
           range.selectNodeContents(target);
@@ -100,9 +98,9 @@
   });
 
   // Print
-  document.querySelectorAll('[data-print]').forEach(function (button) {
+  document.querySelectorAll('[data-print]').forEach((button) => {
     button.hidden = false;
-    button.addEventListener('click', function () {
+    button.addEventListener('click', () => {
       window.print();
     });
   });

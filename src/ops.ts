@@ -70,26 +70,33 @@ async function openDatabase(config: ReturnType<typeof loadConfig>, io: OpsIo) {
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
 
+// Throws on an unknown option or a missing option value.
+const parseCommandLine = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      store: { type: 'string' },
+      user: { type: 'string' },
+      reason: { type: 'string' },
+      operator: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
 /** The CLI: parses arguments, connects like main.ts, runs the command; returns the exit code (0 ok, 1 failure). */
 export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.env, io: OpsIo = defaultIo): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        store: { type: 'string' },
-        user: { type: 'string' },
-        reason: { type: 'string' },
-        operator: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (err) {
     io.err(`ops: ${(err as Error).message}\n\n${USAGE}`);
     return 1;
@@ -120,7 +127,7 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 1;
   }
 
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
   } catch (err) {

@@ -1,6 +1,6 @@
 // Step "password": username + password (argon2id, dummy hash for unknown users, one generic error), then the breach check.
 import { z } from 'zod';
-import { advance, defineStep, rerender, throttled } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender, throttled } from '../../src/flow/step.js';
 
 export const passwordStep = defineStep({
   id: 'password',
@@ -19,12 +19,16 @@ export const passwordStep = defineStep({
     password: z.string().min(1).max(1024),
   }),
   async submit(input, state, _facts, services, req) {
-    const keys = [services.throttle.accountKey(state.storeId!, input.username), services.throttle.addressKey(req.ip)];
+    const storeId = need(state.storeId, 'state.storeId');
+    const keys = [services.throttle.accountKey(storeId, input.username), services.throttle.addressKey(req.ip)];
     let user: Awaited<ReturnType<typeof services.passwords.verifyLogin>>;
     const outcome = await services.throttle.attempt(
       keys,
-      { storeId: state.storeId!, username: input.username, ip: req.ip, factor: 'password' },
-      async () => Boolean((user = await services.passwords.verifyLogin(state.storeId!, input.username, input.password))),
+      { storeId, username: input.username, ip: req.ip, factor: 'password' },
+      async () => {
+        user = await services.passwords.verifyLogin(storeId, input.username, input.password);
+        return Boolean(user);
+      },
       // a right password alone never clears failed codes: the whole sign-in does (B2)
       { clearOnSuccess: false },
     );

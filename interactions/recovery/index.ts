@@ -1,6 +1,6 @@
 // Step "recovery": an unused recovery code instead of the app code (S10); the user must then set MFA up again.
 import { z } from 'zod';
-import { advance, defineStep, rerender, secondFactorFailed, throttled } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender, secondFactorFailed, throttled } from '../../src/flow/step.js';
 import { needsSecondFactor } from '../totp-verify/index.js';
 
 export const recoveryStep = defineStep({
@@ -9,11 +9,13 @@ export const recoveryStep = defineStep({
   render: (state) => ({ template: 'recovery', view: { backUrl: `/interaction/${state.uid}/use-app` } }),
   input: z.object({ code: z.string().trim().max(40) }),
   async submit(input, state, _facts, services, req) {
-    const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
+    const storeId = need(state.storeId, 'state.storeId');
+    const userId = need(state.userId, 'state.userId');
+    const keys = [services.throttle.accountKey(storeId, need(state.username, 'state.username'))];
     const outcome = await services.throttle.attempt(
       keys,
-      { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'recovery' },
-      async () => (await services.mfa.useRecoveryCode(state.userId!, input.code, { ip: req.ip })).ok,
+      { storeId, userId, ip: req.ip, factor: 'recovery' },
+      async () => (await services.mfa.useRecoveryCode(userId, input.code, { ip: req.ip })).ok,
       { clearOnSuccess: true },
     );
     if (outcome.kind === 'wait') return throttled(outcome.seconds);

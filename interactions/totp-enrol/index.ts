@@ -1,5 +1,5 @@
 // Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> password -> scan -> code -> recovery codes -> Done.
-import { advance, defineStep, rerender } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender } from '../../src/flow/step.js';
 import { advanceWizard, wizardInput, wizardView } from '../../src/services/mfa/wizard.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 
@@ -23,8 +23,8 @@ export const totpEnrolStep = defineStep({
   async render(state, facts, services) {
     const progress = state.enrol ?? { stage: 'begin' as const };
     const view = await wizardView(progress, services, {
-      storePrefix: facts.store!.prefix,
-      username: facts.user!.username,
+      storePrefix: need(facts.store, 'facts.store').prefix,
+      username: need(facts.user, 'facts.user').username,
       downloadUrl: `/interaction/${state.uid}/recovery-codes.txt`,
     });
     return {
@@ -34,10 +34,11 @@ export const totpEnrolStep = defineStep({
   },
   input: wizardInput,
   async submit(input, state, _facts, services, req) {
+    const userId = need(state.userId, 'state.userId');
     const result = await advanceWizard(state.enrol ?? { stage: 'begin' }, input, {
       mfa: services.mfa,
-      reauthenticate: (password) => services.reauthenticate(state.userId!, password, req.ip),
-      userId: state.userId!,
+      reauthenticate: (password) => services.reauthenticate(userId, password, req.ip),
+      userId,
       ip: req.ip,
     });
     if (!result.ok) return rerender(result.error);

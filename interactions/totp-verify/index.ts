@@ -1,6 +1,6 @@
 // Step "totp-verify": the six-digit code (S8, S14), replay-proof (B1), with "remember this device" (not for native apps).
 import { z } from 'zod';
-import { advance, defineStep, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 
 // A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52),
@@ -23,12 +23,17 @@ export const totpVerifyStep = defineStep({
   }),
   input: z.object({ code: z.string().trim().max(20), remember: z.string().max(5).optional() }),
   async submit(input, state, facts, services, req) {
-    const keys = [services.throttle.accountKey(state.storeId!, state.username!)];
+    const storeId = need(state.storeId, 'state.storeId');
+    const userId = need(state.userId, 'state.userId');
+    const keys = [services.throttle.accountKey(storeId, need(state.username, 'state.username'))];
     let verdict = 'invalid';
     const outcome = await services.throttle.attempt(
       keys,
-      { storeId: state.storeId!, userId: state.userId!, ip: req.ip, factor: 'totp' },
-      async () => (verdict = await services.mfa.verifyCode(state.userId!, input.code)) === 'ok',
+      { storeId, userId, ip: req.ip, factor: 'totp' },
+      async () => {
+        verdict = await services.mfa.verifyCode(userId, input.code);
+        return verdict === 'ok';
+      },
       { clearOnSuccess: true },
     );
     if (outcome.kind === 'wait') return throttled(outcome.seconds);
@@ -36,7 +41,7 @@ export const totpVerifyStep = defineStep({
       return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }));
     }
     const effects: Effect[] = [];
-    if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId: state.userId! });
+    if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId });
     return advance({ secondFactor: 'otp' }, effects);
   },
 });

@@ -65,6 +65,13 @@ export function accountRouter(deps: AccountDeps): Router {
     return session;
   }
 
+  // requireSession found the account, and accounts are never deleted: the pages after it rely on that
+  async function accountUser(s: AccountSession) {
+    const user = await services.users.byId(s.accountId);
+    if (!user) throw new Error(`account pages: user ${s.accountId} is missing`);
+    return user;
+  }
+
   function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
     const loc = locale(ctx);
     ctx.status = error ? 400 : 200;
@@ -73,10 +80,11 @@ export function accountRouter(deps: AccountDeps): Router {
   }
 
   async function overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string) {
-    const user = (await services.users.byId(s.accountId))!;
+    const user = await accountUser(s);
     const store = await services.users.storeById(user.storeId);
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
     const devices = await services.devices.list(user.id);
+    const noticeKey = notice ? NOTICES[notice] : undefined;
     show(
       ctx,
       s,
@@ -88,7 +96,7 @@ export function accountRouter(deps: AccountDeps): Router {
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
-        notice: notice ? render.t(locale(ctx), NOTICES[notice]!) : undefined,
+        notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: Boolean(await services.flows.load(breachKey(s))),
       },
       error,
@@ -139,13 +147,14 @@ export function accountRouter(deps: AccountDeps): Router {
 
   router.get('/', async (ctx) => {
     const s = await requireSession(ctx);
-    const done = typeof ctx.query.done === 'string' && ctx.query.done in NOTICES ? ctx.query.done : undefined;
+    const done = typeof ctx.query.done === 'string' && Object.hasOwn(NOTICES, ctx.query.done) ? ctx.query.done : undefined;
     if (s) await overview(ctx, s, done);
   });
 
   async function showWizard(ctx: Koa.Context, s: AccountSession, w: WizardState, error?: string) {
-    const user = (await services.users.byId(s.accountId))!;
-    const store = (await services.users.storeById(user.storeId))!;
+    const user = await accountUser(s);
+    const store = await services.users.storeById(user.storeId);
+    if (!store) throw new Error(`account pages: store ${user.storeId} of user ${user.id} is missing`);
     const view = await wizardView(w, services, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt' });
     show(ctx, s, 'totp-enrol', { ...view, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true }, error);
   }
@@ -204,11 +213,11 @@ export function accountRouter(deps: AccountDeps): Router {
     const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
     const regenerated = async () => ((await services.flows.load(`${wizardKey(s)}:codes`)) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
     const sealed = w?.codesSealed ?? (satisfies(s.acr, ACR.mfa) ? await regenerated() : undefined);
-    if (!sealed) ctx.throw(404, 'errors.not_found');
-    const user = (await services.users.byId(s.accountId))!;
+    if (!sealed) return ctx.throw(404, 'errors.not_found');
+    const user = await accountUser(s);
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
     ctx.type = 'text/plain; charset=utf-8';
-    ctx.body = render.recoveryCodesText(locale(ctx), services.mfa.unsealCodes(sealed!), user.username);
+    ctx.body = render.recoveryCodesText(locale(ctx), services.mfa.unsealCodes(sealed), user.username);
   });
 
   // S13: "You are about to remove multi-factor authentication" -> Next -> password -> Remove.
@@ -260,7 +269,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const b = body(ctx);
     const pw = typeof b.new_password === 'string' ? b.new_password : '';
     if (pw !== b.confirm_password) return overview(ctx, s, undefined, 'password_mismatch');
-    const user = (await services.users.byId(s.accountId))!;
+    const user = await accountUser(s);
     const store = await services.users.storeById(user.storeId);
     const verdict = await services.passwords.checkNew(pw, { username: user.username, storePrefix: store?.prefix });
     if (!verdict.ok) return overview(ctx, s, undefined, `password_${verdict.reason}`);

@@ -90,19 +90,19 @@ export function registerApi(router: Router, kit: AdminKit): void {
 
   router.get('/api/users/:id', authed, async (ctx) => {
     const a = state(ctx);
-    const outcome = await admin.users.get(a.actor, ctx.params.id!);
+    const outcome = await admin.users.get(a.actor, ctx.params.id);
     reply(ctx, outcome, (v) => ({ user: userJson(v.user), devices: v.devices.map(deviceJson), allowed: admin.users.allowed(a.actor, v.user) }));
   });
 
   router.post('/api/users/:id/role', ...post, async (ctx) => {
     const parsed = roleChange.safeParse(input(ctx));
     if (!parsed.success) return fail(ctx, 'invalid_input');
-    reply(ctx, await admin.users.changeRole(state(ctx).actor, ctx.params.id!, parsed.data.role), (u) => ({ user: userJson(u) }));
+    reply(ctx, await admin.users.changeRole(state(ctx).actor, ctx.params.id, parsed.data.role), (u) => ({ user: userJson(u) }));
   });
 
   for (const [path, active] of [['deactivate', false], ['reactivate', true]] as const) {
     router.post(`/api/users/:id/${path}`, ...post, async (ctx) => {
-      reply(ctx, await admin.users.setActive(state(ctx).actor, ctx.params.id!, active), (u) => ({ user: userJson(u) }));
+      reply(ctx, await admin.users.setActive(state(ctx).actor, ctx.params.id, active), (u) => ({ user: userJson(u) }));
     });
   }
 
@@ -113,13 +113,13 @@ export function registerApi(router: Router, kit: AdminKit): void {
       if (!parsed.success) return fail(ctx, 'invalid_input');
       const args = { password: parsed.data.password, confirmed: parsed.data.confirm === true };
       const a = state(ctx);
-      const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id!, args) : await admin.users.removeMfa(a.actor, ctx.params.id!, args);
+      const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id, args) : await admin.users.removeMfa(a.actor, ctx.params.id, args);
       reply(ctx, outcome, (u) => ({ user: userJson(u) }));
     });
   }
 
   router.post('/api/users/:id/devices/revoke', ...post, async (ctx) => {
-    reply(ctx, await admin.users.revokeDevices(state(ctx).actor, ctx.params.id!), (v) => v);
+    reply(ctx, await admin.users.revokeDevices(state(ctx).actor, ctx.params.id), (v) => v);
   });
 
   router.get('/api/policy', authed, async (ctx) => {

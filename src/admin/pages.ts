@@ -96,7 +96,7 @@ export function registerPages(router: Router, kit: AdminKit): void {
 
   router.get('/users/:id', authed, async (ctx) => {
     const a = adminOf(ctx);
-    const outcome = await admin.users.get(a.actor, ctx.params.id!);
+    const outcome = await admin.users.get(a.actor, ctx.params.id);
     if (!outcome.ok) return refused(ctx, outcome.error);
     const { user, devices } = outcome.value;
     const allowed = admin.users.allowed(a.actor, user);
@@ -114,12 +114,12 @@ export function registerPages(router: Router, kit: AdminKit): void {
   router.post('/users/:id/role', authed, async (ctx) => {
     const parsed = roleChange.safeParse({ role: body(ctx).role });
     if (!parsed.success) return refused(ctx, 'invalid_role');
-    after(ctx, await admin.users.changeRole(adminOf(ctx).actor, ctx.params.id!, parsed.data.role), ctx.params.id!, 'role');
+    after(ctx, await admin.users.changeRole(adminOf(ctx).actor, ctx.params.id, parsed.data.role), ctx.params.id, 'role');
   });
 
   for (const [path, active] of [['deactivate', false], ['reactivate', true]] as const) {
     router.post(`/users/:id/${path}`, authed, async (ctx) => {
-      after(ctx, await admin.users.setActive(adminOf(ctx).actor, ctx.params.id!, active), ctx.params.id!, active ? 'reactivated' : 'deactivated');
+      after(ctx, await admin.users.setActive(adminOf(ctx).actor, ctx.params.id, active), ctx.params.id, active ? 'reactivated' : 'deactivated');
     });
   }
 
@@ -127,7 +127,7 @@ export function registerPages(router: Router, kit: AdminKit): void {
   for (const mode of ['reset', 'remove'] as const) {
     const confirmPage = async (ctx: Koa.Context, error?: string) => {
       const a = adminOf(ctx);
-      const found = await admin.users.get(a.actor, ctx.params.id!);
+      const found = await admin.users.get(a.actor, ctx.params.id);
       if (!found.ok) return refused(ctx, found.error);
       const may = admin.users.allowed(a.actor, found.value.user);
       if (!(mode === 'reset' ? may.reset_mfa : may.remove_mfa)) {
@@ -148,14 +148,14 @@ export function registerPages(router: Router, kit: AdminKit): void {
       if (!parsed.success) return confirmPage(ctx, 'invalid_input');
       const args = { password: parsed.data.password, confirmed: parsed.data.confirm === true };
       const a = adminOf(ctx);
-      const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id!, args) : await admin.users.removeMfa(a.actor, ctx.params.id!, args);
+      const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id, args) : await admin.users.removeMfa(a.actor, ctx.params.id, args);
       if (!outcome.ok && ['password_wrong', 'not_confirmed', 'too_many'].includes(outcome.error)) return confirmPage(ctx, outcome.error);
-      after(ctx, outcome, ctx.params.id!, mode === 'reset' ? 'reset' : 'removed');
+      after(ctx, outcome, ctx.params.id, mode === 'reset' ? 'reset' : 'removed');
     });
   }
 
   router.post('/users/:id/devices/revoke', authed, async (ctx) => {
-    after(ctx, await admin.users.revokeDevices(adminOf(ctx).actor, ctx.params.id!), ctx.params.id!, 'devices');
+    after(ctx, await admin.users.revokeDevices(adminOf(ctx).actor, ctx.params.id), ctx.params.id, 'devices');
   });
 
   const policyPage = async (ctx: Koa.Context, error?: string) => {

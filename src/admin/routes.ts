@@ -10,7 +10,7 @@ import { ACR } from '../provider/acr.js';
 import { createAdminServices, isConsoleRole } from '../services/admin/index.js';
 import { mongoAdminSessions, mongoAdminStores, mongoAdminUsers, mongoAuditQuery, mongoSessionRevoker } from '../models/stores/admin.js';
 import { adminSessions } from './session.js';
-import { ADMIN_CLIENT_ID, adminSignIn } from './sign-in.js';
+import { ADMIN_CLIENT_ID, adminSignIn, type AdminIdentity } from './sign-in.js';
 import { chromeView } from './views.js';
 import { errorKey, statusOf, type AdminContext, type AdminKit, type AdminRequest } from './kit.js';
 import { registerPages } from './pages.js';
@@ -164,7 +164,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const login = await sessions.finishLogin(ctx, ctx.query.state);
     if (!login) return failed(400, 'expired');
     if (typeof ctx.query.error === 'string') return failed(400, 'failed');
-    let identity;
+    let identity: AdminIdentity;
     try {
       identity = await signIn.finish(ctx.search, { state: String(ctx.query.state), nonce: login.nonce, verifier: login.verifier });
     } catch (err) {
@@ -177,7 +177,7 @@ export function adminRouter(deps: AdminDeps): Router {
       await audit(ctx, 'admin.signin_denied', { userId: user?.id, storeId: user?.storeId, details: { reason: 'no_mfa', acr: identity.acr ?? null } });
       return failed(403, 'no_mfa');
     }
-    if (!user || !user.active || !isConsoleRole(user.role)) {
+    if (!user?.active || !isConsoleRole(user.role)) {
       await audit(ctx, 'admin.signin_denied', { userId: user?.id, storeId: user?.storeId, details: { reason: 'role', role: user?.role ?? null } });
       return failed(403, 'role');
     }

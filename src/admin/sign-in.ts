@@ -66,7 +66,9 @@ export function adminSignIn(deps: AdminSignInDeps) {
         expectedNonce: login.nonce,
         idTokenExpected: true,
       });
-      const claims = tokens.claims()!;
+      const claims = tokens.claims();
+      // idTokenExpected makes openid-client refuse a response without one, so this is only a guard
+      if (!claims) throw new Error('the token response has no ID token');
       return {
         sub: claims.sub,
         acr: typeof claims.acr === 'string' ? claims.acr : undefined,

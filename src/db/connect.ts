@@ -14,7 +14,8 @@ export async function connectDatabase(uri: string, opts: { sweepEveryMs?: number
     .createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
   const models = createModels(conn);
-  const buildInfo = await conn.db!.admin().command({ buildInfo: 1 });
+  if (!conn.db) throw new Error('database: the connection opened without a database handle');
+  const buildInfo = await conn.db.admin().command({ buildInfo: 1 });
   const kind = 'ferretdbVersion' in buildInfo || 'ferretdb' in buildInfo ? 'ferretdb' : 'mongodb';
 
   for (const model of Object.values(models)) await model.createIndexes();

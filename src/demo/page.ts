@@ -1,6 +1,6 @@
 // The demo POS's tiny page shell (it is a stand-in for a retailer's app, not part of the provider's UI).
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1c2430}
 h1{font-size:1.6rem}dl{display:grid;grid-template-columns:8rem 1fr;gap:.4rem 1rem}dt{color:#5b6472}

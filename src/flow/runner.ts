@@ -9,7 +9,7 @@ import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR, demandsMfa, essentialAcrs, satisfies } from '../provider/acr.js';
 import type { FlowFacts, FlowState } from './state.js';
-import type { Effect, Step } from './step.js';
+import { need, type Effect, type Step } from './step.js';
 import type { Renderer } from '../http/page.js';
 import { formBody, sameToken } from '../http/form.js';
 
@@ -28,12 +28,12 @@ export function interactionRouter(deps: RunnerDeps): Router {
     try {
       return await provider.interactionDetails(ctx.req, ctx.res);
     } catch {
-      ctx.throw(400, 'errors.session_expired');
+      return ctx.throw(400, 'errors.session_expired');
     }
   }
 
   async function loadState(ctx: Koa.Context): Promise<FlowState> {
-    const interaction = (await details(ctx))!;
+    const interaction = await details(ctx);
     const existing = await services.flows.load(interaction.uid);
     if (existing) return existing;
     const client = await provider.Client.find(String(interaction.params.client_id));
@@ -84,7 +84,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
         mfaEnabled: user.mfaEnabled,
         mustEnrol: user.mustEnrol,
         mustChangePassword: user.mustChangePassword,
-        mfaRequired: store ? services.policy.required(user, store, { requireMfa: Boolean(client?.['require_mfa']) }) : true,
+        mfaRequired: store ? services.policy.required(user, store, { requireMfa: Boolean(client?.require_mfa) }) : true,
       },
       deviceRemembered,
       rememberAllowed: !state.native && (store?.policy.rememberDeviceAllowed ?? true),
@@ -167,7 +167,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     await provider.interactionFinished(
       ctx.req,
       ctx.res,
-      { login: { accountId: state.userId!, amr, acr, ts: Math.floor(Date.now() / 1000), remember: true } },
+      { login: { accountId: need(state.userId, 'state.userId'), amr, acr, ts: Math.floor(Date.now() / 1000), remember: true } },
       { mergeWithLastSubmission: false },
     );
     ctx.respond = false;
@@ -202,8 +202,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
   });
   router.get('/:uid/recovery-codes.txt', async (ctx) => {
     const state = await loadState(ctx);
-    if (state.enrol?.stage !== 'codes' || !state.enrol.codesSealed) ctx.throw(404, 'errors.not_found');
-    const codes = services.mfa.unsealCodes(state.enrol!.codesSealed!);
+    if (state.enrol?.stage !== 'codes' || !state.enrol.codesSealed) return ctx.throw(404, 'errors.not_found');
+    const codes = services.mfa.unsealCodes(state.enrol.codesSealed);
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
     ctx.type = 'text/plain; charset=utf-8';
     ctx.body = render.recoveryCodesText(state.locale, codes, state.username ?? '');

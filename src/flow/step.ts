@@ -40,10 +40,16 @@ export interface Step<S extends z.ZodType = z.ZodType> {
 
 export const defineStep = <S extends z.ZodType>(step: Step<S>): Step<S> => step;
 
+// A value the step's applies() (or the flow before it) guarantees; missing means a bug, never a user's doing.
+export function need<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`sign-in flow: ${what} is missing`);
+  return value;
+}
+
 // The first wrong code after a correct password is announced to the user, once per sign-in (checklist 69).
 export function secondFactorFailed(state: FlowState, audit: Effect): { effects: Effect[]; patch: Partial<FlowState> } {
   if (state.failureNotified) return { effects: [audit], patch: {} };
-  return { effects: [audit, { kind: 'notify-second-factor-failed', userId: state.userId! }], patch: { failureNotified: true } };
+  return { effects: [audit, { kind: 'notify-second-factor-failed', userId: need(state.userId, 'state.userId') }], patch: { failureNotified: true } };
 }
 
 // The refusal shown while an account or address must wait (B2): seconds for short back-off, minutes for a lock.

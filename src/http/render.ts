@@ -37,7 +37,7 @@ export function createRenderer(opts: RendererOptions): Renderer {
   };
 
   // {{t "key" name=value}}: translated, HTML-escaped by Handlebars like any other value.
-  hbs.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+  hbs.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => {
     if (typeof key !== 'string') throw new Error('{{t}} needs a string key');
     const locale = localeOf(options);
     if (!hasKey(locale, key)) opts.onMissingKey?.(key, locale);

@@ -40,7 +40,7 @@ export function createEmailRenderer(opts: { root: string }): EmailRenderer {
   const compile = (file: string, part: (typeof PARTS)[number]): Template =>
     hbs.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false, noEscape: part !== 'html' });
 
-  hbs.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+  hbs.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) => {
     if (typeof key !== 'string') throw new Error('{{t}} needs a string key');
     const locale: unknown = options.data?.root?.locale;
     const vars: Record<string, string | number> = {};
@@ -59,7 +59,9 @@ export function createEmailRenderer(opts: { root: string }): EmailRenderer {
   for (const name of EMAIL_TEMPLATES) for (const p of PARTS) templates.set(`${name}.${p}`, compile(`${name}.${p}.hbs`, p));
 
   const part = (name: EmailTemplate, p: (typeof PARTS)[number], context: Record<string, unknown>) => {
-    const body = templates.get(`${name}.${p}`)!(context);
+    const template = templates.get(`${name}.${p}`);
+    if (!template) throw new Error(`Unknown email template: ${name}.${p}`);
+    const body = template(context);
     return layouts[p]({ ...context, body: p === 'html' ? new hbs.SafeString(body) : body });
   };
 

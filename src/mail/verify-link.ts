@@ -25,8 +25,9 @@ function deriveKey(cookieKey: string): Buffer {
 }
 
 export function createVerifyLinks(opts: { cookieKeys: string[]; clock: () => Date; ttlMs?: number }): VerifyLinks {
-  if (!opts.cookieKeys.length) throw new Error('verify links need at least one cookie key');
   const keys = opts.cookieKeys.map(deriveKey);
+  const signingKey = keys[0];
+  if (!signingKey) throw new Error('verify links need at least one cookie key');
   const ttl = opts.ttlMs ?? VERIFY_TTL_MS;
   const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest();
   const emailHash = (email: string) => b64(createHash('sha256').update(email.trim().toLowerCase()).digest()).slice(0, 22);
@@ -37,7 +38,7 @@ export function createVerifyLinks(opts: { cookieKeys: string[]; clock: () => Dat
       const exp = Math.floor((opts.clock().getTime() + ttl) / 1000);
       // the address itself stays out of the URL (logs, proxies): the token carries a short hash of it
       const payload = b64(Buffer.from(JSON.stringify({ u: userId, e: emailHash(email), x: exp }), 'utf8'));
-      return `${payload}.${b64(mac(keys[0]!, payload))}`;
+      return `${payload}.${b64(mac(signingKey, payload))}`;
     },
     verify(token) {
       const parts = typeof token === 'string' && token.length < 512 ? token.split('.') : [];

@@ -53,7 +53,7 @@ export function essentialAcrs(params: Record<string, unknown>): string[] | undef
 
 // MFA is demanded when the client requires it, or every acceptable requested level is the MFA level.
 export function demandsMfa(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): boolean {
-  if (client?.['require_mfa'] === true) return true;
+  if (client?.require_mfa === true) return true;
   const wanted = requestedAcrs(params);
   return wanted.length > 0 && wanted.every((v) => v === ACR.mfa);
 }

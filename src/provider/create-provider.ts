@@ -54,7 +54,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     async findAccount(_ctx, sub) {
       const user = await services.users.byId(sub);
-      if (!user || !user.active) return undefined;
+      if (!user?.active) return undefined;
       const store = await services.users.storeById(user.storeId);
       return {
         accountId: user.id,
@@ -80,10 +80,13 @@ export function createProvider(deps: ProviderDeps): Provider {
     // First-party clients only: the grant covers what the client asked for, no consent screen.
     async loadExistingGrant(ctx) {
       const { oidc } = ctx;
-      const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+      const { session, client } = oidc;
+      // the library asks only while authorizing, with the request's session and client loaded
+      if (!session || !client) throw new Error('loadExistingGrant called without a session or client');
+      const grantId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
       // a grant revoked meanwhile (e.g. sessions ended elsewhere) is simply made again for this session
       const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-      const grant = found ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
+      const grant = found ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
       for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
         const allowed = new Set(String(server.scope ?? '').split(' '));

@@ -22,23 +22,25 @@ function newJwks(): string {
   });
 }
 
-const generators: Record<string, () => string> = {
+const generators: Record<keyof Config['secrets'], () => string> = {
   signingJwks: newJwks,
   cookieKeys: () => [randomBytes(32), randomBytes(32)].map((b) => b.toString('base64url')).join(','),
   totpKeys: () => `k1:${randomBytes(32).toString('base64')}`,
   recoveryPepper: () => randomBytes(32).toString('base64'),
 };
 
-async function stored(models: Models, name: string): Promise<string> {
+async function stored(models: Models, name: keyof Config['secrets']): Promise<string> {
   const found = await models.AppSecret.findById(name).lean();
   if (found) return found.value;
   try {
-    await models.AppSecret.create({ _id: name, value: generators[name]!() });
+    await models.AppSecret.create({ _id: name, value: generators[name]() });
   } catch (err) {
     // another instance created it first: the unique _id decides, and we read the winner below
     if ((err as { code?: number }).code !== 11000) throw err;
   }
-  return (await models.AppSecret.findById(name).lean())!.value;
+  const winner = await models.AppSecret.findById(name).lean();
+  if (!winner) throw new Error(`deployment secret "${name}" was neither found nor stored`);
+  return winner.value;
 }
 
 export async function loadDeploymentSecrets(config: Config, models: Models): Promise<DeploymentSecrets> {

@@ -6,13 +6,15 @@ const { Check, base } = interactionPolicy;
 
 export function buildInteractionPolicy() {
   const policy = base();
-  const login = policy.get('login')!;
+  const login = policy.get('login');
+  const consent = policy.get('consent');
+  if (!login || !consent) throw new Error("oidc-provider's base interaction policy has no login or consent prompt");
   // The library's essential_acr(s) checks compare acr values for equality; ours knows MFA satisfies the password level.
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
   // Every client is first-party and loadExistingGrant grants what it asks for, so there is no consent screen; the
   // library would otherwise prompt native apps on every request, which no step answers (S8: POS apps sign in too).
-  policy.get('consent')!.checks.remove('native_client_prompt');
+  consent.checks.remove('native_client_prompt');
   login.checks.add(
     new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
       const { oidc } = ctx;

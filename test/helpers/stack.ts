@@ -13,7 +13,7 @@ import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../s
 import { startTestDatabase } from './ferretdb.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
-import { Agent, formOf } from './agent.js';
+import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';

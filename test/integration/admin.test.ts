@@ -23,15 +23,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       row.push(cell);
       rows.push(row);
-      (row = []), (cell = ''), i++;
+      row = [];
+      cell = '';
+      i++;
     } else cell += c;
   }
   if (cell || row.length) rows.push([...row, cell]);
@@ -165,7 +171,8 @@ describe('admin console (D5, B12, S11)', () => {
   });
 
   it('another store\'s admin gets 403 for this store\'s user ids and never sees its users', async () => {
-    const agent = (oscarAgent = new Agent());
+    oscarAgent = new Agent();
+    const agent = oscarAgent;
     const { page } = await signInToAdmin(agent, 'butcher', 'oscar', PW.other);
     assert.equal(page.status, 200);
     const csrf = csrfOf(page.body);
@@ -343,7 +350,8 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(detail.status, 200);
     assert.doesNotMatch(detail.body, /data-action="(reset|remove)-mfa"/);
 
-    const owner = (ownerAgent = new Agent());
+    ownerAgent = new Agent();
+    const owner = ownerAgent;
     const { page } = await signInToAdmin(owner, 'bakery', 'olga', PW.owner, apps.owner);
     assert.equal(page.status, 200);
     const ownerDetail = await get(owner, `/admin/users/${ids.manager}`);

@@ -229,7 +229,13 @@ function notifierWith(users: UserView[], opts: { owner?: UserView } = {}) {
       storeByPrefix: async () => store,
     },
     ownerOf: async () => opts.owner,
-    outbox: { ...port, enqueue: async (m, now) => (queued.push(...m), port.enqueue(m, now)) },
+    outbox: {
+      ...port,
+      enqueue: async (m, now) => {
+        queued.push(...m);
+        return port.enqueue(m, now);
+      },
+    },
     renderer,
     links: createVerifyLinks({ cookieKeys: ['k'], clock: () => T0 }),
     audit: { record: async (e) => void audits.push(e) },

@@ -37,7 +37,9 @@ test('T is 64-bit: t=20000000000 is step 0x27BC86AA (checklist 29)', () => {
 test('6-digit codes of the service reproduce RFC 4226 Appendix D (counter = t/30)', () => {
   const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
   const totp = totpAt(0);
-  expected.forEach((code, counter) => assert.equal(totp.currentCode(RFC_SECRET_B32, at(counter * 30)), code, `counter ${counter}`));
+  expected.forEach((code, counter) => {
+    assert.equal(totp.currentCode(RFC_SECRET_B32, at(counter * 30)), code, `counter ${counter}`);
+  });
 });
 
 test('generateSecret: 160-bit base32 seeds, different each time (checklist 27)', () => {

@@ -224,7 +224,7 @@ export function mongoAdminSessions({ AdminSession }: Models) {
     },
     async find(id: string, now: Date): Promise<AdminSessionRecord | undefined> {
       const doc = await AdminSession.findOne({ _id: id, kind: 'session', expiresAt: { $gt: now } }).lean();
-      if (!doc || !doc.userId || !doc.storeId || !doc.csrf) return undefined;
+      if (!doc?.userId || !doc.storeId || !doc.csrf) return undefined;
       return { userId: String(doc.userId), storeId: String(doc.storeId), csrf: doc.csrf, expiresAt: doc.expiresAt, absoluteExpiresAt: doc.absoluteExpiresAt };
     },
     async touch(id: string, expiresAt: Date): Promise<void> {

@@ -14,7 +14,9 @@ export function mongoCounters({ FailureEvent, ConsumedMarker }: Models): Counter
       const failures = await FailureEvent.countDocuments(live(key, now));
       if (!failures) return undefined;
       const last = await FailureEvent.findOne(live(key, now)).sort({ at: -1 }).lean();
-      return { failures, lastFailureAt: last!.at };
+      // the failures were cleared (or expired) between the two reads
+      if (!last) return undefined;
+      return { failures, lastFailureAt: last.at };
     },
     async increment(key, now, expiresAt) {
       await FailureEvent.create({ key, at: now, expiresAt });

@@ -84,6 +84,13 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
     return store;
   };
 
+  // The user as saved just now by a use case that found (or created) it in the admin's store; users are never deleted.
+  const reread = async (actor: AdminActor, userId: string) => {
+    const user = await deps.users.inStore(actor.storeId, userId);
+    if (!user) throw new Error(`user ${userId} of store ${actor.storeId} is gone`);
+    return user;
+  };
+
   // Loads a user of the admin's own store and applies the rules; an id from any other store is simply forbidden.
   async function target(actor: AdminActor, userId: string, action: AdminAction, newRole?: Role): Promise<Outcome<AdminUserRecord>> {
     const user = await deps.users.inStore(actor.storeId, userId);
@@ -108,7 +115,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
     await deps.mfa.remove(user.id, { actorId: actor.id, ip: actor.ip }, { mustEnrol: mode === 'reset' });
     const sessionsEnded = await deps.endSessions(user.id);
     await audit(actor, 'admin.sessions_ended', user.id, { reason: mode === 'reset' ? 'mfa_reset' : 'mfa_removed', count: sessionsEnded });
-    const after = (await deps.users.inStore(actor.storeId, user.id))!;
+    const after = await reread(actor, user.id);
     return done(summarise(after, await storeOf(actor)));
   }
 
@@ -170,7 +177,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
       });
       if (!created.ok) return fail(created.reason);
       await audit(actor, 'admin.user_created', created.id, { username, role: input.role });
-      return done(summarise((await deps.users.inStore(actor.storeId, created.id))!, store));
+      return done(summarise(await reread(actor, created.id), store));
     },
 
     async changeRole(actor: AdminActor, userId: string, role: Role): Promise<Outcome<AdminUserSummary>> {
@@ -184,7 +191,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         const sessionsEnded = await deps.endSessions(user.id);
         await audit(actor, 'admin.user_role_changed', user.id, { from: user.role, to: role, sessionsEnded });
       }
-      return done(summarise((await deps.users.inStore(actor.storeId, user.id))!, await storeOf(actor)));
+      return done(summarise(await reread(actor, user.id), await storeOf(actor)));
     },
 
     // Disabling an account ends its sessions and revokes its refresh tokens and remembered devices (checklist 59).
@@ -201,7 +208,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         }
         await audit(actor, active ? 'admin.user_reactivated' : 'admin.user_deactivated', user.id, details);
       }
-      return done(summarise((await deps.users.inStore(actor.storeId, user.id))!, await storeOf(actor)));
+      return done(summarise(await reread(actor, user.id), await storeOf(actor)));
     },
 
     resetMfa: (actor: AdminActor, userId: string, input: { password: string; confirmed: boolean }) => changeMfa(actor, userId, 'reset', input),

@@ -44,7 +44,9 @@ export async function advanceWizard(current: WizardProgress, input: WizardInput,
     case 'scan':
       return next({ ...current, stage: 'code' });
     case 'code': {
-      const done = await deps.mfa.confirmEnrolment(deps.userId, current.secretSealed!, input.code ?? '', { actorId: deps.userId, ip: deps.ip });
+      // the scan stage, which alone leads here, carries the secret the password stage made
+      if (!current.secretSealed) throw new Error('enrolment wizard: the code stage has no pending secret');
+      const done = await deps.mfa.confirmEnrolment(deps.userId, current.secretSealed, input.code ?? '', { actorId: deps.userId, ip: deps.ip });
       if (!done.ok) return { ok: false, error: 'code_invalid' };
       return next({ stage: 'codes', codesSealed: deps.mfa.sealCodes(done.codes) }, true);
     }

@@ -45,7 +45,7 @@ export function createRecoveryCodes(deps: RecoveryCodesDeps): RecoveryCodes {
     let n = BigInt(`0x${random(9).toString('hex')}`) >> 7n;
     let out = '';
     for (let i = 0; i < RECOVERY_CODE_CHARS; i++) {
-      out = ALPHABET[Number(n & 31n)]! + out;
+      out = ALPHABET.charAt(Number(n & 31n)) + out;
       n >>= 5n;
     }
     return out;

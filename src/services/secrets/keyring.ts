@@ -15,7 +15,8 @@ export function parseKeyring(spec: string): Keyring {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (entries.length === 0) throw new Error('keyring: no keys given (expected "kid:base64key[,kid:base64key...]")');
+  const first = entries[0];
+  if (first === undefined) throw new Error('keyring: no keys given (expected "kid:base64key[,kid:base64key...]")');
   const keys: Record<string, Buffer> = {};
   for (const entry of entries) {
     const colon = entry.indexOf(':');
@@ -32,5 +33,5 @@ export function parseKeyring(spec: string): Keyring {
     }
     keys[kid] = key;
   }
-  return { current: entries[0]!.slice(0, entries[0]!.indexOf(':')), keys };
+  return { current: first.slice(0, first.indexOf(':')), keys };
 }

@@ -45,10 +45,14 @@ export function createSecretBox(deps: SecretBoxDeps): SecretBox {
     if (key.length !== KEY_BYTES) throw new Error(`secret box: key "${kid}" must be ${KEY_BYTES} bytes`);
   }
   if (!Object.hasOwn(keys, current)) throw new Error(`secret box: current key id "${current}" is not in the keyring`);
+  // own properties only, so "__proto__" or "toString" is never a key id
+  const keyOf = (kid: string): Buffer | undefined => (Object.hasOwn(keys, kid) ? keys[kid] : undefined);
 
   function encrypt(plain: string, context?: string): string {
+    const key = keyOf(current);
+    if (!key) throw new Error(`secret box: current key id "${current}" is not in the keyring`);
     const iv = random(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', keys[current]!, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(current, context));
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
@@ -57,8 +61,9 @@ export function createSecretBox(deps: SecretBoxDeps): SecretBox {
 
   function decrypt(sealed: string, context?: string): string {
     const { kid, iv, tag, ct } = parse(sealed);
-    if (!Object.hasOwn(keys, kid)) throw new Error(`secret box: unknown key id "${kid}"`);
-    const decipher = createDecipheriv('aes-256-gcm', keys[kid]!, iv, { authTagLength: TAG_BYTES });
+    const key = keyOf(kid);
+    if (!key) throw new Error(`secret box: unknown key id "${kid}"`);
+    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(kid, context));
     decipher.setAuthTag(tag);
     try {

@@ -76,7 +76,8 @@ export function createThrottleGuard(deps: {
     // factor clears the count (clearOnSuccess), so re-entering a known password never buys fresh code guesses.
     async attempt(keys: string[], meta: FailureMeta, check: () => Promise<boolean>, opts: { clearOnSuccess: boolean }): Promise<AttemptOutcome> {
       const now = deps.clock();
-      const lockKey = keys[0]!;
+      const lockKey = keys[0];
+      if (lockKey === undefined) throw new Error('throttle: an attempt needs at least one key');
       const owner = randomUUID();
       if (!(await deps.store.lock(lockKey, now, new Date(now.getTime() + 60_000), owner))) return { kind: 'wait', seconds: 1 };
       try {
