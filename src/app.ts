@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import mount from 'koa-mount';
-import { koaBody } from 'koa-body';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
@@ -14,9 +13,7 @@ import { loadResourceServers } from './provider/resource-servers.js';
 import { createProvider } from './provider/create-provider.js';
 import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
-import { errorHandler } from './http/error-handler.js';
-import { securityHeaders } from './http/security-headers.js';
-import { noStore } from './http/no-store.js';
+import { httpShell } from './http/shell.js';
 import { interactionRouter } from './flow/runner.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
@@ -44,22 +41,15 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
   const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
   const secure = config.issuer.startsWith('https://');
+  const [csrfKey] = secrets.cookieKeys;
+  if (!csrfKey) throw new Error('no cookie signing key');
 
   const app = new Koa();
   app.proxy = config.trustProxy;
   app.keys = secrets.cookieKeys;
 
-  // 1. Errors become translated pages or JSON, never stack traces.
-  app.use(errorHandler({ render, logger }));
-  // 2. CSP, frame-ancestors 'none', nosniff, referrer policy on everything.
-  app.use(securityHeaders());
-  // 3. Versioned, immutable static assets (S15).
-  app.use(assets.middleware);
-  // 4. Our own pages are never cached (S15).
-  app.use(async (ctx, next) => (/^\/(interaction|account|admin)(\/|$)/.test(ctx.path) ? noStore()(ctx, next) : next()));
-  // 5. Small urlencoded forms only, for our routes; oidc-provider parses its own bodies.
-  const forms = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: '16kb' });
-  app.use(async (ctx, next) => (/^\/(interaction|account|admin)(\/|$)/.test(ctx.path) && ctx.method === 'POST' ? forms(ctx, next) : next()));
+  // 1-5. Security headers, errors, assets, no-store, form bodies (src/http/shell.ts).
+  for (const layer of httpShell({ render, logger, assets })) app.use(layer);
   // 6. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
   app.use(interactionRouter({ provider, services, render, deviceCookie }).routes());
@@ -68,7 +58,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   // 6c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7. The user's own Security & ID pages.
-  app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey: secrets.cookieKeys[0]! }).routes());
+  app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
   // 8. Everything else is OpenID Connect.
   app.use(mount(provider));
 

@@ -91,7 +91,7 @@ function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, er
   }
 }
 
-/** Outermost-but-one middleware (inside securityHeaders, which re-applies its headers after the reset here). */
+/** Second layer of src/http/shell.ts, inside securityHeaders, which re-applies its headers after the reset here. */
 export function errorHandler(opts: ErrorHandlerOptions): Koa.Middleware {
   return async (ctx, next) => {
     try {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import { pino } from 'pino';
 import { createAssets } from '../../src/http/assets.js';
-import { errorHandler } from '../../src/http/error-handler.js';
+import { httpShell } from '../../src/http/shell.js';
 import { noStore } from '../../src/http/no-store.js';
 import { createRenderer } from '../../src/http/render.js';
 import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../src/http/security-headers.js';
@@ -108,8 +108,8 @@ test('S15: noStore forbids caching even when a handler set something else', asyn
 function errorApp(logger: pino.Logger) {
   const app = new Koa();
   app.silent = true;
-  app.use(securityHeaders());
-  app.use(errorHandler({ render: renderer, logger }));
+  // exactly the production layers and their order (createApp uses the same list)
+  for (const layer of httpShell({ render: renderer, logger, assets })) app.use(layer);
   app.use((ctx) => {
     if (ctx.path === '/boom') {
       ctx.set('Content-Disposition', 'attachment; filename=codes.txt');
