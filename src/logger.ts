@@ -1,5 +1,7 @@
-// Structured logs (pino); secrets, OTPs and passwords are never logged (checklist 35).
+// Structured logs (pino): JSON, or pino-pretty on a development terminal; secrets, OTPs and passwords are never logged (checklist 35).
 import pino from 'pino';
 
-export const createLogger = (level: string) =>
-  pino({ level, redact: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.code', '*.secret'] });
+const redact = ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.code', '*.secret'];
+
+export const createLogger = (level: string, opts: { pretty?: boolean } = {}) =>
+  pino({ level, redact, ...(opts.pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } } : {}) });

@@ -4,12 +4,13 @@ import { createLogger } from './logger.js';
 import { resolveDatabaseUri } from './db/database-uri.js';
 import { connectDatabase } from './db/connect.js';
 import { createApp } from './app.js';
+import { listen } from './http/listen.js';
 import { seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
 import { createMailWorker } from './mail/index.js';
 
 const config = loadConfig();
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
 
 async function main() {
   const database = await resolveDatabaseUri(config, (msg) => logger.info(msg));
@@ -30,7 +31,8 @@ async function main() {
   const mailWorker = createMailWorker({ config, models: db.models, logger });
   mailWorker.start();
 
-  const server = app.listen(config.port, () => logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`));
+  const server = await listen(app, config.port, 'PORT');
+  logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`);
   const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 

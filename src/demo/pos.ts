@@ -1,6 +1,7 @@
 // Demo POS relying party (openid-client): sign in, show who and how (acr, amr, auth_time), switch user (S9), sign out.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { listen } from '../http/listen.js';
 import Koa from 'koa';
 import Router from '@koa/router';
 import * as oidc from 'openid-client';
@@ -41,13 +42,14 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   const router = new Router();
 
   const session = (ctx: Koa.Context): DemoSession => {
-    let sid = ctx.cookies.get('demo_sid', { signed: true });
-    if (!sid || !sessions.has(sid)) {
-      sid = randomBytes(16).toString('base64url');
-      sessions.set(sid, {});
-      ctx.cookies.set('demo_sid', sid, { signed: true, httpOnly: true, sameSite: 'lax' });
-    }
-    return sessions.get(sid)!;
+    const sid = ctx.cookies.get('demo_sid', { signed: true });
+    const known = sid ? sessions.get(sid) : undefined;
+    if (known) return known;
+    const fresh: DemoSession = {};
+    const freshSid = randomBytes(16).toString('base64url');
+    sessions.set(freshSid, fresh);
+    ctx.cookies.set('demo_sid', freshSid, { signed: true, httpOnly: true, sameSite: 'lax' });
+    return fresh;
   };
 
   const reportsUrl = `${opts.baseUrl}/api/reports`;
@@ -117,7 +119,8 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
         s.reportsToken = tokens.access_token;
         return ctx.redirect('/reports');
       }
-      const claims = tokens.claims()!;
+      const claims = tokens.claims();
+      if (!claims) throw new Error('the token response has no ID token');
       s.stepUps = 0;
       s.reportsToken = undefined;
       s.idToken = tokens.id_token;
@@ -168,11 +171,11 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/` }).href);
   });
 
-  router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri: config.serverMetadata().jwks_uri!, audience: reportsUrl }));
+  const jwksUri = config.serverMetadata().jwks_uri;
+  if (!jwksUri) throw new Error('demo POS: the issuer publishes no jwks_uri');
+  router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
   app.use(router.routes());
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(opts.port, () => resolve(s));
-  });
+  const server = await listen(app, opts.port, 'DEMO_PORT');
   return {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
