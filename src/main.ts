@@ -1,7 +1,7 @@
 // Entry: config -> database -> app -> listen (+ the demo POS when asked).
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { resolveDatabaseUri } from './db/database-uri.js';
+import { resolveDatabase } from './db/database-uri.js';
 import { connectDatabase } from './db/connect.js';
 import { createApp } from './app.js';
 import { listen } from './http/listen.js';
@@ -13,8 +13,8 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
 
 async function main() {
-  const database = await resolveDatabaseUri(config, (msg) => logger.info(msg));
-  const db = await connectDatabase(database.uri);
+  const database = await resolveDatabase(config, (msg) => logger.info(msg));
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
   logger.info({ kind: db.kind }, 'database connected');
   const { app, services } = await createApp({ config, db, logger });
 

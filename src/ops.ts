@@ -1,12 +1,12 @@
 // Operator CLI (break-glass, S11): `npm run ops -- reset-mfa --store <prefix> --user <username> --reason "<text>" [--operator <name>]`.
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from './config.js';
-import { resolveDatabaseUri } from './db/database-uri.js';
+import { resolveDatabase, type ResolvedDatabase } from './db/database-uri.js';
+import { canConnect } from './db/free-port.js';
 import { connectDatabase } from './db/connect.js';
 import type { Models } from './models/index.js';
 import { createServices, type Services } from './container.js';
@@ -60,22 +60,11 @@ export function describeResult(result: OperatorResetResult, input: OperatorReset
 }
 
 // With no MONGODB_URI, a running provider's embedded database is used as is; only when none runs is one started.
-async function openDatabase(config: ReturnType<typeof loadConfig>, io: OpsIo) {
-  if (!config.mongodbUri && (await listening(config.embeddedDbPort))) {
+async function openDatabase(config: ReturnType<typeof loadConfig>, io: OpsIo): Promise<ResolvedDatabase> {
+  if (!config.mongodbUri && (await canConnect(config.embeddedDbPort))) {
     return { uri: `mongodb://127.0.0.1:${config.embeddedDbPort}/mfa-idp`, stop: async () => undefined };
   }
-  return resolveDatabaseUri(config, (msg) => io.err(msg));
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return resolveDatabase(config, (msg) => io.err(msg));
 }
 
 // Throws on an unknown option or a missing option value.
@@ -135,7 +124,7 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 1;
   }
   const database = await openDatabase(config, io);
-  const db = await connectDatabase(database.uri);
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
   try {
     const logger = pino({ level: config.logLevel }, pino.destination(2));
     const secrets = await loadDeploymentSecrets(config, db.models);

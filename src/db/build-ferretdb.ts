@@ -129,7 +129,7 @@ async function build(log: Log): Promise<void> {
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(go, ['build', '-trimpath', '-buildvcs=false', '-o', tmp, '.'], {
       cwd: sourceDir,
-      // modernc.org/sqlite is pure Go, so no C compiler is needed; this also makes the binary static.
+      // FerretDB and its drivers are pure Go, so no C compiler is needed; this also makes the binary static.
       env: { ...process.env, CGO_ENABLED: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,5 @@
 // Connects mongoose, creates indexes for the server kind (TTL only on real MongoDB) and sweeps expired documents.
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import { createModels, EXPIRING, type Models } from '../models/index.js';
 
 export interface Database {
@@ -9,16 +9,32 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function connectDatabase(uri: string, opts: { sweepEveryMs?: number } = {}): Promise<Database> {
-  const conn = await mongoose
-    .createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 })
-    .asPromise();
+export interface ConnectOptions {
+  sweepEveryMs?: number;
+  /** Runs after the declared indexes exist (the embedded server adds its GIN twins here). */
+  syncIndexes?: () => Promise<unknown>;
+  /** Sees every command sent (MongoDB command monitoring): tests count them and check their filters. */
+  onCommand?: (event: mongo.CommandStartedEvent) => void;
+}
+
+// While the database is unreachable a request fails within about two seconds instead of hanging (503 page).
+const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+
+export async function connectDatabase(uri: string, opts: ConnectOptions = {}): Promise<Database> {
+  const conn = mongoose.createConnection(uri, {
+    autoIndex: false,
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    monitorCommands: Boolean(opts.onCommand),
+  });
+  if (opts.onCommand) conn.getClient().on('commandStarted', opts.onCommand);
+  await conn.asPromise();
   const models = createModels(conn);
   if (!conn.db) throw new Error('database: the connection opened without a database handle');
   const buildInfo = await conn.db.admin().command({ buildInfo: 1 });
   const kind = 'ferretdbVersion' in buildInfo || 'ferretdb' in buildInfo ? 'ferretdb' : 'mongodb';
 
   for (const model of Object.values(models)) await model.createIndexes();
+  await opts.syncIndexes?.();
   if (kind === 'mongodb') {
     // A TTL index is housekeeping only: every query filters expiresAt itself, because the TTL monitor lags.
     for (const name of EXPIRING) {

@@ -1,10 +1,18 @@
-// Picks the database: MONGODB_URI when set, else the embedded FerretDB under DATA_DIR.
+// Picks the database: MONGODB_URI when set, else the embedded FerretDB over PostgreSQL under DATA_DIR.
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { startEmbeddedMongo } from './embedded.js';
+import { startEmbeddedDatabase } from './embedded.js';
 
-export async function resolveDatabaseUri(config: Config, log: (msg: string) => void): Promise<{ uri: string; stop(): Promise<void> }> {
+export interface ResolvedDatabase {
+  uri: string;
+  /** What connectDatabase runs after creating the declared indexes (the embedded server's GIN twins). */
+  syncIndexes?: () => Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export async function resolveDatabase(config: Config, log: (msg: string) => void): Promise<ResolvedDatabase> {
   if (config.mongodbUri) return { uri: config.mongodbUri, stop: async () => undefined };
-  log(`MONGODB_URI is not set: starting the embedded FerretDB (data in ${path.resolve(config.dataDir)})`);
-  return startEmbeddedMongo({ dataDir: path.resolve(config.dataDir, 'ferretdb'), port: config.embeddedDbPort, log });
+  const dataDir = path.resolve(config.dataDir);
+  log(`MONGODB_URI is not set: starting the embedded database (FerretDB over PostgreSQL, data in ${dataDir})`);
+  return startEmbeddedDatabase({ dataDir, port: config.embeddedDbPort, log });
 }

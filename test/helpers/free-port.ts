@@ -1,5 +1,5 @@
 // A currently free TCP port on 127.0.0.1 for a test server to listen on.
-import { freeLoopbackPort } from '../../src/db/embedded.js';
+import { freeLoopbackPort } from '../../src/db/free-port.js';
 
 export function freePort(): Promise<number> {
   return freeLoopbackPort();

@@ -10,7 +10,7 @@ import type { Services } from '../../src/container.js';
 import type { Notification, Notifier } from '../../src/services/notifications/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
 import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
-import { startTestDatabase } from './ferretdb.js';
+import { startTestDatabase } from './database.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
@@ -65,7 +65,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const db = await connectDatabase(database.uri);
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
   const notifications: Notification[] = [];
   const logger = pino({ level: 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);

@@ -12,7 +12,7 @@ import { createServices, type Services } from '../../src/container.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
 import type { Notification } from '../../src/services/notifications/index.js';
 import { resetMfa, runOps } from '../../src/ops.js';
-import { startTestDatabase, type TestDatabase } from '../helpers/ferretdb.js';
+import { startTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { AuthenticatorApp } from '../helpers/totp-device.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,7 +61,7 @@ describe('ops reset-mfa (S11; checklist 64, 65)', () => {
 
   before(async () => {
     database = await startTestDatabase();
-    db = await connectDatabase(database.uri);
+    db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
     const config = loadConfig({ MONGODB_URI: database.uri, LOG_LEVEL: 'silent' });
     const secrets = await loadDeploymentSecrets(config, db.models);
     services = createServices({ config, models: db.models, secrets, logger: pino({ level: 'silent' }), notify: async (n) => void notifications.push(n) });

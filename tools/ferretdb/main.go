@@ -1,4 +1,4 @@
-// Embedded FerretDB launcher: a MongoDB-wire-protocol server on loopback with the SQLite backend.
+// Embedded FerretDB launcher: a MongoDB-wire-protocol server on loopback over the embedded PostgreSQL.
 package main
 
 import (
@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -16,25 +16,26 @@ import (
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
-	dataDir := flag.String("data", "data/ferretdb", "directory for the SQLite files")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string (password read from FERRETDB_POSTGRESQL_PASSWORD)")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (the parent process died)")
 	flag.Parse()
 
-	dir, err := filepath.Abs(*dataDir)
-	if err == nil {
-		err = os.MkdirAll(dir, 0o700)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ferretdb: data directory:", err)
+	pgURL, err := url.Parse(*postgresURL)
+	if err != nil || pgURL.Host == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb: -postgresql-url must be a postgres:// URL")
 		os.Exit(1)
+	}
+	// the password comes through the environment, never the command line (visible in ps)
+	if password := os.Getenv("FERRETDB_POSTGRESQL_PASSWORD"); password != "" {
+		pgURL.User = url.UserPassword(pgURL.User.Username(), password)
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Logger:        logger,
+		Handler:       "postgresql",
+		PostgreSQLURL: pgURL.String(),
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
