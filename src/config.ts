@@ -32,6 +32,8 @@ const schema = z.object({
   RESOURCE_SERVERS_FILE: z.string().default('config/resource-servers.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: bool.default(false),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -59,6 +61,8 @@ export interface Config {
   resourceServersFile: string;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
+  /** Prometheus endpoint on its own port; off when unset. */
+  metrics: { port: number | undefined; host: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -93,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }

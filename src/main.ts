@@ -5,6 +5,8 @@ import { resolveDatabase } from './db/database-uri.js';
 import { connectDatabase } from './db/connect.js';
 import { createApp } from './app.js';
 import { listen } from './http/listen.js';
+import { createMetrics } from './metrics/registry.js';
+import { startMetricsServer } from './metrics/server.js';
 import { seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
 import { createMailWorker } from './mail/index.js';
@@ -14,7 +16,8 @@ const logger = createLogger(config.logLevel, { pretty: !config.production && pro
 
 async function main() {
   const database = await resolveDatabase(config, (msg) => logger.info(msg));
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
+  const metrics = createMetrics();
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: metrics.dbMonitor });
   logger.info({ kind: db.kind }, 'database connected');
   const { app, services } = await createApp({ config, db, logger });
 
@@ -32,12 +35,14 @@ async function main() {
   mailWorker.start();
 
   const server = await listen(app, config.port, 'PORT');
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host);
   logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`);
   const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 
   const shutdown = async () => {
     server.close();
+    metricsServer?.close();
     await mailWorker.stop();
     await demo?.close();
     await db.close();

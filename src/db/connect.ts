@@ -13,8 +13,14 @@ export interface ConnectOptions {
   sweepEveryMs?: number;
   /** Runs after the declared indexes exist (the embedded server adds its GIN twins here). */
   syncIndexes?: () => Promise<unknown>;
-  /** Sees every command sent (MongoDB command monitoring): tests count them and check their filters. */
-  onCommand?: (event: mongo.CommandStartedEvent) => void;
+  /** Sees every command (MongoDB command monitoring): metrics, and tests that count commands and check filters. */
+  monitor?: CommandMonitor;
+}
+
+export interface CommandMonitor {
+  started?: (event: mongo.CommandStartedEvent) => void;
+  succeeded?: (event: mongo.CommandSucceededEvent) => void;
+  failed?: (event: mongo.CommandFailedEvent) => void;
 }
 
 // While the database is unreachable a request fails within about two seconds instead of hanging (503 page).
@@ -24,9 +30,12 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
   const conn = mongoose.createConnection(uri, {
     autoIndex: false,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
-    monitorCommands: Boolean(opts.onCommand),
+    monitorCommands: Boolean(opts.monitor),
   });
-  if (opts.onCommand) conn.getClient().on('commandStarted', opts.onCommand);
+  const { started, succeeded, failed } = opts.monitor ?? {};
+  if (started) conn.getClient().on('commandStarted', started);
+  if (succeeded) conn.getClient().on('commandSucceeded', succeeded);
+  if (failed) conn.getClient().on('commandFailed', failed);
   await conn.asPromise();
   const models = createModels(conn);
   if (!conn.db) throw new Error('database: the connection opened without a database handle');
