@@ -14,7 +14,9 @@ import { createProvider } from './provider/create-provider.js';
 import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
 import { httpShell } from './http/shell.js';
+import { unitOfWork } from './http/unit-of-work.js';
 import { interactionRouter } from './flow/runner.js';
+import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
 import { verifyEmailRouter } from './mail/index.js';
@@ -39,7 +41,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
   const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
-  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, models: db.models, services, render, trustProxy: config.trustProxy });
+  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: config.trustProxy });
   const secure = config.issuer.startsWith('https://');
   const [csrfKey] = secrets.cookieKeys;
   if (!csrfKey) throw new Error('no cookie signing key');
@@ -50,16 +52,18 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
 
   // 1-5. Security headers, errors, assets, no-store, form bodies (src/http/shell.ts).
   for (const layer of httpShell({ render, logger, assets })) app.use(layer);
-  // 6. The sign-in steps.
+  // 6. One unit of work per request (src/http/unit-of-work.ts).
+  app.use(unitOfWork(services.payloads));
+  // 7. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
-  app.use(interactionRouter({ provider, services, render, deviceCookie }).routes());
-  // 6b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
+  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie }).routes());
+  // 7b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
   app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer }).routes());
-  // 6c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
+  // 7c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
-  // 7. The user's own Security & ID pages.
+  // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
-  // 8. Everything else is OpenID Connect.
+  // 9. Everything else is OpenID Connect.
   app.use(mount(provider));
 
   return { app, services, provider };

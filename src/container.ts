@@ -17,11 +17,15 @@ import type { Notifier } from './services/notifications/index.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
-import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoTotpStepStore, mongoUserDirectory } from './models/stores/user-directory.js';
+import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoThrottle, mongoUserDirectory } from './models/stores/user-directory.js';
+import { storeRecords, userRecords } from './models/stores/user-records.js';
 import { createEmailService } from './services/account/email.js';
 import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
-import { mongoAudit, mongoCounters, mongoFlows } from './models/stores/misc.js';
+import { mongoAudit, mongoFlows } from './models/stores/misc.js';
+import { createPayloadStore } from './models/stores/payloads.js';
+import { createFlowStore } from './flow/store.js';
+import { consumeOnceWith } from './models/stores/consume-once.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -36,9 +40,15 @@ export function createServices(deps: ContainerDeps) {
   const { config, models, secrets, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
   const audit = mongoAudit(models);
+  // oidc_payloads through one unit of work per request (src/http/unit-of-work.ts), and the consume-once markers
+  const payloads = createPayloadStore(models, clock);
+  const once = consumeOnceWith(models);
   // The hook every change calls: by default the email outbox (src/mail), one insert in the same request (B6).
   const notify: Notifier = deps.notify ?? createMailNotifier({ config, models, secrets, logger, clock });
-  const users = mongoUserDirectory(models);
+  // a user is read once per request; stores come from a short in-process cache (src/models/stores/user-records.ts)
+  const userDocs = userRecords(models);
+  const storeDocs = storeRecords(models);
+  const users = mongoUserDirectory(userDocs, storeDocs);
   const devices = createDeviceService({ store: mongoDevices(models), clock });
   const revokeDevices = async (userId: string) => {
     await devices.revokeAll(userId);
@@ -51,18 +61,12 @@ export function createServices(deps: ContainerDeps) {
     cacheTtlMs: 60 * 60 * 1000,
   });
   const totp = createTotp({ clock, issuer: config.productName });
-  const throttle = createThrottleGuard({
-    store: mongoCounters(models),
-    clock,
-    audit,
-    notify,
-    userIdOf: async (storeId, username) => (await users.byUsername(storeId, username))?.id,
-  });
+  const throttle = createThrottleGuard({ store: mongoThrottle(models), claimInOrder: once.claimInOrder, clock, audit, notify });
   const passwords = createPasswordService({
     hasher: createPasswordHasher(),
     breach,
     users,
-    store: mongoPasswordPort(models),
+    store: mongoPasswordPort(models, userDocs),
     revokeDevices,
     audit,
     notify,
@@ -81,18 +85,24 @@ export function createServices(deps: ContainerDeps) {
     devices,
     breach,
     totp,
-    flows: mongoFlows(models),
+    // sign-in flow state, kept with each interaction (src/flow/store.ts)
+    flows: createFlowStore(payloads),
+    // the account pages' wizard state
+    accountWizards: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
     throttle,
-    endOtherSessions: (userId: string, keepSessionId: string) => revokeEverythingOf(models, userId, keepSessionId),
+    stores: storeDocs,
+    payloads,
+    once,
+    endOtherSessions: (userId: string, keepSessionId: string) => revokeEverythingOf(models, payloads, userId, keepSessionId),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);
       if (!me) return 'password_wrong';
       const outcome = await throttle.attempt(
-        [throttle.accountKey(me.storeId, me.username)],
-        { storeId: me.storeId, userId: me.id, username: me.username, ip, factor: 'password' },
-        () => passwords.verifyUser(me.id, password),
+        { storeId: me.storeId, username: me.username, user: me },
+        { ip, factor: 'password' },
+        throttle.simply(() => passwords.verifyUser(me.id, password)),
         { clearOnSuccess: false },
       );
       if (outcome.kind === 'failed') await audit.record({ type: 'reauth.password_failed', userId: me.id, storeId: me.storeId, actorId: me.id, ip });
@@ -101,21 +111,14 @@ export function createServices(deps: ContainerDeps) {
     passwords,
     mfa: createMfaService({
       totp,
-      verifier: createTotpVerifier({ totp, steps: mongoTotpStepStore(models) }),
+      verifier: createTotpVerifier({ totp }),
       box,
       recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
-      users: mongoMfaUserPort(models),
+      users: mongoMfaUserPort(models, userDocs),
       codes: mongoRecoveryCodes(models),
       revokeDevices,
-      once: async (key) => {
-        try {
-          await models.ConsumedMarker.create({ _id: key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
-          return true;
-        } catch (err) {
-          if ((err as { code?: number }).code === 11000) return false;
-          throw err;
-        }
-      },
+      once: (key) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) }),
+      claimInOrder: once.claimInOrder,
       audit,
       notify,
       clock,

@@ -12,6 +12,7 @@ import type { Models } from './models/index.js';
 import { createServices, type Services } from './container.js';
 import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
 import { mongoAdminStores, mongoAdminUsers, mongoSessionRevoker } from './models/stores/admin.js';
+import { createPayloadStore } from './models/stores/payloads.js';
 import { operatorResetMfa } from './services/admin/index.js';
 import type { OperatorResetInput, OperatorResetResult } from './services/admin/operator.js';
 
@@ -36,7 +37,7 @@ export async function resetMfa(ctx: { models: Models; services: Pick<Services, '
       stores: mongoAdminStores(ctx.models),
       users: mongoAdminUsers(ctx.models),
       mfa: ctx.services.mfa,
-      endSessions: mongoSessionRevoker(ctx.models),
+      endSessions: mongoSessionRevoker(ctx.models, createPayloadStore(ctx.models)),
       audit: ctx.services.audit,
     },
     input,

@@ -20,15 +20,16 @@ export const passwordStep = defineStep({
   }),
   async submit(input, state, _facts, services, req) {
     const storeId = need(state.storeId, 'state.storeId');
-    const keys = [services.throttle.accountKey(storeId, input.username), services.throttle.addressKey(req.ip)];
+    // the one read of this user in this request: the password hash and the failure count come with it
+    const known = await services.users.byUsername(storeId, input.username);
     let user: Awaited<ReturnType<typeof services.passwords.verifyLogin>>;
     const outcome = await services.throttle.attempt(
-      keys,
-      { storeId, username: input.username, ip: req.ip, factor: 'password' },
-      async () => {
+      { storeId, username: input.username, user: known },
+      { ip: req.ip, factor: 'password', countAddress: true },
+      services.throttle.simply(async () => {
         user = await services.passwords.verifyLogin(storeId, input.username, input.password);
         return Boolean(user);
-      },
+      }),
       // a right password alone never clears failed codes: the whole sign-in does (B2)
       { clearOnSuccess: false },
     );
@@ -54,4 +55,11 @@ export const passwordStep = defineStep({
     }
     return advance(patch);
   },
+  routes: [
+    {
+      // "not your store?": back to the store question, unless the password was already proven for this one
+      path: 'change-store',
+      run: (state) => ({ kind: 'patch', patch: state.passwordVerified ? {} : { storeId: undefined, storePrefix: undefined, username: undefined } }),
+    },
+  ],
 });

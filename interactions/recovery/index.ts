@@ -8,18 +8,20 @@ export const recoveryStep = defineStep({
   applies: (state, facts) => needsSecondFactor(state, facts) && Boolean(state.recoveryMode),
   render: (state) => ({ template: 'recovery', view: { backUrl: `/interaction/${state.uid}/use-app` } }),
   input: z.object({ code: z.string().trim().max(40) }),
-  async submit(input, state, _facts, services, req) {
-    const storeId = need(state.storeId, 'state.storeId');
-    const userId = need(state.userId, 'state.userId');
-    const keys = [services.throttle.accountKey(storeId, need(state.username, 'state.username'))];
+  async submit(input, state, facts, services, req) {
+    const user = need(facts.user, 'facts.user');
     const outcome = await services.throttle.attempt(
-      keys,
-      { storeId, userId, ip: req.ip, factor: 'recovery' },
-      async () => (await services.mfa.useRecoveryCode(userId, input.code, { ip: req.ip })).ok,
+      { storeId: need(state.storeId, 'state.storeId'), username: user.username, user },
+      { ip: req.ip, factor: 'recovery' },
+      services.throttle.simply(async () => (await services.mfa.useRecoveryCode(user.id, input.code, { ip: req.ip })).ok),
       { clearOnSuccess: true },
     );
     if (outcome.kind === 'wait') return throttled(outcome.seconds);
     if (outcome.kind === 'failed') return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
     return advance({ secondFactor: 'recovery', recoveryMode: false });
   },
+  routes: [
+    { path: 'use-recovery', run: () => ({ kind: 'patch', patch: { recoveryMode: true } }) },
+    { path: 'use-app', run: () => ({ kind: 'patch', patch: { recoveryMode: false } }) },
+  ],
 });

@@ -1,6 +1,6 @@
 // Step "store": the user names their store by URL or domain prefix (S8 step 1).
 import { z } from 'zod';
-import { advance, defineStep, rerender } from '../../src/flow/step.js';
+import { defineStep, handOn, rerender } from '../../src/flow/step.js';
 
 // "https://MyStore.example-pos.com/x" -> "mystore"; a bare "mystore" stays as it is.
 export function storePrefixFrom(input: string): string {
@@ -17,6 +17,8 @@ export const storeStep = defineStep({
     const prefix = storePrefixFrom(input.store);
     const store = /^[a-z0-9][a-z0-9-]{0,62}$/.test(prefix) ? await services.users.storeByPrefix(prefix) : undefined;
     if (!store) return rerender('store_unknown', { patch: { storePrefix: prefix } });
-    return advance({ storeId: store.id, storePrefix: store.prefix });
+    // nothing is stored for the store alone: the password page carries it (one less write per sign-in)
+    return handOn({ storeId: store.id, storePrefix: store.prefix });
   },
+  handsOn: true,
 });

@@ -45,4 +45,15 @@ export const totpEnrolStep = defineStep({
     // the confirmed code is a fresh second factor of this sign-in
     return advance({ enrol: result.next, ...(result.confirmed ? { secondFactor: 'otp' as const } : {}) });
   },
+  routes: [
+    {
+      // "Download" on the recovery-codes page: only while that page is the current one
+      path: 'recovery-codes.txt',
+      run(state, _facts, services, render) {
+        if (state.enrol?.stage !== 'codes' || !state.enrol.codesSealed) return { kind: 'not-found' };
+        const codes = services.mfa.unsealCodes(state.enrol.codesSealed);
+        return { kind: 'download', filename: 'recovery-codes.txt', body: render.recoveryCodesText(state.locale, codes, state.username ?? '') };
+      },
+    },
+  ],
 });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { advance, defineStep, need, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
+import type { TotpVerdict } from '../../src/services/totp/index.js';
 
 // A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52),
 // and never while the user must enrol again: replacing an authenticator always takes the current second factor.
@@ -23,16 +24,16 @@ export const totpVerifyStep = defineStep({
   }),
   input: z.object({ code: z.string().trim().max(20), remember: z.string().max(5).optional() }),
   async submit(input, state, facts, services, req) {
-    const storeId = need(state.storeId, 'state.storeId');
-    const userId = need(state.userId, 'state.userId');
-    const keys = [services.throttle.accountKey(storeId, need(state.username, 'state.username'))];
-    let verdict = 'invalid';
+    const user = need(facts.user, 'facts.user');
+    const userId = user.id;
+    let verdict = 'invalid' as TotpVerdict;
     const outcome = await services.throttle.attempt(
-      keys,
-      { storeId, userId, ip: req.ip, factor: 'totp' },
-      async () => {
-        verdict = await services.mfa.verifyCode(userId, input.code);
-        return verdict === 'ok';
+      { storeId: need(state.storeId, 'state.storeId'), username: user.username, user },
+      { ip: req.ip, factor: 'totp' },
+      // the attempt's slot and the code's step are claimed in one command
+      async (claim) => {
+        verdict = await services.mfa.verifyCode(userId, input.code, claim);
+        return verdict === 'busy' ? 'busy' : verdict === 'ok' ? 'ok' : 'failed';
       },
       { clearOnSuccess: true },
     );

@@ -56,7 +56,7 @@ export function accountRouter(deps: AccountDeps): Router {
       ctx.redirect('/account/login');
       return undefined;
     }
-    const wizard = opts.inWizard ? ((await services.flows.load(wizardKey(session))) as unknown as WizardState | undefined) : undefined;
+    const wizard = opts.inWizard ? ((await services.accountWizards.load(wizardKey(session))) as unknown as WizardState | undefined) : undefined;
     const showingOwnCodes = wizard?.stage === 'codes' && Boolean(wizard.codesSealed);
     if (user.mfaEnabled && !satisfies(session.acr, ACR.mfa) && !showingOwnCodes) {
       ctx.redirect('/account/login?mfa=1');
@@ -97,7 +97,7 @@ export function accountRouter(deps: AccountDeps): Router {
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
-        breachWarning: Boolean(await services.flows.load(breachKey(s))),
+        breachWarning: Boolean(await services.accountWizards.load(breachKey(s))),
       },
       error,
     );
@@ -119,7 +119,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const breach = await services.breach.check(password);
     if (breach.status === 'breached') {
       const user = await services.users.byId(s.accountId);
-      await services.flows.save({ uid: breachKey(s), count: breach.count } as never);
+      await services.accountWizards.save({ uid: breachKey(s), count: breach.count } as never);
       await services.audit.record({ type: 'breach.detected', userId: s.accountId, storeId: user?.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
     }
     return result;
@@ -166,7 +166,7 @@ export function accountRouter(deps: AccountDeps): Router {
       const err = await guard(ctx, s, false);
       if (err) return overview(ctx, s, undefined, err);
       const w: WizardState = { uid: wizardKey(s), mode, stage: 'begin' };
-      await services.flows.save(w as never);
+      await services.accountWizards.save(w as never);
       ctx.status = 303;
       ctx.redirect('/account/mfa/wizard');
     });
@@ -175,7 +175,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.get('/mfa/wizard', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
     if (!w) return ctx.redirect('/account');
     await showWizard(ctx, s, w);
   });
@@ -183,7 +183,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.post('/mfa/wizard', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
     if (!w) return ctx.redirect('/account');
     const parsed = wizardInput.safeParse(body(ctx));
     if (!parsed.success) return showWizard(ctx, s, w, 'invalid_input');
@@ -200,18 +200,18 @@ export function accountRouter(deps: AccountDeps): Router {
     // a new authenticator ends the sessions elsewhere; this one stays (checklist 53)
     if (result.confirmed) await services.endOtherSessions(s.accountId, s.sessionId);
     if (result.next.done) {
-      await services.flows.remove(w.uid);
+      await services.accountWizards.remove(w.uid);
       return ctx.redirect('/account?done=mfa');
     }
-    await services.flows.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
+    await services.accountWizards.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
     ctx.redirect('/account/mfa/wizard');
   });
 
   router.get('/mfa/codes.txt', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.flows.load(wizardKey(s))) as unknown as WizardState | undefined;
-    const regenerated = async () => ((await services.flows.load(`${wizardKey(s)}:codes`)) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
+    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const regenerated = async () => ((await services.accountWizards.load(`${wizardKey(s)}:codes`)) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
     const sealed = w?.codesSealed ?? (satisfies(s.acr, ACR.mfa) ? await regenerated() : undefined);
     if (!sealed) return ctx.throw(404, 'errors.not_found');
     const user = await accountUser(s);
@@ -243,7 +243,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (err) return overview(ctx, s, undefined, err);
     const codes = await services.mfa.regenerateCodes(s.accountId, { actorId: s.accountId, ip: ctx.ip });
     const sealed = services.mfa.sealCodes(codes);
-    await services.flows.save({ uid: `${wizardKey(s)}:codes`, codesSealed: sealed } as never);
+    await services.accountWizards.save({ uid: `${wizardKey(s)}:codes`, codesSealed: sealed } as never);
     show(ctx, s, 'account-codes', { codes, downloadUrl: '/account/mfa/codes.txt' });
   });
 
@@ -275,7 +275,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!verdict.ok) return overview(ctx, s, undefined, `password_${verdict.reason}`);
     await services.passwords.change(user.id, pw, { actorId: user.id, ip: ctx.ip });
     await services.endOtherSessions(user.id, s.sessionId);
-    await services.flows.remove(breachKey(s));
+    await services.accountWizards.remove(breachKey(s));
     ctx.status = 303;
     ctx.redirect('/account?done=password');
   });

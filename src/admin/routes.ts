@@ -56,7 +56,7 @@ export function adminRouter(deps: AdminDeps): Router {
     },
     mfa: services.mfa,
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },
-    endSessions: mongoSessionRevoker(models),
+    endSessions: mongoSessionRevoker(models, services.payloads),
   });
 
   const localeOf = (ctx: Koa.Context, preferred?: string | null): Locale =>

@@ -1,33 +1,39 @@
-// Flow state (persisted per interaction) and the facts the runner derives fresh from the database on every request.
+// Flow state (persisted per interaction, validated on every load) and the facts the runner reads once per request.
+import { z } from 'zod';
 import type { Role } from '../models/user.js';
+import { WIZARD_STAGES } from '../services/mfa/wizard.js';
+import type { AccountThrottleState } from '../services/throttle/guard.js';
 
-export interface FlowState {
-  uid: string;
-  csrf: string;
-  locale: 'en' | 'nl';
-  clientId: string;
-  native: boolean;
+export const flowStateSchema = z.object({
+  uid: z.string().min(1),
+  locale: z.enum(['en', 'nl']),
+  clientId: z.string(),
+  native: z.boolean(),
   // the client or the request demands an MFA-asserted login (require_mfa, acr_values, essential acr)
-  mfaDemanded: boolean;
+  mfaDemanded: z.boolean(),
   // a signed-in user only needs the second factor (step-up), not the password again
-  stepUp: boolean;
-  storeId?: string;
-  storePrefix?: string;
-  userId?: string;
-  username?: string;
-  passwordVerified?: boolean;
-  breach?: { count: number; resolved: boolean };
-  secondFactor?: 'otp' | 'recovery';
-  recoveryMode?: boolean;
-  switchingUser?: boolean;
-  failureNotified?: boolean;
-  enrol?: {
-    stage: 'begin' | 'password' | 'scan' | 'code' | 'codes';
-    secretSealed?: string;
-    codesSealed?: string;
-    done?: boolean;
-  };
-}
+  stepUp: z.boolean(),
+  storeId: z.string().optional(),
+  storePrefix: z.string().optional(),
+  userId: z.string().optional(),
+  username: z.string().optional(),
+  passwordVerified: z.boolean().optional(),
+  breach: z.object({ count: z.number(), resolved: z.boolean() }).optional(),
+  secondFactor: z.enum(['otp', 'recovery']).optional(),
+  recoveryMode: z.boolean().optional(),
+  switchingUser: z.boolean().optional(),
+  failureNotified: z.boolean().optional(),
+  enrol: z
+    .object({
+      stage: z.enum(WIZARD_STAGES),
+      secretSealed: z.string().optional(),
+      codesSealed: z.string().optional(),
+      done: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+export type FlowState = z.infer<typeof flowStateSchema>;
 
 export interface FlowFacts {
   store?: { id: string; prefix: string; name: string };
@@ -40,6 +46,7 @@ export interface FlowFacts {
     mustEnrol: boolean;
     mustChangePassword: boolean;
     mfaRequired: boolean;
+    throttle: AccountThrottleState;
   };
   deviceRemembered: boolean;
   rememberAllowed: boolean;

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { FlowState, FlowFacts } from './state.js';
 import type { Services } from '../container.js';
+import type { Renderer } from '../http/page.js';
 
 export interface Rendered {
   template: string;
@@ -14,7 +15,8 @@ export type Effect =
   | { kind: 'notify-second-factor-failed'; userId: string };
 
 export type StepResult =
-  | { kind: 'advance'; patch: Partial<FlowState>; effects?: Effect[] }
+  // carry: the patch is handed to the next page (signed, src/flow/tokens.ts) instead of being stored
+  | { kind: 'advance'; patch: Partial<FlowState>; effects?: Effect[]; carry?: boolean }
   | { kind: 'rerender'; error: string; vars?: Record<string, string | number>; patch?: Partial<FlowState>; effects?: Effect[] }
   | { kind: 'abort'; error: string; description: string };
 
@@ -30,12 +32,26 @@ export interface StepInput {
   userAgent: string;
 }
 
+/** An extra GET route a step owns (/interaction/:uid/<path>): a mode switch, or a download of its page's data. */
+export interface StepRoute {
+  path: string;
+  run(state: FlowState, facts: FlowFacts, services: Services, render: Renderer): StepRouteResult | Promise<StepRouteResult>;
+}
+
+export type StepRouteResult =
+  | { kind: 'patch'; patch: Partial<FlowState> }
+  | { kind: 'download'; filename: string; body: string }
+  | { kind: 'not-found' };
+
 export interface Step<S extends z.ZodType = z.ZodType> {
   id: string;
   applies(state: FlowState, facts: FlowFacts): boolean;
   render(state: FlowState, facts: FlowFacts, services: Services): Rendered | Promise<Rendered>;
   input: S;
   submit(input: z.infer<S>, state: FlowState, facts: FlowFacts, services: Services, req: StepInput): Promise<StepResult>;
+  routes?: StepRoute[];
+  /** The step only narrows the question (the store): its answer is carried to the next page (handOn), never stored. */
+  handsOn?: boolean;
 }
 
 export const defineStep = <S extends z.ZodType>(step: Step<S>): Step<S> => step;
@@ -57,3 +73,6 @@ export const throttled = (waitSeconds: number, patch?: Partial<FlowState>): Step
   waitSeconds >= 60
     ? rerender('locked', { vars: { minutes: Math.ceil(waitSeconds / 60) }, patch })
     : rerender('slow_down', { vars: { seconds: waitSeconds }, patch });
+
+// A step that only narrows the question (the store) hands its answer to the next page instead of storing it.
+export const handOn = (patch: Partial<FlowState>): StepResult => ({ kind: 'advance', patch, effects: [], carry: true });

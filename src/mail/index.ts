@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Models } from '../models/index.js';
 import type { DeploymentSecrets } from '../provider/deployment-secrets.js';
 import type { Notifier } from '../services/notifications/index.js';
+import { storeRecords, userRecords } from '../models/stores/user-records.js';
 import { mongoUserDirectory } from '../models/stores/user-directory.js';
 import { mongoAudit } from '../models/stores/misc.js';
 import { mongoOutbox, mongoOwnerLookup } from '../models/stores/outbox.js';
@@ -29,7 +30,7 @@ export interface MailNotifierDeps {
 export function createMailNotifier(deps: MailNotifierDeps): Notifier {
   const clock = deps.clock ?? (() => new Date());
   return createOutboxNotifier({
-    users: mongoUserDirectory(deps.models),
+    users: mongoUserDirectory(userRecords(deps.models), storeRecords(deps.models)),
     ownerOf: mongoOwnerLookup(deps.models),
     outbox: mongoOutbox(deps.models),
     renderer: createEmailRenderer({ root: ROOT }),

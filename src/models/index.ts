@@ -9,7 +9,6 @@ import { rememberedDeviceModel } from './remembered-device.js';
 import { flowStateModel } from './flow-state.js';
 import { oidcPayloadModel } from './oidc-payload.js';
 import { appSecretModel } from './app-secret.js';
-import { failureEventModel } from './failure-counter.js';
 import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
 
@@ -24,7 +23,6 @@ export function createModels(conn: Connection) {
     FlowState: flowStateModel(conn),
     OidcPayload: oidcPayloadModel(conn),
     AppSecret: appSecretModel(conn),
-    FailureEvent: failureEventModel(conn),
     OutboxMessage: outboxMessageModel(conn),
     AdminSession: adminSessionModel(conn),
   };
@@ -38,7 +36,6 @@ export const EXPIRING: Array<keyof Models> = [
   'RememberedDevice',
   'FlowState',
   'OidcPayload',
-  'FailureEvent',
   'OutboxMessage',
   'AdminSession',
 ];

@@ -11,10 +11,16 @@ export const oidcPayloadSchema = new Schema({
   accountId: { type: String, default: null },
   consumed: { type: Number, default: null },
   expiresAt: { type: Date, default: null },
+  // an Interaction's sign-in flow state (src/flow/store.ts), as a JSON string
+  flow: { type: String, default: null },
+  // tokens: their grant's payload when written, and its expiry (src/models/stores/payloads.ts)
+  grant: { type: String, default: null },
+  grantExpiresAt: { type: Date, default: null },
 });
-oidcPayloadSchema.index({ model: 1, grantId: 1 });
-oidcPayloadSchema.index({ model: 1, uid: 1 });
-oidcPayloadSchema.index({ model: 1, userCode: 1 });
+// lookups by _id use the primary key; these serve the lifted fields (one exact value each)
+oidcPayloadSchema.index({ grantId: 1 });
+oidcPayloadSchema.index({ uid: 1 });
+oidcPayloadSchema.index({ userCode: 1 });
 oidcPayloadSchema.index({ accountId: 1 });
 
 export const oidcPayloadModel = (conn: Connection) => conn.model('OidcPayload', oidcPayloadSchema, 'oidc_payloads');

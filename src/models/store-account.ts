@@ -1,5 +1,6 @@
 // Store account (tenant): domain prefix, country, integrations and its MFA policy.
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { forgetWrittenStores } from './stores/user-records.js';
 
 export const storeAccountSchema = new Schema(
   {
@@ -16,6 +17,10 @@ export const storeAccountSchema = new Schema(
   },
   { timestamps: true },
 );
+
+// a policy change is seen by this instance at once (src/models/stores/user-records.ts)
+storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => forgetWrittenStores());
+storeAccountSchema.post('save', () => forgetWrittenStores());
 
 export type StoreAccountDoc = InferSchemaType<typeof storeAccountSchema> & { _id: import('mongoose').Types.ObjectId };
 

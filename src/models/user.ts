@@ -1,5 +1,6 @@
 // Store user: credentials, role and MFA enrolment (TOTP secret sealed with AES-256-GCM).
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { forgetWrittenUser } from './stores/user-records.js';
 
 export const ROLES = ['owner', 'admin', 'manager', 'cashier'] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,12 +25,23 @@ export const userSchema = new Schema(
       enrolledAt: { type: Date, default: null },
       // set by an admin reset or after a recovery-code sign-in: enrol again before finishing
       mustEnrol: { type: Boolean, default: false },
-      lastStep: { type: Number, default: 0 },
+    },
+    // consecutive failed sign-in attempts (password, code, recovery code), cleared by success (B2)
+    throttle: {
+      failures: { type: Number, default: 0 },
+      lastFailureAt: { type: Date, default: null },
     },
   },
   { timestamps: true },
 );
 userSchema.index({ storeId: 1, username: 1 }, { unique: true });
+// nothing keeps reading a user this process has just changed (src/models/stores/user-records.ts)
+userSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], function () {
+  const id: unknown = this.getFilter()._id;
+  forgetWrittenUser(typeof id === 'string' || (id && typeof id === 'object' && 'toHexString' in id) ? String(id) : undefined);
+});
+userSchema.post('save', (doc) => forgetWrittenUser(String(doc._id)));
+userSchema.post('insertMany', () => forgetWrittenUser(undefined));
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 

@@ -6,7 +6,7 @@ import { pickLocale } from '../http/i18n.js';
 import { ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
-import type { Models } from '../models/index.js';
+import { beginFlow } from '../flow/runner.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
 import type { ResourceServerConfig } from './resource-servers.js';
 
@@ -15,7 +15,6 @@ export interface ProviderDeps {
   clients: ClientMetadata[];
   resourceServers: ResourceServerConfig[];
   secrets: DeploymentSecrets;
-  models: Models;
   services: Services;
   render: Renderer;
   trustProxy: boolean;
@@ -28,7 +27,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const { services, render } = deps;
 
   const configuration: Configuration = {
-    adapter: mongoAdapterFactory(deps.models),
+    adapter: mongoAdapterFactory(services.payloads, services.once, services.clock),
     clients: deps.clients,
     jwks: deps.secrets.jwks as Configuration['jwks'],
     cookies: { keys: deps.secrets.cookieKeys },
@@ -53,7 +52,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
     },
     async findAccount(_ctx, sub) {
-      const user = await services.users.byId(sub);
+      // claims may lag a change by a few seconds; revocations end the tokens themselves
+      const user = await services.users.recentById(sub);
       if (!user?.active) return undefined;
       const store = await services.users.storeById(user.storeId);
       return {
@@ -75,7 +75,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       policy: buildInteractionPolicy(),
-      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      // the flow's initial state is made here and stored in the same write as the interaction (src/flow/store.ts)
+      async url(ctx, interaction) {
+        await beginFlow(services, interaction, ctx.oidc.client, ctx.get('accept-language'));
+        return `/interaction/${interaction.uid}`;
+      },
     },
     // First-party clients only: the grant covers what the client asked for, no consent screen.
     async loadExistingGrant(ctx) {
@@ -138,6 +142,10 @@ export function createProvider(deps: ProviderDeps): Provider {
       return { acr: source.acr, amr: source.amr, auth_time: source.authTime };
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Tokens belong to their grant, not to the browser session: signing out and every revocation end the grant and
+    // its tokens, while a provider session that merely times out leaves a POS app's refresh token to its own
+    // lifetime. It also spares every token request a session lookup.
+    expiresWithSession: async () => false,
     rotateRefreshToken: true,
     ttl: {
       AccessToken: 600,

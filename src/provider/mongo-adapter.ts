@@ -1,11 +1,19 @@
-// oidc-provider storage adapter over mongoose, within the FerretDB rules (expiry in queries, JSON-string payloads).
+// oidc-provider storage adapter over the payload store: exact _id lookups, one write command per request, JSON-string
+// payloads (their keys may contain dots), expiry checked on every read.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Models } from '../models/index.js';
+import type { ConsumeOnce } from '../models/stores/consume-once.js';
+import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
 
-const notExpired = () => ({ $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
+const DAY_MS = 86_400_000;
 
-export function mongoAdapterFactory(models: Models) {
-  const { OidcPayload, ConsumedMarker } = models;
+export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, clock: () => Date = () => new Date()) {
+  const parse = (doc: PayloadDoc | undefined): AdapterPayload | undefined => {
+    if (!doc?.payload) return undefined;
+    const payload = JSON.parse(doc.payload) as AdapterPayload;
+    if (doc.consumed) payload.consumed = doc.consumed;
+    return payload;
+  };
 
   return class MongoAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -15,74 +23,58 @@ export function mongoAdapterFactory(models: Models) {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
-      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      await OidcPayload.updateOne(
-        { _id: this.key(id) },
-        {
-          $set: {
-            model: this.model,
-            payload: JSON.stringify(payload),
-            grantId: payload.grantId ?? null,
-            userCode: payload.userCode ?? null,
-            uid: payload.uid ?? null,
-            accountId: payload.accountId ?? null,
-            consumed: payload.consumed ?? null,
-            expiresAt,
-          },
-        },
-        { upsert: true },
-      );
+      await payloads.set(this.key(id), {
+        model: this.model,
+        payload: JSON.stringify(payload),
+        grantId: payload.grantId ?? null,
+        userCode: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        accountId: payload.accountId ?? null,
+        consumed: payload.consumed ?? null,
+        expiresAt: expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null,
+      });
     }
 
-    private async findBy(filter: Record<string, unknown>): Promise<AdapterPayload | undefined> {
-      const doc = await OidcPayload.findOne({ ...filter, model: this.model, ...notExpired() }).lean();
-      if (!doc) return undefined;
-      const payload = JSON.parse(doc.payload) as AdapterPayload;
-      if (doc.consumed) payload.consumed = doc.consumed;
-      return payload;
+    async find(id: string) {
+      return parse(await payloads.get(this.key(id)));
     }
 
-    find(id: string) {
-      return this.findBy({ _id: this.key(id) });
+    async findByUserCode(userCode: string) {
+      return parse(await payloads.findOne({ model: this.model, userCode }));
     }
 
-    findByUserCode(userCode: string) {
-      return this.findBy({ userCode });
+    async findByUid(uid: string) {
+      return parse(await payloads.findOne({ model: this.model, uid }));
     }
 
-    findByUid(uid: string) {
-      return this.findBy({ uid });
-    }
-
-    // Single use even under concurrent redemption (checklist 80, 86): the unique marker insert decides the one winner;
+    // Single use even under concurrent redemption (checklist 80, 86): the unique marker decides the one winner;
     // a loser is treated like a reused code, so everything issued from that grant is revoked.
     async consume(id: string) {
-      const doc = await OidcPayload.findById(this.key(id)).lean();
-      try {
-        await ConsumedMarker.create({ _id: `oidc:${this.key(id)}`, expiresAt: doc?.expiresAt ?? new Date(Date.now() + 86_400_000) });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
-        if (doc?.grantId) await OidcPayload.deleteMany({ $or: [{ grantId: doc.grantId }, { _id: `Grant:${doc.grantId}` }] });
+      const doc = await payloads.get(this.key(id));
+      const expiresAt = doc?.expiresAt ?? new Date(clock().getTime() + DAY_MS);
+      if (!(await once.claim({ key: `oidc:${this.key(id)}`, expiresAt }))) {
+        if (doc?.grantId) await payloads.revokeGrant(doc.grantId, this.model);
         throw new errors.InvalidGrant('grant request is invalid');
       }
-      await OidcPayload.updateOne({ _id: this.key(id) }, { $set: { consumed: Math.floor(Date.now() / 1000) } });
+      await payloads.set(this.key(id), { consumed: Math.floor(clock().getTime() / 1000) });
     }
 
     async destroy(id: string) {
-      await OidcPayload.deleteOne({ _id: this.key(id) });
+      await payloads.destroy(this.key(id));
     }
 
-    // oidc-provider calls this per model; other models sharing the grant (e.g. a live Interaction) stay.
     async revokeByGrantId(grantId: string) {
-      await OidcPayload.deleteMany({ grantId, model: this.model });
+      await payloads.revokeGrant(grantId, this.model);
     }
   };
 }
 
-// Ends every session, grant and token of an account (deactivation, MFA reset; checklist 59, 64), optionally
-// keeping the session the user is acting from (checklist 53: a credential change ends the other sessions).
-export async function revokeEverythingOf(models: Models, accountId: string, keepSessionId?: string): Promise<number> {
-  const filter = keepSessionId ? { accountId, _id: { $ne: `Session:${keepSessionId}` } } : { accountId };
+// Ends every session, grant, token and sign-in in progress of an account (deactivation, MFA reset; checklist 59, 64),
+// optionally keeping the session the user is acting from (checklist 53: a credential change ends the other sessions).
+export async function revokeEverythingOf(models: Models, payloads: PayloadStore, accountId: string, keepSessionId?: string): Promise<number> {
+  const kept = keepSessionId ? `Session:${keepSessionId}` : undefined;
+  const filter = kept ? { accountId, _id: { $ne: kept } } : { accountId };
   const res = await models.OidcPayload.deleteMany(filter);
+  payloads.forget((doc) => doc.accountId === accountId && doc._id !== kept);
   return res.deletedCount;
 }

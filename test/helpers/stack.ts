@@ -1,4 +1,5 @@
 // Starts the real provider on the real embedded database (plus a fake HIBP range API) for integration tests.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { Types } from 'mongoose';
@@ -15,6 +16,7 @@ import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
+import type { ClaimWithSlot } from '../../src/services/totp/index.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
@@ -32,9 +34,12 @@ export interface Stack {
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
-  // failures on record for a throttle key, as if they happened `secondsAgo` ago (B2 tests)
+  // failures on record for an account ("acct:<storeId>:<username>"), as if they happened `secondsAgo` ago (B2 tests)
   pastFailures(key: string, count: number, secondsAgo?: number): Promise<void>;
   failures(key: string): Promise<number>;
+  clearFailures(): Promise<void>;
+  // a throttle slot of its own for a direct call of mfa.verifyCode (as a sign-in step would claim one)
+  claim(): ClaimWithSlot;
   // sets MFA up for a user through the real service and returns the test's authenticator app for it
   enrol(userId: string, storePrefix: string, username: string): Promise<AuthenticatorApp>;
 }
@@ -67,7 +72,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   });
   const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
   const notifications: Notification[] = [];
-  const logger = pino({ level: 'silent' });
+  // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   const outboxOpts = opts.outbox ?? Boolean(env.SMTP_URL);
@@ -85,6 +91,13 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
+
+  const accountOf = async (key: string) => {
+    const [kind, storeId, username] = key.split(':');
+    const user = kind === 'acct' && storeId && username ? await db.models.User.findOne({ storeId: new Types.ObjectId(storeId), username }).lean() : null;
+    if (!user) throw new Error(`no account for throttle key ${key}`);
+    return user;
+  };
 
   return {
     issuer,
@@ -120,11 +133,18 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       return String(u._id);
     },
     async pastFailures(key, count, secondsAgo = 120) {
-      const at = new Date(Date.now() - secondsAgo * 1000);
-      const expiresAt = new Date(Date.now() + 86_400_000);
-      await db.models.FailureEvent.insertMany(Array.from({ length: count }, () => ({ key, at, expiresAt })));
+      const user = await accountOf(key);
+      const failures = (user.throttle?.failures ?? 0) + count;
+      await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': new Date(Date.now() - secondsAgo * 1000) } });
     },
-    failures: (key) => db.models.FailureEvent.countDocuments({ key }),
+    failures: async (key) => (await accountOf(key)).throttle?.failures ?? 0,
+    async clearFailures() {
+      await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
+    },
+    claim() {
+      const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) };
+      return (markers = []) => services.once.claimInOrder([slot, ...markers]);
+    },
     async enrol(userId, storePrefix, username) {
       const pending = services.mfa.newPendingSecret();
       const { otpauthUri } = await services.mfa.describePending(pending, storePrefix, username);

@@ -93,7 +93,7 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     const after = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
     assert.notEqual(after, before);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
-    assert.equal(await stack.services.mfa.verifyCode(userId, await app!.code()), 'ok');
+    assert.equal(await stack.services.mfa.verifyCode(userId, await app!.code(), stack.claim()), 'ok');
   });
 
   it('remove: warning, password, removed; devices are forgotten (S13, checklist 53)', async () => {

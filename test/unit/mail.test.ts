@@ -26,7 +26,7 @@ const store: StoreView = {
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
-  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, ...over,
+  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null }, ...over,
 });
 
 const TYPES: NotificationType[] = [
@@ -224,6 +224,7 @@ function notifierWith(users: UserView[], opts: { owner?: UserView } = {}) {
   const notify = createOutboxNotifier({
     users: {
       byId: async (id) => users.find((u) => u.id === id),
+      recentById: async (id) => users.find((u) => u.id === id),
       byUsername: async () => undefined,
       storeById: async () => store,
       storeByPrefix: async () => store,

@@ -27,24 +27,36 @@ test('rotation: old key decrypts, the next accepted code reseals under the curre
       if (stored === from) stored = to;
     },
   };
-  const claimed = new Set<number>();
+  const claimed = new Set<string>();
+  const claimInOrder = async (markers: Array<{ key: string }>) => {
+    let n = 0;
+    for (const m of markers) {
+      if (claimed.has(m.key)) break;
+      claimed.add(m.key);
+      n++;
+    }
+    return n;
+  };
+  let attempts = 0;
+  const claim = () => (markers: Array<{ key: string; expiresAt: Date }> = []) => claimInOrder([{ key: `slot:${attempts++}` }, ...markers]);
   const mfa = createMfaService({
     totp,
-    verifier: createTotpVerifier({ totp, steps: { claimStep: async (_u, s) => !claimed.has(s) && Boolean(claimed.add(s)) } }),
+    verifier: createTotpVerifier({ totp }),
     box: newBox,
     recovery: createRecoveryCodes({ pepper: randomBytes(32) }),
     users,
     codes: { replace: async () => undefined, consume: async () => false, remaining: async () => 0, clear: async () => undefined },
     revokeDevices: async () => undefined,
     once: async () => true,
+    claimInOrder,
     audit: { record: async () => undefined },
     notify: async () => undefined,
     clock,
   });
 
-  assert.equal(await mfa.verifyCode('u1', '000000'), 'invalid');
+  assert.equal(await mfa.verifyCode('u1', '000000', claim()), 'invalid');
   assert.ok(stored.startsWith('v1.k1.'), 'a failed code changes nothing');
-  assert.equal(await mfa.verifyCode('u1', totp.currentCode(secret)), 'ok');
+  assert.equal(await mfa.verifyCode('u1', totp.currentCode(secret), claim()), 'ok');
   assert.ok(stored.startsWith('v1.k2.'), 'resealed under the current key');
   assert.equal(newBox.decrypt(stored, 'totp:u1'), secret);
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSync, stringToBytes } from 'otplib';
-import { createTotp, createTotpVerifier, type TotpStepStore } from '../../src/services/totp/index.js';
+import { createTotp, createTotpVerifier, type ClaimWithSlot } from '../../src/services/totp/index.js';
 
 const RFC_SECRET_ASCII = '12345678901234567890';
 // Base32 of the ASCII secret above, as an authenticator app would hold it.
@@ -80,53 +80,70 @@ test('matchStep takes exactly 6 digits after stripping spaces (S3)', () => {
   if (!others.includes(wrong)) assert.equal(totp.matchStep(secret, wrong), null, 'wrong code');
 });
 
-class MemoryStepStore implements TotpStepStore {
-  readonly last = new Map<string, number>();
-  async claimStep(userId: string, step: number): Promise<boolean> {
-    const prev = this.last.get(userId);
-    if (prev !== undefined && step <= prev) return false;
-    this.last.set(userId, step);
-    return true;
+// Consume-once markers in memory, as the database's unique index keeps them: a fresh throttle slot per attempt.
+class MemoryMarkers {
+  readonly taken = new Set<string>();
+  private slots = 0;
+  claim(): ClaimWithSlot {
+    const slot = { key: `slot:${this.slots++}`, expiresAt: new Date(0) };
+    return async (markers = []) => {
+      let claimed = 0;
+      for (const m of [slot, ...markers]) {
+        if (this.taken.has(m.key)) break;
+        this.taken.add(m.key);
+        claimed++;
+      }
+      return claimed;
+    };
   }
+  steps = (userId: string) => [...this.taken].filter((k) => k.startsWith(`totp:${userId}:`)).map((k) => Number(k.split(':')[2]));
 }
 
 test('verifier: a code is accepted once; reuse is "replayed" (B1; checklist 30)', async () => {
   const totp = totpAt(T);
-  const steps = new MemoryStepStore();
-  const verifier = createTotpVerifier({ totp, steps });
+  const markers = new MemoryMarkers();
+  const verifier = createTotpVerifier({ totp });
   const secret = totp.generateSecret();
   const code = totp.currentCode(secret);
-  assert.equal(await verifier.verify('u1', secret, code), 'ok');
-  assert.equal(await verifier.verify('u1', secret, code), 'replayed');
-  assert.equal(steps.last.get('u1'), Math.floor(T / 30));
+  assert.equal(await verifier.verify('u1', secret, code, markers.claim()), 'ok');
+  assert.equal(await verifier.verify('u1', secret, code, markers.claim()), 'replayed');
+  assert.ok(markers.steps('u1').includes(Math.floor(T / 30)));
 });
 
 test('verifier: concurrent duplicates give exactly one "ok" (checklist 30)', async () => {
   const totp = totpAt(T);
-  const verifier = createTotpVerifier({ totp, steps: new MemoryStepStore() });
+  const markers = new MemoryMarkers();
+  const verifier = createTotpVerifier({ totp });
   const secret = totp.generateSecret();
   const code = totp.currentCode(secret);
-  const results = await Promise.all([1, 2, 3].map(() => verifier.verify('u1', secret, code)));
+  const results = await Promise.all([1, 2, 3].map(() => verifier.verify('u1', secret, code, markers.claim())));
   assert.deepEqual(results.sort(), ['ok', 'replayed', 'replayed']);
 });
 
-test('verifier: after step s is accepted, a code from step s-1 is "replayed" (checklist 31)', async () => {
+test('verifier: after step s is accepted, codes of steps s-1 and s-2 are "replayed" (checklist 31)', async () => {
   const totp = totpAt(T);
-  const verifier = createTotpVerifier({ totp, steps: new MemoryStepStore() });
+  const markers = new MemoryMarkers();
+  const verifier = createTotpVerifier({ totp });
   const secret = totp.generateSecret();
-  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T))), 'ok');
-  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T - 30))), 'replayed');
-  assert.equal(await verifier.verify('u2', secret, totp.currentCode(secret, at(T - 30))), 'ok', 'per user');
+  // the next step's code (one step of skew) is accepted first
+  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T + 30)), markers.claim()), 'ok');
+  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T)), markers.claim()), 'replayed');
+  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T - 30)), markers.claim()), 'replayed');
+  assert.equal(await verifier.verify('u2', secret, totp.currentCode(secret, at(T - 30)), markers.claim()), 'ok', 'per user');
 });
 
-test('verifier: a wrong code is "invalid" and claims nothing', async () => {
+test('verifier: a wrong code is "invalid" and claims no step; a slot already taken is "busy"', async () => {
   const totp = totpAt(T);
-  const steps = new MemoryStepStore();
-  const verifier = createTotpVerifier({ totp, steps });
+  const markers = new MemoryMarkers();
+  const verifier = createTotpVerifier({ totp });
   const secret = totp.generateSecret();
-  assert.equal(await verifier.verify('u1', secret, '12345'), 'invalid');
-  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T - 90))), 'invalid');
-  assert.equal(steps.last.size, 0);
+  assert.equal(await verifier.verify('u1', secret, '12345', markers.claim()), 'invalid');
+  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret, at(T - 90)), markers.claim()), 'invalid');
+  assert.deepEqual(markers.steps('u1'), []);
+  const slot = markers.claim();
+  await slot();
+  assert.equal(await verifier.verify('u1', secret, totp.currentCode(secret), slot), 'busy');
+  assert.deepEqual(markers.steps('u1'), [], 'a busy attempt claims no step either');
 });
 
 test('keyUri follows Key-Uri-Format with explicit SHA1/6/30 (checklist 36, 37)', () => {

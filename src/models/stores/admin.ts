@@ -6,6 +6,7 @@ import type { StoreAccountDoc } from '../store-account.js';
 import type { AdminUserPort, AdminUserRecord, AuditFilter, AuditQueryPort, AuditRecord, SessionRevoker, StorePort } from '../../services/admin/ports.js';
 import { toStoreView } from './user-directory.js';
 import { revokeEverythingOf } from '../../provider/mongo-adapter.js';
+import type { PayloadStore } from './payloads.js';
 
 const oid = (id: string) => (typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id) && isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -171,9 +172,9 @@ export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
 }
 
 /** Provider sessions, grants and tokens (the OIDC adapter) plus admin-console sessions of the user. */
-export function mongoSessionRevoker(models: Models): SessionRevoker {
+export function mongoSessionRevoker(models: Models, payloads: PayloadStore): SessionRevoker {
   return async (userId) => {
-    const provider = await revokeEverythingOf(models, userId);
+    const provider = await revokeEverythingOf(models, payloads, userId);
     const user = oid(userId);
     const admin = user ? (await models.AdminSession.deleteMany({ userId: user })).deletedCount : 0;
     return provider + admin;

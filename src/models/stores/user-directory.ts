@@ -5,9 +5,15 @@ import type { StoreView, UserDirectory, UserView } from '../../services/account/
 import type { PasswordPort } from '../../services/account/passwords.js';
 import type { EmailPort } from '../../services/account/email.js';
 import type { MfaUserPort } from '../../services/mfa/index.js';
-import type { TotpStepStore } from '../../services/totp/index.js';
+import type { AccountThrottleState, ThrottlePort } from '../../services/throttle/guard.js';
+import type { StoreRecords, UserRecords } from './user-records.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
+
+export const throttleOf = (u: UserDoc): AccountThrottleState => ({
+  failures: u.throttle?.failures ?? 0,
+  lastFailureAt: u.throttle?.lastFailureAt ?? null,
+});
 
 export const toUserView = (u: UserDoc): UserView => ({
   id: String(u._id),
@@ -22,6 +28,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   mfaEnabled: Boolean(u.mfa?.enabled),
   mustEnrol: Boolean(u.mfa?.mustEnrol),
   mustChangePassword: Boolean(u.mustChangePassword),
+  throttle: throttleOf(u),
 });
 
 export const toStoreView = (s: StoreAccountDoc): StoreView => ({
@@ -40,39 +47,40 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
 
 const oid = (id: string) => (isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
 
-export function mongoUserDirectory({ User, StoreAccount }: Models): UserDirectory {
+export function mongoUserDirectory(users: UserRecords, stores: StoreRecords): UserDirectory {
   return {
     async byId(id) {
-      const _id = oid(id);
-      const u = _id && (await User.findById(_id).lean<UserDoc>());
+      const u = await users.byId(id);
+      return u ? toUserView(u) : undefined;
+    },
+    async recentById(id) {
+      const u = await users.recentById(id);
       return u ? toUserView(u) : undefined;
     },
     async byUsername(storeId, username) {
-      const store = oid(storeId);
-      const u = store && (await User.findOne({ storeId: store, username: String(username).toLowerCase() }).lean<UserDoc>());
+      const u = await users.byLogin(storeId, username);
       return u ? toUserView(u) : undefined;
     },
     async storeById(id) {
-      const _id = oid(id);
-      const s = _id && (await StoreAccount.findById(_id).lean<StoreAccountDoc>());
+      const s = await stores.byId(id);
       return s ? toStoreView(s) : undefined;
     },
     async storeByPrefix(prefix) {
-      const s = await StoreAccount.findOne({ prefix: String(prefix).toLowerCase() }).lean<StoreAccountDoc>();
+      const s = await stores.byPrefix(prefix);
       return s ? toStoreView(s) : undefined;
     },
   };
 }
 
-export function mongoPasswordPort({ User }: Models): PasswordPort {
+export function mongoPasswordPort({ User }: Models, users: UserRecords): PasswordPort {
   return {
     async hashOf(userId) {
-      const u = await User.findById(oid(userId)).lean<UserDoc>();
+      const u = await users.byId(userId);
       return u && u.active !== false ? u.passwordHash : undefined;
     },
     async loginHashOf(storeId, username) {
-      const u = await User.findOne({ storeId: oid(storeId) ?? null, username: String(username).toLowerCase(), active: { $ne: false } }).lean<UserDoc>();
-      return u ? { userId: String(u._id), hash: u.passwordHash } : undefined;
+      const u = await users.byLogin(storeId, username);
+      return u && u.active !== false ? { userId: String(u._id), hash: u.passwordHash } : undefined;
     },
     async setHash(userId, hash, at) {
       await User.updateOne({ _id: oid(userId) }, { $set: { passwordHash: hash, passwordChangedAt: at, mustChangePassword: false } });
@@ -80,10 +88,10 @@ export function mongoPasswordPort({ User }: Models): PasswordPort {
   };
 }
 
-export function mongoMfaUserPort({ User }: Models): MfaUserPort {
+export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserPort {
   return {
     async mfaOf(userId) {
-      const u = await User.findById(oid(userId)).lean<UserDoc>();
+      const u = await users.byId(userId);
       if (!u) return undefined;
       return {
         storeId: String(u.storeId),
@@ -92,10 +100,10 @@ export function mongoMfaUserPort({ User }: Models): MfaUserPort {
         mustEnrol: Boolean(u.mfa?.mustEnrol),
       };
     },
-    async activate(userId, secretSealed, acceptedStep, at) {
+    async activate(userId, secretSealed, at) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { 'mfa.enabled': true, 'mfa.secretSealed': secretSealed, 'mfa.enrolledAt': at, 'mfa.mustEnrol': false, 'mfa.lastStep': acceptedStep } },
+        { $set: { 'mfa.enabled': true, 'mfa.secretSealed': secretSealed, 'mfa.enrolledAt': at, 'mfa.mustEnrol': false } },
       );
     },
     async deactivate(userId, { mustEnrol }) {
@@ -113,19 +121,14 @@ export function mongoMfaUserPort({ User }: Models): MfaUserPort {
   };
 }
 
-// Replay protection (B1; checklist 30, 31): a unique marker per (user, step) makes equal-step races safe even where
-// findAndModify is not atomic (FerretDB), and the conditional update refuses any step not after the last accepted one.
-export function mongoTotpStepStore({ User, ConsumedMarker }: Models): TotpStepStore {
+// The account's failure count, written only when it changes (a failure, or a success after failures).
+export function mongoThrottle({ User }: Models): ThrottlePort {
   return {
-    async claimStep(userId, step) {
-      try {
-        await ConsumedMarker.create({ _id: `totp:${userId}:${step}`, expiresAt: new Date((step + 3) * 30_000) });
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000) return false;
-        throw err;
-      }
-      const res = await User.updateOne({ _id: oid(userId), 'mfa.lastStep': { $lt: step } }, { $set: { 'mfa.lastStep': step } });
-      return res.modifiedCount === 1;
+    async recordFailure(userId, next) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { 'throttle.failures': next.failures, 'throttle.lastFailureAt': next.lastFailureAt } });
+    },
+    async reset(userId) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
     },
   };
 }

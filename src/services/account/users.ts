@@ -1,5 +1,6 @@
 // Read-side views of users and stores, as the flow and the services see them (no mongoose types leak out).
 import type { Role } from '../policy/index.js';
+import type { AccountThrottleState } from '../throttle/guard.js';
 
 export interface UserView {
   id: string;
@@ -14,6 +15,8 @@ export interface UserView {
   mfaEnabled: boolean;
   mustEnrol: boolean;
   mustChangePassword: boolean;
+  /** consecutive failed attempts (B2), read with the user */
+  throttle: AccountThrottleState;
 }
 
 export interface StoreView {
@@ -27,6 +30,8 @@ export interface StoreView {
 
 export interface UserDirectory {
   byId(id: string): Promise<UserView | undefined>;
+  /** For token claims: may be a few seconds old (CLAIMS_CACHE_MS); never for a decision about signing in. */
+  recentById(id: string): Promise<UserView | undefined>;
   byUsername(storeId: string, username: string): Promise<UserView | undefined>;
   storeById(id: string): Promise<StoreView | undefined>;
   storeByPrefix(prefix: string): Promise<StoreView | undefined>;

@@ -1,7 +1,7 @@
 // Pwned Passwords k-anonymity check through the hibp package: timeout, LRU+TTL range cache, fail-open, never throws (S2, B7; checklist 14-20).
 import { createHash } from 'node:crypto';
 import { pwnedPasswordRange } from 'hibp';
-import { TtlLru } from './lru.js';
+import { LRUCache } from 'lru-cache';
 
 export type BreachResult =
   | { status: 'ok' }
@@ -43,7 +43,7 @@ function toRange(raw: Record<string, number>): Range {
 export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
   if (!opts.userAgent.trim()) throw new Error('breach checker: a User-Agent is required');
   const clock = opts.clock ?? (() => new Date());
-  const cache = new TtlLru<Range>(opts.cacheSize, opts.cacheTtlMs, () => clock().getTime());
+  const cache = new LRUCache<string, Range>({ max: opts.cacheSize, ttl: opts.cacheTtlMs, ttlResolution: 0, perf: { now: () => clock().getTime() } });
   // Concurrent checks of the same prefix share one request.
   const inFlight = new Map<string, Promise<Range>>();
 

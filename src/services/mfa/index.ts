@@ -1,6 +1,7 @@
 // MFA lifecycle: enrol (pending secret -> confirmed by a code), verify, recovery codes, reset and removal (S6-S13, B1, B3, B11).
 import { createHash } from 'node:crypto';
-import type { Totp, TotpVerifier } from '../totp/index.js';
+import { stepMarker, type ClaimWithSlot, type Totp, type TotpVerdict, type TotpVerifier } from '../totp/index.js';
+import type { Marker } from '../throttle/guard.js';
 import type { SecretBox } from '../secrets/index.js';
 import type { RecoveryCodes } from '../recovery-codes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
@@ -8,7 +9,7 @@ import type { Notifier } from '../notifications/index.js';
 
 export interface MfaUserPort {
   mfaOf(userId: string): Promise<{ storeId: string; enabled: boolean; secretSealed: string | null; mustEnrol: boolean } | undefined>;
-  activate(userId: string, secretSealed: string, acceptedStep: number, at: Date): Promise<void>;
+  activate(userId: string, secretSealed: string, at: Date): Promise<void>;
   deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
   // replaces the stored sealed secret only if it is still the one that was read
@@ -32,6 +33,8 @@ export interface MfaServiceDeps {
   revokeDevices(userId: string): Promise<void>;
   // true exactly once per key (a unique marker insert)
   once(key: string): Promise<boolean>;
+  // consume-once markers in order, stopping at the first one taken; how many were claimed
+  claimInOrder(markers: Marker[]): Promise<number>;
   audit: AuditRecorder;
   notify: Notifier;
   clock: () => Date;
@@ -76,7 +79,9 @@ export function createMfaService(deps: MfaServiceDeps) {
       if (step === null) return { ok: false };
       if (!(await deps.once(`enrol:${createHash('sha256').update(pendingSealed).digest('hex')}`))) return { ok: false };
       const before = await deps.users.mfaOf(userId);
-      await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), step, deps.clock());
+      await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), deps.clock());
+      // the code that confirmed the app is used: it (and older steps) cannot sign in again (checklist 30, 31)
+      await deps.claimInOrder([step, step - 1, step - 2].map((s) => stepMarker(userId, s)));
       const codes = await issueCodes(userId);
       const wasActive = Boolean(before?.enabled || before?.mustEnrol);
       // a reset ends remembered devices (checklist 53)
@@ -87,10 +92,11 @@ export function createMfaService(deps: MfaServiceDeps) {
       return { ok: true, codes };
     },
 
-    async verifyCode(userId: string, code: string) {
+    // `claim` claims the attempt's throttle slot and this code's step in one command (src/services/throttle/guard.ts)
+    async verifyCode(userId: string, code: string, claim: ClaimWithSlot): Promise<TotpVerdict> {
       const mfa = await deps.users.mfaOf(userId);
-      if (!mfa?.enabled || !mfa.secretSealed) return 'invalid' as const;
-      const verdict = await deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code);
+      if (!mfa?.enabled || !mfa.secretSealed) return (await claim()) === 0 ? 'busy' : 'invalid';
+      const verdict = await deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code, claim);
       // key rotation (B3): a secret sealed under an older key moves to the current key on its next use
       if (verdict === 'ok' && box.needsRotation(mfa.secretSealed)) {
         await deps.users.resealSecret(userId, mfa.secretSealed, box.reseal(mfa.secretSealed, `totp:${userId}`));

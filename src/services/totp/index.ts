@@ -8,4 +8,4 @@ export {
   type Totp,
   type TotpDeps,
 } from './totp.js';
-export { createTotpVerifier, type TotpStepStore, type TotpVerdict, type TotpVerifier } from './verifier.js';
+export { createTotpVerifier, stepMarker, type ClaimWithSlot, type TotpVerdict, type TotpVerifier } from './verifier.js';

@@ -1,0 +1,37 @@
+// What a step's effects do: the remember-device cookie, the "wrong second factor" email, audit events.
+import type Koa from 'koa';
+import type { Services } from '../container.js';
+import type { FlowState } from './state.js';
+import type { Effect } from './step.js';
+
+export interface DeviceCookie {
+  name: string;
+  secure: boolean;
+}
+
+export async function applyEffects(ctx: Koa.Context, services: Services, effects: Effect[] | undefined, state: FlowState, remember: { days: number; cookie: DeviceCookie }) {
+  for (const effect of effects ?? []) {
+    if (effect.kind === 'remember-device') {
+      const token = await services.devices.remember(effect.userId, remember.days, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
+      ctx.cookies.set(remember.cookie.name, token, {
+        httpOnly: true,
+        secure: remember.cookie.secure,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: remember.days * 86_400_000,
+        overwrite: true,
+      });
+    } else if (effect.kind === 'notify-second-factor-failed') {
+      await services.notify({ type: 'second_factor_failed', userId: effect.userId, details: { ip: ctx.ip, userAgent: ctx.get('user-agent') } });
+    } else if (effect.kind === 'audit') {
+      await services.audit.record({
+        type: effect.type,
+        userId: effect.userId ?? state.userId,
+        storeId: effect.storeId ?? state.storeId,
+        ip: ctx.ip,
+        userAgent: ctx.get('user-agent'),
+        details: { clientId: state.clientId, ...effect.details },
+      });
+    }
+  }
+}

@@ -1,0 +1,26 @@
+// The facts a request's steps decide on, read once per request: the store (cached), the user (one read), the device.
+import type { Services } from '../container.js';
+import type { FlowFacts, FlowState } from './state.js';
+
+export async function loadFacts(services: Services, state: FlowState, deviceToken: string | undefined, client: { requireMfa: boolean }): Promise<FlowFacts> {
+  const store = state.storeId ? await services.users.storeById(state.storeId) : undefined;
+  const user = state.userId ? await services.users.byId(state.userId) : undefined;
+  const deviceRemembered = Boolean(user && deviceToken && (await services.devices.isRemembered(user.id, deviceToken)));
+  return {
+    store: store && { id: store.id, prefix: store.prefix, name: store.name },
+    user: user && {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      role: user.role,
+      mfaEnabled: user.mfaEnabled,
+      mustEnrol: user.mustEnrol,
+      mustChangePassword: user.mustChangePassword,
+      mfaRequired: store ? services.policy.required(user, store, client) : true,
+      throttle: user.throttle,
+    },
+    deviceRemembered,
+    rememberAllowed: !state.native && (store?.policy.rememberDeviceAllowed ?? true),
+    rememberDays: store?.policy.rememberDeviceDays ?? services.config.rememberDeviceDays,
+  };
+}

@@ -1,0 +1,50 @@
+// Ending an interaction: an honest amr/acr from the factor used, the essential-acr check, the success audit, and the
+// result stored with this request's other writes before the browser goes back to the authorization endpoint.
+import type Koa from 'koa';
+import type { InteractionResults, Provider } from 'oidc-provider';
+import type { Services } from '../container.js';
+import { ACR, essentialAcrs, satisfies } from '../provider/acr.js';
+import type { FlowFacts, FlowState } from './state.js';
+import { need } from './step.js';
+
+export function amrOf(state: FlowState): { amr: string[]; acr: string } {
+  const amr = ['pwd'];
+  // a recovery code is not an OTP from the app; RFC 8176 has no better value than "otp" for a one-time code
+  if (state.secondFactor === 'otp' || state.secondFactor === 'recovery') amr.push('otp', 'mfa');
+  return { amr, acr: amr.includes('mfa') ? ACR.mfa : ACR.pwd };
+}
+
+export function finisher(provider: Provider, services: Services) {
+  async function finishWith(ctx: Koa.Context, state: FlowState, result: InteractionResults) {
+    await services.flows.remove(state.uid);
+    const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    await services.payloads.flush();
+    ctx.status = 303;
+    ctx.redirect(returnTo);
+  }
+
+  return {
+    abort: (ctx: Koa.Context, state: FlowState, error: string, description: string) => finishWith(ctx, state, { error, error_description: description }),
+
+    async finish(ctx: Koa.Context, state: FlowState, facts: FlowFacts) {
+      const { amr, acr } = amrOf(state);
+      // an essential acr we cannot meet fails the request instead of returning another level (checklist 75; RFC 9470 §4)
+      const essential = essentialAcrs((await provider.interactionDetails(ctx.req, ctx.res)).params);
+      if (essential && !essential.some((wanted) => satisfies(acr, wanted))) {
+        return finishWith(ctx, state, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level cannot be met' });
+      }
+      // a completed sign-in clears the account's failure count (checklist 23)
+      if (state.storeId && facts.user) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user });
+      await services.audit.record({
+        type: 'signin.success',
+        userId: state.userId,
+        storeId: state.storeId,
+        ip: ctx.ip,
+        userAgent: ctx.get('user-agent'),
+        details: { clientId: state.clientId, amr, stepUp: state.stepUp, secondFactor: state.secondFactor ?? null },
+      });
+      // a step-up is an active authentication too, so auth_time moves forward (OIDC Core 2: auth_time)
+      await finishWith(ctx, state, { login: { accountId: need(state.userId, 'state.userId'), amr, acr, ts: Math.floor(services.clock().getTime() / 1000), remember: true } });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The flow state a new interaction starts with: who may already be known (a live session, a hinted store), what the
+// client and the request demand, which language to speak.
+import type { Services } from '../container.js';
+import { pickLocale } from '../http/i18n.js';
+import { demandsMfa } from '../provider/acr.js';
+import type { FlowState } from './state.js';
+
+export interface InteractionView {
+  uid: string;
+  params: Record<string, unknown>;
+  prompt: { reasons: string[] };
+  session?: { accountId?: string };
+}
+
+export interface ClientView {
+  clientId: string;
+  applicationType?: string;
+  [key: string]: unknown;
+}
+
+export async function initialFlowState(interaction: InteractionView, client: ClientView | undefined, acceptLanguage: string, services: Services): Promise<FlowState> {
+  const params = interaction.params as Record<string, string | undefined>;
+  const reasons = interaction.prompt.reasons;
+  const sessionAccount = interaction.session?.accountId;
+  // only a missing second factor on a live session is a step-up; any freshness demand means the full sign-in
+  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded');
+  const state: FlowState = {
+    uid: interaction.uid,
+    locale: pickLocale(params.ui_locales, acceptLanguage),
+    clientId: client?.clientId ?? '',
+    native: client?.applicationType === 'native',
+    mfaDemanded: demandsMfa(client, interaction.params),
+    stepUp: Boolean(sessionAccount) && stepUpOnly,
+  };
+  const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
+  if (sessionUser && state.stepUp) {
+    Object.assign(state, { userId: sessionUser.id, storeId: sessionUser.storeId, username: sessionUser.username, passwordVerified: true });
+  } else if (sessionUser) {
+    // switching user on a shared register (S9): same store, fresh username and password
+    const store = await services.users.storeById(sessionUser.storeId);
+    if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix, switchingUser: reasons.includes('login_prompt') });
+  }
+  const hintedStore = params.store ?? params.login_hint?.split(':')[0];
+  if (!state.storeId && hintedStore) {
+    const store = await services.users.storeByPrefix(hintedStore);
+    if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix });
+  }
+  return state;
+}
