@@ -144,15 +144,17 @@ export function interactionRouter(deps: RunnerDeps): Router {
 
     const result = await step.submit(parsed.data, loaded.state, loaded.facts, services, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
     if (result.kind === 'abort') return abort(ctx, loaded.state, result.error, result.description);
+    // a refusal that changes nothing (a lock-out, say) reads and writes nothing more: a flood stays cheap
+    const changes = result.kind !== 'rerender' || Object.keys(result.patch ?? {}).length > 0;
     let state: FlowState;
     if (result.kind === 'rerender') {
       // a refused submission changes only its patch, on top of whatever a parallel request saved meanwhile
-      const latest = handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
+      const latest = !changes || handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
       state = { ...latest, ...carried, ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
     await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
-    if (!handsOn && !handedOn) await services.flows.save(state);
+    if (changes && !handsOn && !handedOn) await services.flows.save(state);
     const after: Loaded = { state, facts: await facts(ctx, state) };
     if (result.kind === 'rerender') return show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
     await next(ctx, after, handedOn ?? carry);

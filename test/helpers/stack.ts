@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { Types } from 'mongoose';
+import { type mongo, Types } from 'mongoose';
 import * as oidc from 'openid-client';
 import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
@@ -28,6 +28,8 @@ export interface Stack {
   notifications: Notification[];
   demoUrl: string;
   config: Config;
+  /** Every database command sent so far. */
+  commands: CommandLog;
   /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
   outbox?: OutboxWorker;
   close(): Promise<void>;
@@ -53,6 +55,9 @@ export interface StackOptions {
   outbox?: boolean | { pollMs?: number };
 }
 
+/** Every command the provider sent to the database, in order (MongoDB command monitoring). */
+export type CommandLog = mongo.CommandStartedEvent[];
+
 export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const database = await startTestDatabase();
   const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
@@ -70,7 +75,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes });
+  const commands: CommandLog = [];
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e) } });
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -102,6 +108,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   return {
     issuer,
     db,
+    commands,
     services,
     hibp,
     notifications,

@@ -1,0 +1,131 @@
+// Storage that scales (issue 9): every command on the hot paths has an index that serves it, a sign-in issues at most
+// 15 database commands, a refresh and a code exchange at most 4 each, and refusals under a flood at most 2.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { Agent, textOf } from '../helpers/agent.js';
+import { declaredIndexes, unservedFilters } from '../helpers/index-coverage.js';
+import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
+import type { AuthenticatorApp } from '../helpers/totp-device.js';
+
+const PASSWORD = 'register passphrase 2026';
+
+describe('database round trips and indexes on the hot paths (issue 9)', () => {
+  let stack: Stack;
+  let storeId: string;
+  let users = 0;
+  const seen: Stack['commands'] = [];
+
+  before(async () => {
+    stack = await startStack();
+    storeId = await stack.createStore('tills');
+  });
+  after(() => stack.close());
+
+  // the commands `fn` caused (and only those: nothing else runs meanwhile)
+  async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; commands: Stack['commands'] }> {
+    const start = stack.commands.length;
+    const result = await fn();
+    const commands = stack.commands.slice(start);
+    seen.push(...commands);
+    return { result, commands };
+  }
+  const names = (commands: Stack['commands']) => commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`).join('\n');
+
+  // a cashier with an authenticator app of their own (one code per time step each, so no test waits for a step)
+  async function cashier(): Promise<{ username: string; app: AuthenticatorApp }> {
+    const username = `cashier${++users}`;
+    const userId = await stack.createUser(storeId, username, 'cashier', PASSWORD);
+    return { username, app: await stack.enrol(userId, 'tills', username) };
+  }
+
+  // authorize -> store -> password -> TOTP -> code -> token, as a browser and the POS would
+  async function signIn() {
+    const agent = new Agent();
+    const { username, app } = await cashier();
+    const steps = await counted(async () => {
+      const flow = await beginSignIn(stack, agent);
+      const password = await submit(agent, flow.page, { store: 'tills' });
+      const code = await submit(agent, password, { username, password: PASSWORD });
+      assert.match(code.body, /name="code"/);
+      const done = await submit(agent, code, { code: await app.code() }, { stopAt: flow.redirect });
+      return { flow, done };
+    });
+    const exchange = await counted(() => redeem(steps.result.flow, steps.result.done.url));
+    const callback = steps.result.done.url;
+    return { agent, flow: steps.result.flow, callback, tokens: exchange.result, signIn: [...steps.commands, ...exchange.commands], exchange: exchange.commands };
+  }
+
+  it('a complete sign-in issues at most 15 commands and a code exchange at most 4, on a cold store cache too', async () => {
+    const { signIn: total, exchange } = await signIn();
+    assert.ok(total.length <= 15, `sign-in: ${total.length} commands\n${names(total)}`);
+    assert.ok(exchange.length <= 4, `code exchange: ${exchange.length} commands\n${names(exchange)}`);
+  });
+
+  it('a refresh issues at most 4 commands, the rotated token\'s refresh too', async () => {
+    const { flow, tokens } = await signIn();
+    const first = await counted(() => oidc.refreshTokenGrant(flow.config, tokens.refresh_token ?? ''));
+    assert.ok(first.commands.length <= 4, `refresh: ${first.commands.length}\n${names(first.commands)}`);
+    const second = await counted(() => oidc.refreshTokenGrant(flow.config, first.result.refresh_token ?? ''));
+    assert.ok(second.commands.length <= 4, `refresh: ${second.commands.length}\n${names(second.commands)}`);
+  });
+
+  it('userinfo and introspection are served by indexes', async () => {
+    const { flow, tokens } = await signIn();
+    await counted(() => oidc.fetchUserInfo(flow.config, tokens.access_token, tokens.claims()?.sub ?? ''));
+    await counted(() => oidc.tokenIntrospection(flow.config, tokens.access_token));
+  });
+
+  it('a flood of wrong codes against a locked account costs at most 2 commands per request (B2)', async () => {
+    const agent = new Agent();
+    const { username } = await cashier();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'tills:' });
+    const codePage = await submit(agent, flow.page, { username, password: PASSWORD });
+    await stack.pastFailures(`acct:${storeId}:${username}`, 10, 1);
+    for (let i = 0; i < 5; i++) {
+      const { result, commands } = await counted(() => submit(agent, codePage, { code: '000000' }));
+      assert.match(textOf(result.body), /Try again in \d+ minutes/);
+      assert.ok(commands.length <= 2, `refusal ${i}: ${commands.length}\n${names(commands)}`);
+    }
+  });
+
+  it('an already-used authorization code: the first replay revokes the grant, every later one costs at most 2 commands (checklist 80)', async () => {
+    const { flow, callback, tokens } = await signIn();
+    await assert.rejects(redeem(flow, callback), (err: { error?: string }) => err.error === 'invalid_grant');
+    await assert.rejects(oidc.fetchUserInfo(flow.config, tokens.access_token, tokens.claims()?.sub ?? ''), 'the tokens it gave are revoked');
+    for (let i = 0; i < 3; i++) {
+      const { commands } = await counted(() => redeem(flow, callback).catch((err: unknown) => err));
+      assert.ok(commands.length <= 2, `replay ${i}: ${commands.length}\n${names(commands)}`);
+    }
+  });
+
+  it('the account page and the admin console (users, a user, the audit log) are served by indexes', async () => {
+    const { agent } = await signIn();
+    const account = await counted(() => agent.follow(`${stack.issuer}/account`));
+    assert.match(account.result.body, /Security/);
+
+    const ownerId = await stack.createUser(storeId, 'olive', 'owner', PASSWORD);
+    const ownerApp = await stack.enrol(ownerId, 'tills', 'olive');
+    const admin = new Agent();
+    await counted(async () => {
+      const start = await admin.follow(`${stack.issuer}/admin?store=tills`);
+      const code = await submit(admin, start, { username: 'olive', password: PASSWORD });
+      const home = await submit(admin, code, { code: await ownerApp.code() });
+      assert.match(home.url, /\/admin/);
+      for (const path of ['/admin/users', `/admin/users/${ownerId}`, '/admin/audit']) {
+        const page = await admin.request(`${stack.issuer}${path}`);
+        assert.equal(page.status, 200, path);
+      }
+    });
+  });
+
+  it('every command on these paths has a declared index that serves it, on MongoDB and on FerretDB', () => {
+    // the check itself tells an unindexed filter apart
+    const probe = { commandName: 'find', command: { find: 'audit_events', filter: { type: 'x' } } } as unknown as Stack['commands'][number];
+    assert.equal(unservedFilters([probe], declaredIndexes(stack.db.models)).length, 1);
+
+    const unserved = unservedFilters(seen, declaredIndexes(stack.db.models));
+    assert.deepEqual(unserved, []);
+    assert.ok(seen.length > 30, 'the paths above were measured');
+  });
+});
