@@ -15,6 +15,7 @@ import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
 import { httpShell } from './http/shell.js';
 import { unitOfWork } from './http/unit-of-work.js';
+import { providerDatabaseTrouble } from './http/database-trouble.js';
 import { interactionRouter } from './flow/runner.js';
 import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
@@ -63,7 +64,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
-  // 9. Everything else is OpenID Connect.
+  // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.
+  app.use(providerDatabaseTrouble());
   app.use(mount(provider));
 
   return { app, services, provider };

@@ -59,6 +59,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
         await services.flows.save(state, { initial: true });
       }
     }
+    // an error page from here on speaks the flow's language
+    ctx.state.locale = state.locale;
     return { state, facts: await facts(ctx, state), unread };
   }
 

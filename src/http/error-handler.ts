@@ -3,6 +3,11 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { hasKey, isLocale, pickLocale, translate, type Locale } from './i18n.js';
 import type { Renderer } from './render.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-trouble.js';
+
+// endpoints that answer machines (token, introspection, revocation, userinfo, the admin API), whatever they Accept
+const API = /^\/(token|me)(\/|$)|^\/admin\/api\//;
+const wantsJson = (ctx: Koa.Context) => API.test(ctx.path);
 
 export interface ErrorHandlerOptions {
   render: Pick<Renderer, 'page'>;
@@ -61,12 +66,12 @@ function clientKey(err: HttpErrorLike, status: number): string {
   return 'errors.generic';
 }
 
-function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, err: HttpErrorLike): void {
+function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, err: HttpErrorLike, unavailable = false): void {
   const locale = localeOf(ctx);
   const clientError = status < 500 && err.expose !== false;
-  const key = clientError ? clientKey(err, status) : 'errors.generic';
+  const key = unavailable ? 'errors.temporarily_unavailable' : clientError ? clientKey(err, status) : 'errors.generic';
   const message = translate(locale, key, clientError ? varsOf(err.i18nVars) : undefined);
-  const title = translate(locale, status === 404 ? 'error.not_found_title' : 'error.title');
+  const title = translate(locale, status === 404 ? 'error.not_found_title' : unavailable ? 'error.unavailable_title' : 'error.title');
 
   // Start from a clean response like Koa's own error handling: nothing half-prepared leaks out.
   for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
@@ -74,10 +79,12 @@ function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, er
     for (const [name, value] of Object.entries(err.headers)) if (typeof value === 'string') ctx.set(name, value);
   }
   ctx.set('Cache-Control', 'no-store');
+  if (unavailable) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
   ctx.status = status;
 
-  if (ctx.accepts('html', 'json') === 'json') {
-    const code = !clientError ? 'server_error' : typeof err.error === 'string' ? err.error : (JSON_ERROR_CODES[status] ?? 'invalid_request');
+  // API and back-channel callers (token, userinfo, /admin/api...) get JSON; so does anyone who asks for it
+  if (wantsJson(ctx) || ctx.accepts('html', 'json') === 'json') {
+    const code = unavailable ? 'temporarily_unavailable' : !clientError ? 'server_error' : typeof err.error === 'string' ? err.error : (JSON_ERROR_CODES[status] ?? 'invalid_request');
     ctx.body = { error: code, error_description: message };
     return;
   }
@@ -99,14 +106,17 @@ export function errorHandler(opts: ErrorHandlerOptions): Koa.Middleware {
       if (ctx.status === 404 && ctx.body == null && !ctx.headerSent) respond(ctx, opts, 404, { expose: true });
     } catch (thrown) {
       const err: HttpErrorLike = typeof thrown === 'object' && thrown !== null ? (thrown as HttpErrorLike) : {};
-      const status = statusOf(err);
-      if (status >= 500) {
+      const unavailable = isDatabaseUnavailable(thrown);
+      const status = unavailable ? 503 : statusOf(err);
+      if (unavailable) {
+        opts.logger.warn({ err: { name: (thrown as Error).name, message: (thrown as Error).message }, method: ctx.method, path: ctx.path }, 'database unavailable');
+      } else if (status >= 500) {
         opts.logger.error({ err: thrown, status, method: ctx.method, path: ctx.path }, 'request failed');
       } else {
         opts.logger.info({ status, method: ctx.method, path: ctx.path, msg_key: err.i18nKey }, 'client error');
       }
       if (ctx.headerSent || !ctx.writable) return;
-      respond(ctx, opts, status, err);
+      respond(ctx, opts, status, err, unavailable);
     }
   };
 }

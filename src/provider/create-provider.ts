@@ -7,6 +7,7 @@ import { ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
+import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
 import type { ResourceServerConfig } from './resource-servers.js';
 
@@ -171,6 +172,9 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
-  provider.on('server_error', (_ctx, err) => services.logger.error({ err }, 'oidc-provider server error'));
+  provider.on('server_error', (ctx, err) => {
+    if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
+    services.logger.error({ err }, 'oidc-provider server error');
+  });
   return provider;
 }

@@ -39,7 +39,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
 }
 
 /** An embedded server of the caller's own (tests that stop and start the database). */
-export async function startOwnServer(dbName = 'mfa-idp-test'): Promise<TestDatabase & { restart(): Promise<void> }> {
+export async function startOwnServer(dbName = 'mfa-idp-test'): Promise<TestDatabase & { halt(): Promise<void>; restart(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mfa-idp-test-db-'));
   let server = await startEmbeddedDatabase({ dataDir, dbName, tuning: 'fast' }).catch(async (err) => {
     await rm(dataDir, { recursive: true, force: true });
@@ -52,6 +52,9 @@ export async function startOwnServer(dbName = 'mfa-idp-test'): Promise<TestDatab
       return server.postgres.clientConfig();
     },
     syncIndexes: () => server.syncIndexes(),
+    /** Stops the server, keeping its data (an outage). */
+    halt: () => server.stop(),
+    /** Starts it again on the same port and data (after halt(), or as a restart). */
     async restart() {
       await server.stop();
       server = await startEmbeddedDatabase({ dataDir, dbName, tuning: 'fast', port });

@@ -11,7 +11,7 @@ import type { Services } from '../../src/container.js';
 import type { Notification, Notifier } from '../../src/services/notifications/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
 import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
-import { startTestDatabase } from './database.js';
+import { startTestDatabase, type TestDatabase } from './database.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
@@ -53,13 +53,15 @@ export interface StackOptions {
    * (e.g. a startSmtpSink() from ./smtp.ts). Default: on when env.SMTP_URL is given.
    */
   outbox?: boolean | { pollMs?: number };
+  /** A database the test controls (to stop and start it); by default one of the run's shared server. */
+  database?: TestDatabase;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
 export type CommandLog = mongo.CommandStartedEvent[];
 
 export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
-  const database = await startTestDatabase();
+  const database = opts.database ?? (await startTestDatabase());
   const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
