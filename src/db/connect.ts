@@ -1,6 +1,7 @@
 // Connects mongoose, creates indexes for the server kind (TTL only on real MongoDB) and sweeps expired documents.
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import { createModels, EXPIRING, type Models } from '../models/index.js';
+import { createSweeper } from './sweeper.js';
 
 export interface Database {
   conn: Connection;
@@ -51,14 +52,8 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
     }
   }
 
-  const sweep = async () => {
-    const now = new Date();
-    for (const name of EXPIRING) {
-      const model = models[name] as unknown as { deleteMany(f: object): Promise<unknown> };
-      await model.deleteMany({ expiresAt: { $lte: now } }).catch(() => undefined);
-    }
-  };
-  const timer = setInterval(() => void sweep(), opts.sweepEveryMs ?? 60_000);
+  const sweeper = createSweeper(models);
+  const timer = setInterval(() => void sweeper.sweep(new Date()).catch(() => undefined), opts.sweepEveryMs ?? 60_000);
   timer.unref();
 
   return {

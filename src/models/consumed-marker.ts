@@ -6,6 +6,9 @@ export const consumedMarkerSchema = new Schema({
   at: { type: Date, required: true, default: () => new Date() },
   owner: { type: String, default: null },
   expiresAt: { type: Date, required: true },
+  // the hour expiresAt falls in (src/db/expiry.ts)
+  expiresBucket: { type: Number, default: null },
 });
+consumedMarkerSchema.index({ expiresBucket: 1 });
 
 export const consumedMarkerModel = (conn: Connection) => conn.model('ConsumedMarker', consumedMarkerSchema, 'consumed_markers');

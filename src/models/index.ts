@@ -30,6 +30,9 @@ export function createModels(conn: Connection) {
 
 export type Models = ReturnType<typeof createModels>;
 
+// The large expiring collections also carry expiresBucket (src/db/expiry.ts) for an index-backed sweep.
+export const BUCKETED: Array<keyof Models> = ['OidcPayload', 'ConsumedMarker'];
+
 // Collections whose documents carry expiresAt: queried with expiresAt > now, swept, TTL-indexed only on MongoDB.
 export const EXPIRING: Array<keyof Models> = [
   'ConsumedMarker',

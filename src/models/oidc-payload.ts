@@ -11,6 +11,8 @@ export const oidcPayloadSchema = new Schema({
   accountId: { type: String, default: null },
   consumed: { type: Number, default: null },
   expiresAt: { type: Date, default: null },
+  // the hour expiresAt falls in (src/db/expiry.ts)
+  expiresBucket: { type: Number, default: null },
   // an Interaction's sign-in flow state (src/flow/store.ts), as a JSON string
   flow: { type: String, default: null },
   // tokens: their grant's payload when written, and its expiry (src/models/stores/payloads.ts)
@@ -22,5 +24,6 @@ oidcPayloadSchema.index({ grantId: 1 });
 oidcPayloadSchema.index({ uid: 1 });
 oidcPayloadSchema.index({ userCode: 1 });
 oidcPayloadSchema.index({ accountId: 1 });
+oidcPayloadSchema.index({ expiresBucket: 1 });
 
 export const oidcPayloadModel = (conn: Connection) => conn.model('OidcPayload', oidcPayloadSchema, 'oidc_payloads');

@@ -7,6 +7,10 @@ import { Agent, textOf } from '../helpers/agent.js';
 import { declaredIndexes, unservedFilters } from '../helpers/index-coverage.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 import type { AuthenticatorApp } from '../helpers/totp-device.js';
+import { BUCKET_MS } from '../../src/db/expiry.js';
+import { createSweeper } from '../../src/db/sweeper.js';
+import { consumeOnceWith } from '../../src/models/stores/consume-once.js';
+import { createPayloadStore } from '../../src/models/stores/payloads.js';
 
 const PASSWORD = 'register passphrase 2026';
 
@@ -117,6 +121,28 @@ describe('database round trips and indexes on the hot paths (issue 9)', () => {
         assert.equal(page.status, 200, path);
       }
     });
+  });
+
+  it('the sweeper deletes expired documents; after its first pass, each big collection by exact, indexed hour', async () => {
+    const { OidcPayload, ConsumedMarker } = stack.db.models;
+    const payloads = createPayloadStore(stack.db.models);
+    const once = consumeOnceWith(stack.db.models);
+    const now = Date.now();
+    const hourAgo = new Date(now - 2 * BUCKET_MS);
+    await payloads.set('Session:old', { model: 'Session', payload: '{}', expiresAt: hourAgo });
+    await payloads.set('Session:live', { model: 'Session', payload: '{}', expiresAt: new Date(now + BUCKET_MS) });
+    await once.claim({ key: 'sweep:old', expiresAt: hourAgo });
+    const sweeper = createSweeper(stack.db.models);
+    await sweeper.sweep(new Date(now - 3 * BUCKET_MS));
+    await payloads.set('Session:older', { model: 'Session', payload: '{}', expiresAt: hourAgo });
+    const start = stack.commands.length;
+    await sweeper.sweep(new Date(now));
+    const filters = stack.commands.slice(start).filter((c) => c.commandName === 'delete' && ['oidc_payloads', 'consumed_markers'].includes(String(c.command.delete)));
+    assert.ok(filters.length > 0);
+    for (const f of filters) for (const d of f.command.deletes as Array<{ q: Record<string, unknown> }>) assert.deepEqual(Object.keys(d.q), ['expiresBucket']);
+    assert.equal(await OidcPayload.countDocuments({ _id: { $in: ['Session:old', 'Session:older'] } }), 0);
+    assert.equal(await OidcPayload.countDocuments({ _id: 'Session:live' }), 1);
+    assert.equal(await ConsumedMarker.countDocuments({ _id: 'sweep:old' }), 0);
   });
 
   it('every command on these paths has a declared index that serves it, on MongoDB and on FerretDB', () => {

@@ -1,4 +1,5 @@
 // Consume-once by a unique _id: the one insert that succeeds wins, even where findAndModify is not atomic (FerretDB; DESIGN rule 8).
+import { expiryBucket } from '../../db/expiry.js';
 import type { Models } from '../index.js';
 
 const DUPLICATE_KEY = 11000;
@@ -17,7 +18,7 @@ export function consumeOnceWith({ ConsumedMarker }: Models) {
     /** True exactly once per key. */
     async claim(claim: Claim): Promise<boolean> {
       try {
-        await ConsumedMarker.create({ _id: claim.key, owner: claim.owner ?? null, expiresAt: claim.expiresAt });
+        await ConsumedMarker.create({ _id: claim.key, owner: claim.owner ?? null, expiresAt: claim.expiresAt, expiresBucket: expiryBucket(claim.expiresAt) });
         return true;
       } catch (err) {
         if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
@@ -30,7 +31,7 @@ export function consumeOnceWith({ ConsumedMarker }: Models) {
      */
     async claimInOrder(claims: Claim[]): Promise<number> {
       if (claims.length === 0) return 0;
-      const docs = claims.map((c) => ({ _id: c.key, owner: c.owner ?? null, expiresAt: c.expiresAt }));
+      const docs = claims.map((c) => ({ _id: c.key, owner: c.owner ?? null, expiresAt: c.expiresAt, expiresBucket: expiryBucket(c.expiresAt) }));
       try {
         await ConsumedMarker.insertMany(docs, { ordered: true });
         return claims.length;

@@ -1,5 +1,6 @@
 // Mongo implementation of the mail outbox (B6) and the store-owner lookup; claims are unique-_id marker inserts, safe on FerretDB.
 import { isValidObjectId, Types } from 'mongoose';
+import { expiryBucket } from '../../db/expiry.js';
 import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { OutboxPort, OwnerLookup } from '../../mail/ports.js';
@@ -32,7 +33,8 @@ export function mongoOutbox({ OutboxMessage, ConsumedMarker }: Models): OutboxPo
     },
     async claim(id, attempt, now) {
       try {
-        await ConsumedMarker.create({ _id: markerId(id, attempt), at: now, expiresAt: new Date(now.getTime() + MARKER_TTL_MS) });
+        const expiresAt = new Date(now.getTime() + MARKER_TTL_MS);
+        await ConsumedMarker.create({ _id: markerId(id, attempt), at: now, expiresAt, expiresBucket: expiryBucket(expiresAt) });
         return true;
       } catch (err) {
         if ((err as { code?: number }).code === 11000) return false;

@@ -7,6 +7,7 @@
 // names is read with the token. That is safe because a grant never ends without its tokens: oidc-provider revokes a
 // grant's tokens together with it (revokeByGrantId below), our account-wide revocations delete every document of the
 // account, and an expired grant's snapshot expires with it.
+import { expiryBucket } from '../../db/expiry.js';
 import type { Models } from '../index.js';
 import { requestScope } from './request-scope.js';
 
@@ -20,6 +21,7 @@ export interface PayloadDoc {
   accountId?: string | null;
   consumed?: number | null;
   expiresAt: Date | null;
+  expiresBucket?: number | null;
   /** the sign-in flow state of an Interaction (src/flow/store.ts) */
   flow?: string | null;
   /** tokens: the payload of their grant when they were written, and when that grant expires */
@@ -92,8 +94,9 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     },
 
     /** Upserts fields; `mustExist` changes only a document that is there (never creates a stray one). */
-    async set(id: string, fields: Fields, opts: { mustExist?: boolean } = {}): Promise<void> {
+    async set(id: string, changes: Fields, opts: { mustExist?: boolean } = {}): Promise<void> {
       const upsert = !opts.mustExist;
+      const fields = 'expiresAt' in changes ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
       const scope = scopeNow();
       if (!scope) {
         await OidcPayload.updateOne({ _id: id }, { $set: fields }, { upsert });
