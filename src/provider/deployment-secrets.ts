@@ -22,7 +22,8 @@ function newJwks(): string {
   });
 }
 
-const generators: Record<keyof Config['secrets'], () => string> = {
+/** How a fresh value of each deployment secret is made (development, and tools such as the bench). */
+export const secretGenerators: Record<keyof Config['secrets'], () => string> = {
   signingJwks: newJwks,
   cookieKeys: () => [randomBytes(32), randomBytes(32)].map((b) => b.toString('base64url')).join(','),
   totpKeys: () => `k1:${randomBytes(32).toString('base64')}`,
@@ -33,7 +34,7 @@ async function stored(models: Models, name: keyof Config['secrets']): Promise<st
   const found = await models.AppSecret.findById(name).lean();
   if (found) return found.value;
   try {
-    await models.AppSecret.create({ _id: name, value: generators[name]() });
+    await models.AppSecret.create({ _id: name, value: secretGenerators[name]() });
   } catch (err) {
     // another instance created it first: the unique _id decides, and we read the winner below
     if ((err as { code?: number }).code !== 11000) throw err;

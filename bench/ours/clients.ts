@@ -1,0 +1,32 @@
+// The bench's client registry (CLIENTS_FILE): one confidential client with a known secret and the refresh_token grant.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const CLIENT_ID = 'bench-client';
+/** Nothing listens here: the driver stops at the redirect and redeems the code itself. */
+export const REDIRECT_URI = 'http://127.0.0.1:1/callback';
+
+/** Writes clients.json into `dir`; returns its path and the client secret. */
+export async function writeClientsFile(dir: string): Promise<{ file: string; clientSecret: string }> {
+  const clientSecret = randomBytes(24).toString('base64url');
+  const file = join(dir, 'clients.json');
+  const registry = {
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_name: 'Benchmark client',
+        client_secret: clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        application_type: 'web',
+        // the refresh_token grant is what makes the provider issue refresh tokens (issueRefreshToken)
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [REDIRECT_URI],
+        require_mfa: false,
+      },
+    ],
+  };
+  await writeFile(file, `${JSON.stringify(registry, null, 2)}\n`, { mode: 0o600 });
+  return { file, clientSecret };
+}
