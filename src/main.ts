@@ -17,7 +17,9 @@ const logger = createLogger(config.logLevel, { pretty: !config.production && pro
 async function main() {
   const database = await resolveDatabase(config, (msg) => logger.info(msg));
   const metrics = createMetrics();
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: metrics.dbMonitor });
+  // command monitoring costs a copy of every command: only when the metrics are served
+  const monitor = config.metrics.port === undefined ? undefined : metrics.dbMonitor;
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor });
   logger.info({ kind: db.kind }, 'database connected');
   const { app, services } = await createApp({ config, db, logger });
 

@@ -36,7 +36,9 @@ export async function startProvider(opts: { env: Record<string, string>; issuer:
   const tail = (n = 40) => [...lines, partial].filter(Boolean).slice(-n).join('\n');
 
   // the pinned Node that runs this bench (npm run / npx), with tsx as a loader in the same process: one pid to measure
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_PROFILE_DIR=dir: a V8 CPU profile of the provider, written there when it stops (open it in Chrome DevTools)
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
