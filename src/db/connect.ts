@@ -31,6 +31,8 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
   const conn = mongoose.createConnection(uri, {
     autoIndex: false,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    // a used code, a rotated refresh token or a counted failure must survive a failover (README: past one machine)
+    writeConcern: { w: 'majority' },
     monitorCommands: Boolean(opts.monitor),
   });
   const { started, succeeded, failed } = opts.monitor ?? {};

@@ -7,7 +7,7 @@ export type Role = (typeof ROLES)[number];
 
 export const userSchema = new Schema(
   {
-    storeId: { type: Schema.Types.ObjectId, required: true, index: true },
+    storeId: { type: Schema.Types.ObjectId, required: true },
     username: { type: String, required: true, lowercase: true, trim: true },
     name: { type: String, required: true },
     email: { type: String, default: null },
