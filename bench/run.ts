@@ -47,8 +47,8 @@ try {
     phases.push(...points.map((p) => p.phase));
     console.log(`\ncost curve: sign-in at concurrency 1 (${CURVE_SIGN_INS} each) as the database grows\n${curveTable(points)}`);
     console.log(
-      'expiry scan: the filter of the provider\'s expiry sweep on oidc_payloads (expiresAt <= now), which it runs every 60 s; ' +
-        'when a sweep falls into a phase its database CPU is in that phase\'s numbers',
+      'expiry scan: what one full `expiresAt <= now` scan of oidc_payloads costs, for reference: the provider sweeps that ' +
+        'way only on its first pass, then by expiry hour with exact, indexed deletes (src/db/sweeper.ts)',
     );
   }
 
