@@ -14,13 +14,14 @@ import { createProvider } from './provider/create-provider.js';
 import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
 import { httpShell } from './http/shell.js';
+import { clientAddressLayer, trustsProxies } from './http/client-address.js';
 import { unitOfWork } from './http/unit-of-work.js';
 import { providerDatabaseTrouble } from './http/database-trouble.js';
 import { interactionRouter } from './flow/runner.js';
 import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
-import { verifyEmailRouter } from './mail/index.js';
+import { createUnlockLinks, unlockRouter, verifyEmailRouter } from './mail/index.js';
 import type { Notifier } from './services/notifications/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,26 +43,32 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
   const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
-  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: config.trustProxy });
+  const proxied = trustsProxies(config.trustProxy);
+  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: proxied });
   const secure = config.issuer.startsWith('https://');
   const [csrfKey] = secrets.cookieKeys;
   if (!csrfKey) throw new Error('no cookie signing key');
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
+  // X-Forwarded-Proto/Host only from trusted proxies; the client address by src/http/client-address.ts
+  app.proxy = proxied;
   app.keys = secrets.cookieKeys;
 
   // 1-5. Security headers, errors, assets, no-store, form bodies (src/http/shell.ts).
+  app.use(clientAddressLayer(config.trustProxy));
   for (const layer of httpShell({ render, logger, assets })) app.use(layer);
   // 6. One unit of work per request (src/http/unit-of-work.ts).
   app.use(unitOfWork(services.payloads));
   // 7. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
-  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie }).routes());
+  const knownCookie = { name: secure ? '__Host-known' : 'known', secure };
+  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie, knownCookie }).routes());
   // 7b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
   app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer }).routes());
   // 7c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
+  // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.
+  app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.

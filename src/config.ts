@@ -1,5 +1,6 @@
 // Environment -> validated, typed configuration with documented defaults (the README's table mirrors this file).
 import { z } from 'zod';
+import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -31,7 +32,7 @@ const schema = z.object({
   CLIENTS_FILE: z.string().default('config/clients.json'),
   RESOURCE_SERVERS_FILE: z.string().default('config/resource-servers.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z.string().optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
 });
@@ -60,7 +61,8 @@ export interface Config {
   clientsFile: string;
   resourceServersFile: string;
   logLevel: Env['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** proxies allowed to say who the client is (src/http/client-address.ts) */
+  trustProxy: TrustedProxies;
   /** Prometheus endpoint on its own port; off when unset. */
   metrics: { port: number | undefined; host: string };
 }
@@ -96,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientsFile: e.CLIENTS_FILE,
     resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }

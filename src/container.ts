@@ -13,6 +13,7 @@ import { createPasswordService } from './services/account/passwords.js';
 import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
+import { knownDevices } from './services/throttle/known-devices.js';
 import type { Notifier } from './services/notifications/index.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
@@ -38,6 +39,8 @@ export interface ContainerDeps {
 
 export function createServices(deps: ContainerDeps) {
   const { config, models, secrets, logger } = deps;
+  const [cookieKey] = secrets.cookieKeys;
+  if (!cookieKey) throw new Error('no cookie signing key');
   const clock = deps.clock ?? (() => new Date());
   const audit = mongoAudit(models);
   // oidc_payloads through one unit of work per request (src/http/unit-of-work.ts), and the consume-once markers
@@ -91,6 +94,7 @@ export function createServices(deps: ContainerDeps) {
     accountWizards: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
     throttle,
+    knownDevices: knownDevices(cookieKey),
     stores: storeDocs,
     payloads,
     once,

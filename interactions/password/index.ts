@@ -18,13 +18,13 @@ export const passwordStep = defineStep({
     username: z.string().trim().toLowerCase().min(1).max(100),
     password: z.string().min(1).max(1024),
   }),
-  async submit(input, state, _facts, services, req) {
+  async submit(input, state, facts, services, req) {
     const storeId = need(state.storeId, 'state.storeId');
-    // the one read of this user in this request: the password hash and the failure count come with it
+    // the one read of this user in this request: the password hash and the failure counts come with it
     const known = await services.users.byUsername(storeId, input.username);
     let user: Awaited<ReturnType<typeof services.passwords.verifyLogin>>;
     const outcome = await services.throttle.attempt(
-      { storeId, username: input.username, user: known },
+      { storeId, username: input.username, user: known, device: known && services.knownDevices.tagFor(facts.device, known.id) },
       { ip: req.ip, factor: 'password', countAddress: true },
       services.throttle.simply(async () => {
         user = await services.passwords.verifyLogin(storeId, input.username, input.password);
@@ -33,7 +33,7 @@ export const passwordStep = defineStep({
       // a right password alone never clears failed codes: the whole sign-in does (B2)
       { clearOnSuccess: false },
     );
-    if (outcome.kind === 'wait') return throttled(outcome.seconds, { username: input.username });
+    if (outcome.kind === 'wait' || outcome.kind === 'closed') return throttled(outcome, { username: input.username });
     if (outcome.kind === 'failed' || !user) {
       return rerender('credentials', {
         patch: { username: input.username },

@@ -1,6 +1,6 @@
 // Step "recovery": an unused recovery code instead of the app code (S10); the user must then set MFA up again.
 import { z } from 'zod';
-import { advance, defineStep, need, rerender, secondFactorFailed, throttled } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender, secondFactorFailed, subjectOf, throttled } from '../../src/flow/step.js';
 import { needsSecondFactor } from '../totp-verify/index.js';
 
 export const recoveryStep = defineStep({
@@ -11,12 +11,12 @@ export const recoveryStep = defineStep({
   async submit(input, state, facts, services, req) {
     const user = need(facts.user, 'facts.user');
     const outcome = await services.throttle.attempt(
-      { storeId: need(state.storeId, 'state.storeId'), username: user.username, user },
+      subjectOf(state, facts, services, user),
       { ip: req.ip, factor: 'recovery' },
       services.throttle.simply(async () => (await services.mfa.useRecoveryCode(user.id, input.code, { ip: req.ip })).ok),
       { clearOnSuccess: true },
     );
-    if (outcome.kind === 'wait') return throttled(outcome.seconds);
+    if (outcome.kind === 'wait' || outcome.kind === 'closed') return throttled(outcome);
     if (outcome.kind === 'failed') return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
     return advance({ secondFactor: 'recovery', recoveryMode: false });
   },

@@ -1,6 +1,6 @@
 // Step "totp-verify": the six-digit code (S8, S14), replay-proof (B1), with "remember this device" (not for native apps).
 import { z } from 'zod';
-import { advance, defineStep, need, rerender, secondFactorFailed, throttled, type Effect } from '../../src/flow/step.js';
+import { advance, defineStep, need, rerender, secondFactorFailed, subjectOf, throttled, type Effect } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import type { TotpVerdict } from '../../src/services/totp/index.js';
 
@@ -28,7 +28,7 @@ export const totpVerifyStep = defineStep({
     const userId = user.id;
     let verdict = 'invalid' as TotpVerdict;
     const outcome = await services.throttle.attempt(
-      { storeId: need(state.storeId, 'state.storeId'), username: user.username, user },
+      subjectOf(state, facts, services, user),
       { ip: req.ip, factor: 'totp' },
       // the attempt's slot and the code's step are claimed in one command
       async (claim) => {
@@ -37,10 +37,10 @@ export const totpVerifyStep = defineStep({
       },
       { clearOnSuccess: true },
     );
-    if (outcome.kind === 'wait') return throttled(outcome.seconds);
-    if (outcome.kind === 'failed') {
-      return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: verdict === 'replayed' } }));
-    }
+    if (outcome.kind === 'wait' || outcome.kind === 'closed') return throttled(outcome);
+    // a code used a moment ago (say, on the account page) is the user's own: it counts, but alarms nobody
+    if (outcome.kind === 'failed' && verdict === 'replayed') return rerender('code_replayed', { effects: [{ kind: 'audit', type: 'signin.totp_failed', details: { replayed: true } }] });
+    if (outcome.kind === 'failed') return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: false } }));
     const effects: Effect[] = [];
     if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId });
     return advance({ secondFactor: 'otp' }, effects);

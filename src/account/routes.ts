@@ -45,6 +45,10 @@ export function accountRouter(deps: AccountDeps): Router {
   const wizardKey = (s: AccountSession) => `account:${s.sessionId}`;
   // a breached password entered for re-authentication is remembered until changed (S2)
   const breachKey = (s: AccountSession) => `breach:${s.accountId}`;
+  // a code confirmed in the set-up wizard is a second factor proven in this session (no second prompt after "Done")
+  const proofKey = (s: AccountSession) => `mfa-proof:${s.sessionId}`;
+  // newly regenerated recovery codes, downloadable only from the page that showed them
+  const codesKey = (s: AccountSession) => `${wizardKey(s)}:codes`;
 
   // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
   // (a remembered device) is sent back for the code first (checklist 39, 58).
@@ -58,7 +62,9 @@ export function accountRouter(deps: AccountDeps): Router {
     }
     const wizard = opts.inWizard ? ((await services.accountWizards.load(wizardKey(session))) as unknown as WizardState | undefined) : undefined;
     const showingOwnCodes = wizard?.stage === 'codes' && Boolean(wizard.codesSealed);
-    if (user.mfaEnabled && !satisfies(session.acr, ACR.mfa) && !showingOwnCodes) {
+    // a session proves MFA by its sign-in (acr), or by confirming a new authenticator here (it lasts the session)
+    const proven = satisfies(session.acr, ACR.mfa) || Boolean(await services.accountWizards.load(proofKey(session)));
+    if (user.mfaEnabled && !proven && !showingOwnCodes) {
       ctx.redirect('/account/login?mfa=1');
       return undefined;
     }
@@ -80,6 +86,8 @@ export function accountRouter(deps: AccountDeps): Router {
   }
 
   async function overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string) {
+    // the page of newly regenerated codes is no longer current: they are not offered again (checklist 44)
+    await services.accountWizards.remove(codesKey(s));
     const user = await accountUser(s);
     const store = await services.users.storeById(user.storeId);
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
@@ -198,7 +206,10 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!result.ok) return showWizard(ctx, s, w, result.error);
     ctx.status = 303;
     // a new authenticator ends the sessions elsewhere; this one stays (checklist 53)
-    if (result.confirmed) await services.endOtherSessions(s.accountId, s.sessionId);
+    if (result.confirmed) {
+      await services.endOtherSessions(s.accountId, s.sessionId);
+      await services.accountWizards.save({ uid: proofKey(s) } as never);
+    }
     if (result.next.done) {
       await services.accountWizards.remove(w.uid);
       return ctx.redirect('/account?done=mfa');
@@ -211,8 +222,12 @@ export function accountRouter(deps: AccountDeps): Router {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
     const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
-    const regenerated = async () => ((await services.accountWizards.load(`${wizardKey(s)}:codes`)) as unknown as { codesSealed?: string } | undefined)?.codesSealed;
-    const sealed = w?.codesSealed ?? (satisfies(s.acr, ACR.mfa) ? await regenerated() : undefined);
+    // regenerated codes: only with the nonce of the page that showed them, while it is the current page (checklist 44)
+    const regenerated = async () => {
+      const shown = (await services.accountWizards.load(codesKey(s))) as unknown as { codesSealed?: string; nonce?: string } | undefined;
+      return shown?.nonce && shown.nonce === ctx.query.n ? shown.codesSealed : undefined;
+    };
+    const sealed = w?.codesSealed ?? (await regenerated());
     if (!sealed) return ctx.throw(404, 'errors.not_found');
     const user = await accountUser(s);
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
@@ -243,8 +258,9 @@ export function accountRouter(deps: AccountDeps): Router {
     if (err) return overview(ctx, s, undefined, err);
     const codes = await services.mfa.regenerateCodes(s.accountId, { actorId: s.accountId, ip: ctx.ip });
     const sealed = services.mfa.sealCodes(codes);
-    await services.accountWizards.save({ uid: `${wizardKey(s)}:codes`, codesSealed: sealed } as never);
-    show(ctx, s, 'account-codes', { codes, downloadUrl: '/account/mfa/codes.txt' });
+    const nonce = randomBytes(16).toString('base64url');
+    await services.accountWizards.save({ uid: codesKey(s), codesSealed: sealed, nonce } as never);
+    show(ctx, s, 'account-codes', { codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}` });
   });
 
   router.post('/devices/revoke', async (ctx) => {

@@ -27,6 +27,7 @@ export const userJson = (u: AdminUserSummary) => ({
     reasons: u.mfaReasons,
     enrolledAt: iso(u.mfaEnrolledAt),
   },
+  signInClosed: u.signInClosed,
   createdAt: iso(u.createdAt),
 });
 
@@ -117,6 +118,10 @@ export function registerApi(router: Router, kit: AdminKit): void {
       reply(ctx, outcome, (u) => ({ user: userJson(u) }));
     });
   }
+
+  router.post('/api/users/:id/unlock', ...post, async (ctx) => {
+    reply(ctx, await admin.users.unlockSignIn(state(ctx).actor, ctx.params.id), (u) => ({ user: userJson(u) }));
+  });
 
   router.post('/api/users/:id/devices/revoke', ...post, async (ctx) => {
     reply(ctx, await admin.users.revokeDevices(state(ctx).actor, ctx.params.id), (v) => v);

@@ -10,7 +10,7 @@ import { deviceRow, pager, policyView, queryString, roleLabel, userRow } from '.
 const PAGE_SIZE = 25;
 const AUDIT_PAGE_SIZE = 50;
 const OVERVIEW_MAX = 5000;
-const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'policy']);
+const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'policy']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
   const { admin, body } = kit;
@@ -153,6 +153,10 @@ export function registerPages(router: Router, kit: AdminKit): void {
       after(ctx, outcome, ctx.params.id, mode === 'reset' ? 'reset' : 'removed');
     });
   }
+
+  router.post('/users/:id/unlock', authed, async (ctx) => {
+    after(ctx, await admin.users.unlockSignIn(adminOf(ctx).actor, ctx.params.id), ctx.params.id, 'unlocked');
+  });
 
   router.post('/users/:id/devices/revoke', authed, async (ctx) => {
     after(ctx, await admin.users.revokeDevices(adminOf(ctx).actor, ctx.params.id), ctx.params.id, 'devices');

@@ -57,6 +57,7 @@ export function adminRouter(deps: AdminDeps): Router {
     mfa: services.mfa,
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },
     endSessions: mongoSessionRevoker(models, services.payloads),
+    unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
   });
 
   const localeOf = (ctx: Koa.Context, preferred?: string | null): Locale =>

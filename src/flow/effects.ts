@@ -22,7 +22,9 @@ export async function applyEffects(ctx: Koa.Context, services: Services, effects
         overwrite: true,
       });
     } else if (effect.kind === 'notify-second-factor-failed') {
-      await services.notify({ type: 'second_factor_failed', userId: effect.userId, details: { ip: ctx.ip, userAgent: ctx.get('user-agent') } });
+      // parallel wrong codes of one sign-in all ask; the marker lets one of them tell the user
+      const once = await services.once.claim({ key: `notified:second-factor:${state.uid}`, expiresAt: new Date(services.clock().getTime() + 2 * 3600_000) });
+      if (once) await services.notify({ type: 'second_factor_failed', userId: effect.userId, details: { ip: ctx.ip, userAgent: ctx.get('user-agent') } });
     } else if (effect.kind === 'audit') {
       await services.audit.record({
         type: effect.type,

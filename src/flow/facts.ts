@@ -2,10 +2,10 @@
 import type { Services } from '../container.js';
 import type { FlowFacts, FlowState } from './state.js';
 
-export async function loadFacts(services: Services, state: FlowState, deviceToken: string | undefined, client: { requireMfa: boolean }): Promise<FlowFacts> {
+export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
   const store = state.storeId ? await services.users.storeById(state.storeId) : undefined;
   const user = state.userId ? await services.users.byId(state.userId) : undefined;
-  const deviceRemembered = Boolean(user && deviceToken && (await services.devices.isRemembered(user.id, deviceToken)));
+  const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
   return {
     store: store && { id: store.id, prefix: store.prefix, name: store.name },
     user: user && {
@@ -20,6 +20,7 @@ export async function loadFacts(services: Services, state: FlowState, deviceToke
       throttle: user.throttle,
     },
     deviceRemembered,
+    device: services.knownDevices.parse(cookies.known),
     rememberAllowed: !state.native && (store?.policy.rememberDeviceAllowed ?? true),
     rememberDays: store?.policy.rememberDeviceDays ?? services.config.rememberDeviceDays,
   };

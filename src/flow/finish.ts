@@ -6,6 +6,10 @@ import type { Services } from '../container.js';
 import { ACR, essentialAcrs, satisfies } from '../provider/acr.js';
 import type { FlowFacts, FlowState } from './state.js';
 import { need } from './step.js';
+import type { DeviceCookie } from './effects.js';
+
+// a browser stays a known device this long after the user's last full sign-in on it
+const KNOWN_DEVICE_DAYS = 400;
 
 export function amrOf(state: FlowState): { amr: string[]; acr: string } {
   const amr = ['pwd'];
@@ -14,7 +18,7 @@ export function amrOf(state: FlowState): { amr: string[]; acr: string } {
   return { amr, acr: amr.includes('mfa') ? ACR.mfa : ACR.pwd };
 }
 
-export function finisher(provider: Provider, services: Services) {
+export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie) {
   async function finishWith(ctx: Koa.Context, state: FlowState, result: InteractionResults) {
     await services.flows.remove(state.uid);
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
@@ -33,8 +37,19 @@ export function finisher(provider: Provider, services: Services) {
       if (essential && !essential.some((wanted) => satisfies(acr, wanted))) {
         return finishWith(ctx, state, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level cannot be met' });
       }
-      // a completed sign-in clears the account's failure count (checklist 23)
-      if (state.storeId && facts.user) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user });
+      // a completed sign-in clears the failure count of where it came from (checklist 23) ...
+      if (state.storeId && facts.user) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user, device: services.knownDevices.tagFor(facts.device, facts.user.id) });
+      // ... and this browser is a known device of the user from now on (B18): no write, the cookie is signed
+      if (facts.user) {
+        ctx.cookies.set(knownCookie.name, services.knownDevices.remember(facts.device, facts.user.id), {
+          httpOnly: true,
+          secure: knownCookie.secure,
+          sameSite: 'lax',
+          path: '/',
+          maxAge: KNOWN_DEVICE_DAYS * 86_400_000,
+          overwrite: true,
+        });
+      }
       await services.audit.record({
         type: 'signin.success',
         userId: state.userId,

@@ -21,6 +21,8 @@ export interface RunnerDeps {
   render: Renderer;
   tokens: InteractionTokens;
   deviceCookie: DeviceCookie;
+  /** the known-device cookie (B18), set after every full sign-in */
+  knownCookie: DeviceCookie;
 }
 
 interface Loaded {
@@ -33,14 +35,15 @@ interface Loaded {
 export function interactionRouter(deps: RunnerDeps): Router {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
-  const { finish, abort } = finisher(provider, services);
+  const { finish, abort } = finisher(provider, services, deps.knownCookie);
 
   // The browser that started the interaction holds its signed cookie (oidc-provider sets it on /interaction/<uid>).
   const sameBrowser = (ctx: Koa.Context, uid: string) => ctx.cookies.get(provider.cookieName('interaction'), { signed: true }) === uid;
 
   const facts = async (ctx: Koa.Context, state: FlowState) => {
     const client = state.clientId ? await provider.Client.find(state.clientId) : undefined;
-    return loadFacts(services, state, ctx.cookies.get(deps.deviceCookie.name), { requireMfa: Boolean(client?.require_mfa) });
+    const cookies = { remembered: ctx.cookies.get(deps.deviceCookie.name), known: ctx.cookies.get(deps.knownCookie.name) };
+    return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
   };
 
   // 'stored' reads the state from the interaction itself; 'page' and 'submit' may use the state this process made

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Role } from '../models/user.js';
 import { WIZARD_STAGES } from '../services/mfa/wizard.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
+import type { KnownDevice } from '../services/throttle/known-devices.js';
 
 export const flowStateSchema = z.object({
   uid: z.string().min(1),
@@ -49,6 +50,8 @@ export interface FlowFacts {
     throttle: AccountThrottleState;
   };
   deviceRemembered: boolean;
+  /** the known-device cookie of this browser (B18) */
+  device?: KnownDevice;
   rememberAllowed: boolean;
   rememberDays: number;
 }

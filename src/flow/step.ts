@@ -12,6 +12,7 @@ export interface Rendered {
 export type Effect =
   | { kind: 'remember-device'; userId: string }
   | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> }
+  // sent at most once per sign-in, even for parallel submissions (a consume-once marker per interaction)
   | { kind: 'notify-second-factor-failed'; userId: string };
 
 export type StepResult =
@@ -68,11 +69,22 @@ export function secondFactorFailed(state: FlowState, audit: Effect): { effects: 
   return { effects: [audit, { kind: 'notify-second-factor-failed', userId: need(state.userId, 'state.userId') }], patch: { failureNotified: true } };
 }
 
-// The refusal shown while an account or address must wait (B2): seconds for short back-off, minutes for a lock.
-export const throttled = (waitSeconds: number, patch?: Partial<FlowState>): StepResult =>
-  waitSeconds >= 60
-    ? rerender('locked', { vars: { minutes: Math.ceil(waitSeconds / 60) }, patch })
-    : rerender('slow_down', { vars: { seconds: waitSeconds }, patch });
+// The user on the device: what the throttle needs to know of an attempt (B18: a known device counts on its own).
+export const subjectOf = (state: FlowState, facts: FlowFacts, services: Services, user: NonNullable<FlowFacts['user']>) => ({
+  storeId: need(state.storeId, 'state.storeId'),
+  username: user.username,
+  user,
+  device: services.knownDevices.tagFor(facts.device, user.id),
+});
+
+// The refusal shown while an account or address must wait (B2): seconds for short back-off, minutes for a longer one;
+// or, once sign-in from unknown devices is closed, how to get back in (B18).
+export const throttled = (refusal: { kind: 'wait'; seconds: number } | { kind: 'closed' }, patch?: Partial<FlowState>): StepResult => {
+  if (refusal.kind === 'closed') return rerender('signin_closed', { patch });
+  return refusal.seconds >= 60
+    ? rerender('locked', { vars: { minutes: Math.ceil(refusal.seconds / 60) }, patch })
+    : rerender('slow_down', { vars: { seconds: refusal.seconds }, patch });
+};
 
 // A step that only narrows the question (the store) hands its answer to the next page instead of storing it.
 export const handOn = (patch: Partial<FlowState>): StepResult => ({ kind: 'advance', patch, effects: [], carry: true });

@@ -15,6 +15,7 @@ import { createOutboxNotifier } from './notifier.js';
 import { createOutboxWorker, type OutboxWorker } from './worker.js';
 import { createSmtpSender, senderDomain, type MailSender } from './transport.js';
 import { createVerifyLinks } from './verify-link.js';
+import { createUnlockLinks } from './unlock-link.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,6 +36,7 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
     outbox: mongoOutbox(deps.models),
     renderer: createEmailRenderer({ root: ROOT }),
     links: createVerifyLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
+    unlockLinks: createUnlockLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
     audit: mongoAudit(deps.models),
     logger: deps.logger,
     clock,
@@ -68,5 +70,7 @@ export function createMailWorker(deps: MailWorkerDeps): OutboxWorker {
 }
 
 export { verifyEmailRouter } from './verify-router.js';
+export { unlockRouter } from './unlock-router.js';
 export { createVerifyLinks, VERIFY_TTL_MS, type VerifyLinks } from './verify-link.js';
+export { createUnlockLinks, type UnlockLinks } from './unlock-link.js';
 export { retryDelayMs, type OutboxWorker, type DrainResult } from './worker.js';

@@ -8,6 +8,7 @@ import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
 import { templateFor, type EmailRenderer } from './render.js';
 import { buildView, type ViewInput } from './view.js';
 import type { VerifyLinks } from './verify-link.js';
+import type { UnlockLinks } from './unlock-link.js';
 
 export interface OutboxNotifierDeps {
   users: UserDirectory;
@@ -15,6 +16,7 @@ export interface OutboxNotifierDeps {
   outbox: OutboxPort;
   renderer: EmailRenderer;
   links: VerifyLinks;
+  unlockLinks: UnlockLinks;
   audit: AuditRecorder;
   logger: Logger;
   clock: () => Date;
@@ -51,17 +53,18 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     for (const a of candidates.filter(isAddress).map((v) => v.trim())) {
       if (!addresses.some((b) => b.toLowerCase() === a.toLowerCase())) addresses.push(a);
     }
-    if (addresses.length) return addresses.map(direct);
+    // a closed sign-in concerns the store too: its owner is always told (B18)
+    const alsoOwner = n.type === 'account_locked';
+    if (addresses.length && !alsoOwner) return addresses.map(direct);
     // no address of their own: the store owner is told, in the owner's language (S4)
     const owner = await deps.ownerOf(user.storeId);
-    if (owner && owner.id !== user.id && isAddress(owner.email)) {
-      return [{ address: owner.email.trim(), name: owner.name, locale: localeOf(owner), onBehalf: true }];
-    }
-    return [];
+    const toOwner = owner && owner.id !== user.id && isAddress(owner.email) ? [{ address: owner.email.trim(), name: owner.name, locale: localeOf(owner), onBehalf: true }] : [];
+    return [...addresses.map(direct), ...toOwner];
   }
 
   async function actorOf(n: Notification): Promise<ViewInput['actor']> {
     if (n.type === 'account_locked' || n.type === 'second_factor_failed') return 'system';
+    if (n.type === 'account_unlocked' && n.actorId === n.userId) return 'self';
     if (n.actorId === undefined || n.actorId === n.userId) return 'self';
     // the operator break-glass path (S11) acts without a user id
     if (n.actorId === '') return 'support';
@@ -87,6 +90,11 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
         n.type === 'mfa_enabled' && !recipient.onBehalf && VERIFYING_ROLES.has(user.role) && !user.emailVerified && user.email
           ? `${deps.issuer}/account/verify-email?${new URLSearchParams({ token: deps.links.sign(user.id, user.email), ui_locales: recipient.locale })}`
           : undefined;
+      // the unlock link goes to the user's own address only; the owner unlocks in the admin console
+      const unlockUrl =
+        n.type === 'account_locked' && !recipient.onBehalf
+          ? `${deps.issuer}/account/unlock?${new URLSearchParams({ token: deps.unlockLinks.sign(user.id, Number(n.details?.generation ?? 0)), ui_locales: recipient.locale })}`
+          : undefined;
       const view = buildView({
         notification: n,
         user,
@@ -97,6 +105,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
         productName: deps.productName,
         supportEmail: deps.supportEmail,
         verifyUrl,
+        unlockUrl,
       });
       const rendered = deps.renderer.render(template, view, recipient.locale);
       return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };

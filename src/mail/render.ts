@@ -14,6 +14,7 @@ export const EMAIL_TEMPLATES = [
   'password-changed',
   'email-changed',
   'account-locked',
+  'account-unlocked',
   'second-factor-failed',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];

@@ -1,5 +1,6 @@
-// Signed, expiring "Verify email address" tokens (S6): HMAC-SHA256 over (user id, email hash, expiry), keyed by HKDF from the cookie keys.
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+// Signed, expiring "Verify email address" tokens (S6): (user id, email hash), see signed-token.ts.
+import { createHash } from 'node:crypto';
+import { signedTokens } from './signed-token.js';
 
 export const VERIFY_TTL_MS = 7 * 86_400_000;
 
@@ -16,49 +17,17 @@ export interface VerifyLinks {
   emailHash(email: string): string;
 }
 
-const b64 = (buf: Buffer) => buf.toString('base64url');
-
-// A dedicated key per cookie key (HKDF-SHA256, info names the purpose), so a verify token can never pass as a cookie
-// signature or the other way round; the first cookie key signs, all of them verify (rotation as for cookies).
-function deriveKey(cookieKey: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(cookieKey, 'utf8'), Buffer.alloc(0), 'mfa-idp/verify-email/v1', 32));
-}
-
 export function createVerifyLinks(opts: { cookieKeys: string[]; clock: () => Date; ttlMs?: number }): VerifyLinks {
-  const keys = opts.cookieKeys.map(deriveKey);
-  const signingKey = keys[0];
-  if (!signingKey) throw new Error('verify links need at least one cookie key');
-  const ttl = opts.ttlMs ?? VERIFY_TTL_MS;
-  const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest();
-  const emailHash = (email: string) => b64(createHash('sha256').update(email.trim().toLowerCase()).digest()).slice(0, 22);
-
+  const tokens = signedTokens<{ u: string; e: string }>({ purpose: 'verify-email/v1', cookieKeys: opts.cookieKeys, clock: opts.clock, ttlMs: opts.ttlMs ?? VERIFY_TTL_MS });
+  const emailHash = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest().toString('base64url').slice(0, 22);
+  const shape = (c: Record<string, unknown>): c is { u: string; e: string } => typeof c.u === 'string' && typeof c.e === 'string';
   return {
     emailHash,
-    sign(userId, email) {
-      const exp = Math.floor((opts.clock().getTime() + ttl) / 1000);
-      // the address itself stays out of the URL (logs, proxies): the token carries a short hash of it
-      const payload = b64(Buffer.from(JSON.stringify({ u: userId, e: emailHash(email), x: exp }), 'utf8'));
-      return `${payload}.${b64(mac(signingKey, payload))}`;
-    },
+    // the address itself stays out of the URL (logs, proxies): the token carries a short hash of it
+    sign: (userId, email) => tokens.sign({ u: userId, e: emailHash(email) }),
     verify(token) {
-      const parts = typeof token === 'string' && token.length < 512 ? token.split('.') : [];
-      if (parts.length !== 2) return { ok: false, reason: 'invalid' };
-      const [payload, sig] = parts as [string, string];
-      const given = Buffer.from(sig, 'base64url');
-      const valid = keys.some((key) => {
-        const expected = mac(key, payload);
-        return given.length === expected.length && timingSafeEqual(given, expected);
-      });
-      if (!valid) return { ok: false, reason: 'invalid' };
-      let claims: { u?: unknown; e?: unknown; x?: unknown };
-      try {
-        claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
-      } catch {
-        return { ok: false, reason: 'invalid' };
-      }
-      if (typeof claims.u !== 'string' || typeof claims.e !== 'string' || typeof claims.x !== 'number') return { ok: false, reason: 'invalid' };
-      if (claims.x * 1000 <= opts.clock().getTime()) return { ok: false, reason: 'expired' };
-      return { ok: true, userId: claims.u, emailHash: claims.e };
+      const checked = tokens.verify(token, shape);
+      return checked.ok ? { ok: true, userId: checked.claims.u, emailHash: checked.claims.e } : checked;
     },
   };
 }

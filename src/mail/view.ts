@@ -2,7 +2,8 @@
 import { translate, type Locale } from '../http/i18n.js';
 import type { StoreView, UserView } from '../services/account/users.js';
 import type { Notification } from '../services/notifications/index.js';
-import { LOCK_AFTER, lockoutDelay } from '../services/throttle/index.js';
+import { CLOSE_AFTER } from '../services/throttle/index.js';
+import { UNLOCK_TTL_MS } from './unlock-link.js';
 import { VERIFY_TTL_MS } from './verify-link.js';
 
 export interface ViewInput {
@@ -16,6 +17,7 @@ export interface ViewInput {
   productName: string;
   supportEmail: string;
   verifyUrl?: string;
+  unlockUrl?: string;
 }
 
 const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', nl: 'nl-NL' };
@@ -62,13 +64,12 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.emailChange = view.oldEmail ? (view.newEmail ? 'changed' : 'removed') : view.newEmail ? 'added' : 'unknown';
       view.toOldAddress = view.emailChange === 'changed' && recipient.address.toLowerCase() === String(view.oldEmail).toLowerCase();
       break;
-    case 'account_locked': {
-      // the guard sends this at the LOCK_AFTER-th failure; the lock lasts lockoutDelay(LOCK_AFTER) from then
-      const until = d.unlockAt ? new Date(String(d.unlockAt)) : new Date(input.at.getTime() + lockoutDelay(LOCK_AFTER) * 1000);
-      view.unlockAt = formatUtc(Number.isNaN(until.getTime()) ? input.at : until, locale);
+    case 'account_locked':
       view.ip = str(d.ip);
+      view.unlockUrl = input.unlockUrl;
+      view.unlockDays = Math.round(UNLOCK_TTL_MS / 86_400_000);
+      view.closeAfter = CLOSE_AFTER;
       break;
-    }
     case 'second_factor_failed':
       view.ip = str(d.ip);
       view.browser = str(d.userAgent)?.slice(0, 200);

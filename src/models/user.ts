@@ -30,6 +30,11 @@ export const userSchema = new Schema(
     throttle: {
       failures: { type: Number, default: 0 },
       lastFailureAt: { type: Date, default: null },
+      // sign-in from unknown sources closed (100 failures) until an admin or the emailed link reopens it
+      closedAt: { type: Date, default: null },
+      generation: { type: Number, default: 0 },
+      // known devices' own counts (src/services/throttle/known-devices.ts)
+      devices: { type: [{ _id: false, tag: String, failures: Number, lastFailureAt: Date }], default: [] },
     },
   },
   { timestamps: true },

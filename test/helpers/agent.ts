@@ -9,6 +9,9 @@ export interface Response {
 export class Agent {
   private cookies = new Map<string, string>();
 
+  /** `headers` go with every request (say, the X-Forwarded-For a proxy in front would add). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
   }
@@ -31,7 +34,7 @@ export class Agent {
   }
 
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { ...this.headers, ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (init.form) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { Agent, textOf } from '../helpers/agent.js';
 import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { CLOSE_AFTER } from '../../src/services/throttle/index.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 
 const PW = 'abuse case passphrase';
@@ -135,8 +136,8 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
     assert.ok(flow.page.status < 500, `got ${flow.page.status}`);
   });
 
-  it('a lock-out caused by password failures is announced to the user (B2)', async () => {
-    await stack.pastFailures(`acct:${storeId}:ola`, 9);
+  it('a lock-out caused by password failures is announced to the user (B2, B18)', async () => {
+    await stack.pastFailures(`acct:${storeId}:ola`, CLOSE_AFTER - 1, 3_600);
     const agent = new Agent();
     const flow = await beginSignIn(stack, agent, { login_hint: 'market:' });
     await submit(agent, flow.page, { username: 'ola', password: 'wrong password here' });

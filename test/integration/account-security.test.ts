@@ -57,7 +57,9 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     const wizard = await runWizard(page, '/account/mfa/setup');
     app = wizard.app;
     assert.equal(wizard.codes.length, 12);
-    assert.match(wizard.done.body, /name="code"/, 'the next account page asks for the new code first');
+    // the code just confirmed proved the second factor in this session: "Done" leads to the page, no second prompt
+    assert.doesNotMatch(wizard.done.body, /name="code"/, 'no code prompt right after set-up (issue 10)');
+    assert.match(textOf(wizard.done.body), /Multi-factor authentication is set up|Active/);
     const after = await account();
     assert.match(textOf(after.body), /Multi-factor authentication is set up|Active/);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_enabled' && n.userId === userId));
@@ -80,9 +82,15 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     const res = await submit(agent, page, { password: PASSWORD }, { match: '/account/mfa/codes' });
     const fresh = codesOf(res.body);
     assert.equal(fresh.length, 12);
-    const txt = await agent.request(`${stack.issuer}/account/mfa/codes.txt`);
+    const href = /href="([^"]*codes\.txt[^"]*)"/.exec(res.body)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    assert.ok(href, 'the page offers a download');
+    const txt = await agent.request(`${stack.issuer}${href}`);
     assert.match(txt.headers.get('content-disposition') ?? '', /attachment/);
     assert.ok(fresh.every((c) => txt.body.includes(c)));
+    // shown once (checklist 44): once another page is current, the codes are not offered again
+    await account();
+    assert.equal((await agent.request(`${stack.issuer}${href}`)).status, 404);
+    assert.equal((await agent.request(`${stack.issuer}/account/mfa/codes.txt`)).status, 404);
     assert.equal(await stack.services.mfa.remainingCodes(userId), 12);
     assert.ok(stack.notifications.some((n) => n.type === 'recovery_codes_regenerated'));
   });

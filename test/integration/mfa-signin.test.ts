@@ -173,15 +173,19 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     for (let i = 0; i < 5; i++) current = await submit(agent, current, { code: '000000' });
     const slowed = await submit(agent, current, { code: '000000' });
     assert.match(textOf(slowed.body), /Wait \d+ seconds? and try again/);
-    // nine failures on record and the back-off over: the tenth failure locks the account
+    // nineteen failures on record and their back-off over: the twentieth makes the next try wait the full 15 minutes
     const key = `acct:${storeId}:olga`;
     await stack.clearFailures();
-    await stack.pastFailures(key, 9);
-    const tenth = await submit(agent, slowed, { code: '000000' });
-    assert.equal(tenth.status, 400);
-    const locked = await submit(agent, tenth, { code: await app.code() });
+    await stack.pastFailures(key, 19, 3_600);
+    const twentieth = await submit(agent, slowed, { code: '000000' });
+    assert.equal(twentieth.status, 400);
+    const locked = await submit(agent, twentieth, { code: await app.code() });
     assert.equal(locked.status, 400);
     assert.match(textOf(locked.body), /Try again in 1[45] minutes/);
+    // and at the hundredth, sign-in from new devices closes, audited and announced (B18)
+    await stack.clearFailures();
+    await stack.pastFailures(key, 99, 3_600);
+    await submit(agent, locked, { code: '000000' });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'account.locked' }));
     assert.ok(stack.notifications.some((n) => n.type === 'account_locked'));
   });

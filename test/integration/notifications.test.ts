@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { startSmtpSink, type SmtpMessage, type SmtpSink } from '../helpers/smtp.js';
 import { AuthenticatorApp } from '../helpers/totp-device.js';
 import { createMailWorker, createVerifyLinks, VERIFY_TTL_MS } from '../../src/mail/index.js';
-import { LOCK_AFTER } from '../../src/services/throttle/index.js';
+import { CLOSE_AFTER } from '../../src/services/throttle/index.js';
 
 const COOKIE_KEYS = 'notifications-test-key-one-0123456789,notifications-test-key-two-0123456789';
 const SUPPORT = 'help@pos-support.test';
@@ -150,20 +150,46 @@ describe('email notifications through the outbox (S4, B6; checklist 66-68)', () 
     assert.match(toOld.text, /at the old address/);
   });
 
-  it('B2: a temporary lock-out is emailed with when it ends', async () => {
+  it('B18, checklist 21: the 100th failure closes unknown-device sign-in; user and owner are emailed once, the link unlocks once', async () => {
     const { throttle, users } = stack.services;
-    // the failures before the one that locks, long enough ago that no back-off is pending
-    await stack.pastFailures(`acct:${storeId}:carl`, LOCK_AFTER - 1, 3_600);
-    const carl = await users.byId(ids.carl!);
-    assert.ok(carl);
-    const mails = await mailFrom(async () => {
-      const outcome = await throttle.attempt({ storeId, username: 'carl', user: carl }, { ip: '203.0.113.9', factor: 'password' }, throttle.simply(async () => false), { clearOnSuccess: false });
-      assert.equal(outcome.kind, 'failed');
+    // the failures before the one that closes, long enough ago that no back-off is pending
+    await stack.pastFailures(`acct:${storeId}:carl`, CLOSE_AFTER - 1, 3_600);
+    const fail = async () => {
+      const carl = await users.byId(ids.carl!);
+      assert.ok(carl);
+      return throttle.attempt({ storeId, username: 'carl', user: carl }, { ip: '203.0.113.9', factor: 'password' }, throttle.simply(async () => false), { clearOnSuccess: false });
+    };
+    const mails = await mailFrom(async () => assert.equal((await fail()).kind, 'failed'));
+    // (carl's address changed in an earlier test)
+    assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['carl.new@example.test', 'olivia@example.test']);
+    for (const m of mails) assert.match(m.subject, /Sign-in blocked after too many failed attempts/);
+    const toCarl = mails.find((m) => m.to[0] === 'carl.new@example.test')!;
+    assert.match(toCarl.text, /After 100 failed sign-in attempts in a row/);
+    const toOwner = mails.find((m) => m.to[0] === 'olivia@example.test')!;
+    assert.doesNotMatch(toOwner.text, /account\/unlock/);
+    assert.equal((await fail()).kind, 'closed', 'closed for unknown sources from now on');
+    assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'account.locked', userId: ids.carl }), 1, 'audited once');
+
+    const link = /https?:\/\/\S+\/account\/unlock\?\S+/.exec(toCarl.text)?.[0];
+    assert.ok(link);
+    const page = await fetch(link);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Reopen sign-in/);
+    assert.ok((await users.byId(ids.carl!))?.throttle.closedAt, 'opening the link alone changes nothing');
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const unlocked = await mailFrom(async () => {
+      const res = await fetch(`${stack.issuer}/account/unlock`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /You can sign in from any device again/);
     });
-    assert.equal(mails.length, 1);
-    assert.match(mails[0]!.subject, /Account temporarily locked/);
-    assert.match(mails[0]!.text, /It unlocks automatically at \d{1,2} \S+ \d{4} at \d{2}:\d{2} UTC/);
-    assert.match(mails[0]!.text, /From IP address: 203\.0\.113\.9/);
+    assert.equal(unlocked.length, 1);
+    assert.match(unlocked[0]!.subject, /Sign-in unlocked/);
+    const after = await users.byId(ids.carl!);
+    assert.equal(after?.throttle.closedAt, null);
+    assert.equal(after?.throttle.failures, 0);
+    const again = await fetch(`${stack.issuer}/account/unlock`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+    assert.equal(again.status, 400, 'the link works once');
+    assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'account.unlocked', userId: ids.carl }), 1);
   });
 
   it('S4: a user without an email: the owner gets it in the owner\'s language, saying which user', async () => {

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { createEmailRenderer, EMAIL_TEMPLATES, templateFor } from '../../src/mail/render.js';
 import { buildView } from '../../src/mail/view.js';
 import { createVerifyLinks, VERIFY_TTL_MS } from '../../src/mail/verify-link.js';
+import { createUnlockLinks } from '../../src/mail/unlock-link.js';
 import { CLAIM_LEASE_MS, createOutboxWorker, retryDelayMs, RETRY_CAP_MS } from '../../src/mail/worker.js';
 import { createOutboxNotifier } from '../../src/mail/notifier.js';
 import type { NewOutboxMessage, OutboxPort, PendingMessage } from '../../src/mail/ports.js';
@@ -26,11 +27,11 @@ const store: StoreView = {
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
-  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null }, ...over,
+  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'second_factor_failed',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'second_factor_failed',
 ];
 
 test('checklist 66: there is a template for every notification type', () => {
@@ -47,6 +48,7 @@ test('B8/checklist 68: every email renders in both languages: no raw key or plac
           user, store, actor: 'self', at: T0, productName: 'POS Sign-in', supportEmail: 'help@x.test',
           recipient: { name: 'Reader', locale, onBehalf, address: 'old@x.test' },
           verifyUrl: 'https://idp.test/account/verify-email?token=abc.def&ui_locales=en',
+          unlockUrl: 'https://idp.test/account/unlock?token=abc.def&ui_locales=en',
         });
         const out = renderer.render(templateFor(type), view, locale);
         const label = `${type}/${locale}/${onBehalf}`;
@@ -67,13 +69,20 @@ test('B8/checklist 68: every email renders in both languages: no raw key or plac
   }
 });
 
-test('the lock-out email says when the lock ends (15 minutes after it began, unless given)', () => {
-  const view = buildView({
-    notification: { type: 'account_locked', userId: 'ann', details: {} }, user: person('ann'), store, actor: 'system', at: T0,
-    productName: 'P', supportEmail: 's@x.test', recipient: { name: 'Ann', locale: 'en', onBehalf: false, address: 'ann@x.test' },
-  });
-  assert.equal(view.unlockAt, '4 March 2025 at 10:30 UTC');
-  assert.equal(view.actorText, undefined);
+test('B18: the lock-out email offers the unlock link to the user, and tells the owner where to unlock', () => {
+  const view = (onBehalf: boolean, unlockUrl?: string) =>
+    buildView({
+      notification: { type: 'account_locked', userId: 'ann', details: { generation: 0 } }, user: person('ann'), store, actor: 'system', at: T0,
+      productName: 'P', supportEmail: 's@x.test', recipient: { name: 'Ann', locale: 'en', onBehalf, address: 'ann@x.test' }, unlockUrl,
+    });
+  const own = renderer.render('account-locked', view(false, 'https://idp.test/account/unlock?token=t'), 'en');
+  assert.match(own.text, /After 100 failed sign-in attempts in a row/);
+  assert.match(own.text, /Unlock sign-in: https:\/\/idp\.test\/account\/unlock\?token=t/);
+  assert.match(own.text, /Devices where ann name signed in before keep working/);
+  const owner = renderer.render('account-locked', view(true), 'nl');
+  assert.doesNotMatch(owner.text, /account\/unlock/, 'the owner gets no link to the user\'s unlock');
+  assert.match(owner.text, /beheeromgeving/);
+  assert.equal(view(false).actorText, undefined);
 });
 
 test('S6: verify tokens round-trip, expire after 7 days, and refuse any change', () => {
@@ -239,6 +248,7 @@ function notifierWith(users: UserView[], opts: { owner?: UserView } = {}) {
     },
     renderer,
     links: createVerifyLinks({ cookieKeys: ['k'], clock: () => T0 }),
+    unlockLinks: createUnlockLinks({ cookieKeys: ['k'], clock: () => T0 }),
     audit: { record: async (e) => void audits.push(e) },
     logger: silent,
     clock: () => T0,

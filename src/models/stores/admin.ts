@@ -26,6 +26,8 @@ const toRecord = (u: TimestampedUser): AdminUserRecord => ({
   mustEnrol: Boolean(u.mfa?.mustEnrol),
   mfaEnrolledAt: u.mfa?.enrolledAt ?? null,
   createdAt: u.createdAt ?? null,
+  signInClosed: Boolean(u.throttle?.closedAt),
+  lockGeneration: u.throttle?.generation ?? 0,
 });
 
 export function mongoAdminUsers({ User }: Models): AdminUserPort {

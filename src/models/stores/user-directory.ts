@@ -13,6 +13,9 @@ import type { StoreAccountDoc } from '../store-account.js';
 export const throttleOf = (u: UserDoc): AccountThrottleState => ({
   failures: u.throttle?.failures ?? 0,
   lastFailureAt: u.throttle?.lastFailureAt ?? null,
+  closedAt: u.throttle?.closedAt ?? null,
+  generation: u.throttle?.generation ?? 0,
+  devices: (u.throttle?.devices ?? []).map((d) => ({ tag: d.tag ?? '', failures: d.failures ?? 0, lastFailureAt: d.lastFailureAt ?? null })),
 });
 
 export const toUserView = (u: UserDoc): UserView => ({
@@ -121,14 +124,19 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
   };
 }
 
-// The account's failure count, written only when it changes (a failure, or a success after failures).
+// The account's failure counts, written only when they change (a failure, or a success after failures).
 export function mongoThrottle({ User }: Models): ThrottlePort {
   return {
-    async recordFailure(userId, next) {
-      await User.updateOne({ _id: oid(userId) }, { $set: { 'throttle.failures': next.failures, 'throttle.lastFailureAt': next.lastFailureAt } });
+    async save(userId, change) {
+      const set = Object.fromEntries(Object.entries(change).map(([k, v]) => [`throttle.${k}`, v]));
+      await User.updateOne({ _id: oid(userId) }, { $set: set });
     },
-    async reset(userId) {
-      await User.updateOne({ _id: oid(userId) }, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
+    async unlock(userId, generation) {
+      const res = await User.updateOne(
+        { _id: oid(userId), 'throttle.generation': generation },
+        { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null, 'throttle.closedAt': null, 'throttle.devices': [], 'throttle.generation': generation + 1 } },
+      );
+      return res.modifiedCount === 1;
     },
   };
 }

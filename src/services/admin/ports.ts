@@ -17,6 +17,9 @@ export interface AdminUserRecord {
   mustEnrol: boolean;
   mfaEnrolledAt: Date | null;
   createdAt: Date | null;
+  /** sign-in from unknown devices closed after too many failures (B18), and the lock's generation */
+  signInClosed: boolean;
+  lockGeneration: number;
 }
 
 export interface UserQuery {

@@ -43,6 +43,8 @@ export interface AdminUserServiceDeps {
   mfa: { remove(userId: string, actor: { actorId: string; ip?: string }, opts?: { mustEnrol?: boolean }): Promise<void> };
   devices: { list(userId: string): Promise<DeviceRecord[]>; revokeAll(userId: string): Promise<number> };
   endSessions: SessionRevoker;
+  /** reopens sign-in from unknown devices (B18), if the lock is still that generation; audited and emailed there */
+  unlockSignIn(userId: string, generation: number, actor: { actorId: string; storeId: string; ip?: string }): Promise<boolean>;
   audit: AuditRecorder;
 }
 
@@ -156,6 +158,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         reset_mfa: may('reset_mfa'),
         remove_mfa: may('remove_mfa') && (user.mfaEnabled || user.mustEnrol),
         revoke_devices: may('revoke_devices'),
+        unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
       };
     },
 
@@ -213,6 +216,14 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
 
     resetMfa: (actor: AdminActor, userId: string, input: { password: string; confirmed: boolean }) => changeMfa(actor, userId, 'reset', input),
     removeMfa: (actor: AdminActor, userId: string, input: { password: string; confirmed: boolean }) => changeMfa(actor, userId, 'remove', input),
+
+    async unlockSignIn(actor: AdminActor, userId: string): Promise<Outcome<AdminUserSummary>> {
+      const found = await target(actor, userId, 'unlock_sign_in');
+      if (!found.ok) return found;
+      const user = found.value;
+      if (user.signInClosed) await deps.unlockSignIn(user.id, user.lockGeneration, { actorId: actor.id, storeId: actor.storeId, ip: actor.ip });
+      return done(summarise(await reread(actor, user.id), await storeOf(actor)));
+    },
 
     async revokeDevices(actor: AdminActor, userId: string): Promise<Outcome<{ revoked: number }>> {
       const found = await target(actor, userId, 'revoke_devices');

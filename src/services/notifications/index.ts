@@ -8,6 +8,7 @@ export type NotificationType =
   | 'password_changed'
   | 'email_changed'
   | 'account_locked'
+  | 'account_unlocked'
   | 'second_factor_failed';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
@@ -19,8 +20,8 @@ export type RecoveryCodeUsedDetails = { remaining: number };
 /** `details` of a second_factor_failed notification: where the attempt came from (checklist 69). */
 export type SecondFactorFailedDetails = { ip?: string; userAgent?: string };
 
-/** `details` of an account_locked notification; without unlockAt the lock is taken to last the standard lock time from now. */
-export type AccountLockedDetails = { ip?: string; unlockAt?: string | Date };
+/** `details` of an account_locked notification: where the last attempt came from, and the lock's generation (unlock link). */
+export type AccountLockedDetails = { ip?: string; generation: number };
 
 export interface Notification {
   type: NotificationType;

@@ -1,25 +1,38 @@
-// Failure counting per account and per client address, with growing delays and temporary lock-outs (B2; checklist 21-24),
-// at the cost of one database command per checked attempt:
-// - an account's count lives on the user record, so the read that finds the user also finds its count;
-// - at most one checked attempt per account and second, cluster-wide (a unique marker per second), so parallel
-//   guesses are refused instead of raced; a second attempt in the same second waits for the next one, once;
+// Throttling of checked attempts (B2, B18; checklist 21-24; policy in ./index.ts), at one database command per attempt:
+// - an account's counts live on the user record, so the read that finds the user also finds them: the count of
+//   unknown sources, whether that sign-in is closed, and one count per known device;
+// - at most one checked attempt per account, source class and second, cluster-wide (a unique marker per second),
+//   so parallel guesses are refused instead of raced; a known device never waits for an unknown source's slot;
 // - the per-address count, and counts for usernames that do not exist (nothing to lock, but the same answers), are
-//   kept in this process: a shop's shared address is throttled per instance.
+//   kept in this process.
 import { LRUCache } from 'lru-cache';
-import { lockoutDelay, LOCK_AFTER } from './index.js';
+import { addressFailuresAsAccount, backoffSeconds, CLOSE_AFTER } from './index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 
-export interface AccountThrottleState {
+export interface SourceCount {
   failures: number;
   lastFailureAt: Date | null;
 }
 
-export const NO_FAILURES: AccountThrottleState = { failures: 0, lastFailureAt: null };
+export interface DeviceCount extends SourceCount {
+  tag: string;
+}
+
+export interface AccountThrottleState extends SourceCount {
+  /** sign-in from unknown sources closed after CLOSE_AFTER failures, until unlocked */
+  closedAt: Date | null;
+  /** counts unlocks, so an unlock link works once */
+  generation: number;
+  devices: DeviceCount[];
+}
+
+export const NO_FAILURES: AccountThrottleState = { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] };
 
 export interface ThrottlePort {
-  recordFailure(userId: string, next: AccountThrottleState): Promise<void>;
-  reset(userId: string): Promise<void>;
+  save(userId: string, change: Partial<Omit<AccountThrottleState, 'generation'>>): Promise<void>;
+  /** Reopens sign-in and clears every count, if the generation is still `generation`; true when it did. */
+  unlock(userId: string, generation: number): Promise<boolean>;
 }
 
 /** A consume-once marker (key + expiry), as the claims port inserts them. */
@@ -35,27 +48,28 @@ export interface Marker {
 export type ClaimSlot = (markers?: Marker[]) => Promise<number>;
 
 export type AttemptVerdict = 'ok' | 'failed' | 'busy';
-export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number };
+export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number } | { kind: 'closed' };
 
 export type Factor = 'password' | 'totp' | 'recovery';
 
 export interface Subject {
   storeId: string;
   username: string;
-  /** The user, when the username exists, with the count read together with it. */
+  /** The user, when the username exists, with the counts read together with it. */
   user?: { id: string; throttle: AccountThrottleState };
+  /** This user's tag on the device the attempt comes from, when it is a known device (./known-devices.ts). */
+  device?: string;
 }
 
 export interface AttemptMeta {
   ip: string;
   factor: Factor;
-  /** The address counts too (password attempts: spraying many usernames from one place). */
+  /** The address counts too (passwords: spraying many usernames from one place). */
   countAddress?: boolean;
 }
 
-// A shop shares one address between many staff, so the per-address counter tolerates four times as many failures.
-const ADDRESS_FACTOR = 4;
 const DAY_MS = 24 * 3600 * 1000;
+const MAX_DEVICES = 20;
 
 export function createThrottleGuard(deps: {
   store: ThrottlePort;
@@ -65,19 +79,23 @@ export function createThrottleGuard(deps: {
   audit: AuditRecorder;
   notify: Notifier;
 }) {
-  const local = new LRUCache<string, AccountThrottleState>({ max: 100_000, ttl: DAY_MS });
+  const local = new LRUCache<string, SourceCount & { closedAt?: Date }>({ max: 100_000, ttl: DAY_MS });
   const localSlots = new LRUCache<string, true>({ max: 100_000, ttl: 5_000 });
 
-  const waitFor = (state: AccountThrottleState, failures: number, now: Date) => {
-    if (!state.lastFailureAt) return 0;
-    const until = state.lastFailureAt.getTime() + lockoutDelay(failures) * 1000;
+  const waitFor = (count: SourceCount, failures: number, now: Date) => {
+    if (!count.lastFailureAt) return 0;
+    const until = count.lastFailureAt.getTime() + backoffSeconds(failures) * 1000;
     return Math.max(0, Math.ceil((until - now.getTime()) / 1000));
   };
-  const accountState = (s: Subject) => s.user?.throttle ?? local.get(`acct:${s.storeId}:${s.username.toLowerCase()}`) ?? NO_FAILURES;
+  const unknownUserKey = (s: Subject) => `acct:${s.storeId}:${s.username.toLowerCase()}`;
   const addressKey = (ip: string) => `ip:${ip}`;
-  // a second factor and a password never wait for each other: they are different questions
+  const deviceCount = (s: Subject): DeviceCount | undefined =>
+    s.device ? (s.user?.throttle.devices.find((d) => d.tag === s.device) ?? { tag: s.device, failures: 0, lastFailureAt: null }) : undefined;
+  const accountCount = (s: Subject) => s.user?.throttle ?? local.get(unknownUserKey(s)) ?? NO_FAILURES;
+
+  // a known device waits only for its own failures; an unknown source for the account's and the address's
   const slotFor = (s: Subject, factor: Factor, now: Date): Marker => ({
-    key: `attempt:${s.user?.id ?? `${s.storeId}:${s.username.toLowerCase()}`}:${factor === 'password' ? 'password' : 'second'}:${Math.floor(now.getTime() / 1000)}`,
+    key: `attempt:${s.user?.id ?? unknownUserKey(s)}:${factor === 'password' ? 'password' : 'second'}:${s.device ?? 'unknown'}:${Math.floor(now.getTime() / 1000)}`,
     expiresAt: new Date(now.getTime() + 5_000),
   });
   const claimerFor = (s: Subject, slot: Marker): ClaimSlot => {
@@ -91,17 +109,29 @@ export function createThrottleGuard(deps: {
   };
 
   async function fail(s: Subject, meta: AttemptMeta, now: Date) {
-    const before = accountState(s);
-    const next = { failures: before.failures + 1, lastFailureAt: now };
-    if (s.user) await deps.store.recordFailure(s.user.id, next);
-    else local.set(`acct:${s.storeId}:${s.username.toLowerCase()}`, next);
+    const device = deviceCount(s);
+    if (s.user && device) {
+      const next = { tag: device.tag, failures: device.failures + 1, lastFailureAt: now };
+      const devices = [next, ...s.user.throttle.devices.filter((d) => d.tag !== device.tag)].slice(0, MAX_DEVICES);
+      await deps.store.save(s.user.id, { devices });
+      return;
+    }
     if (meta.countAddress) {
       const a = local.get(addressKey(meta.ip)) ?? NO_FAILURES;
       local.set(addressKey(meta.ip), { failures: a.failures + 1, lastFailureAt: now });
     }
-    if (next.failures === LOCK_AFTER) {
-      await deps.audit.record({ type: 'account.locked', storeId: s.storeId, userId: s.user?.id ?? null, ip: meta.ip, details: { factor: meta.factor, username: s.username } });
-      if (s.user) await deps.notify({ type: 'account_locked', userId: s.user.id, details: { ip: meta.ip } });
+    const before = accountCount(s);
+    const failures = before.failures + 1;
+    const closedAt = failures >= CLOSE_AFTER ? (before.closedAt ?? now) : null;
+    if (!s.user) {
+      local.set(unknownUserKey(s), { failures, lastFailureAt: now, closedAt: closedAt ?? undefined });
+      return;
+    }
+    await deps.store.save(s.user.id, { failures, lastFailureAt: now, closedAt });
+    // told once: at the failure that closes it
+    if (closedAt && !before.closedAt) {
+      await deps.audit.record({ type: 'account.locked', storeId: s.storeId, userId: s.user.id, ip: meta.ip, details: { factor: meta.factor, failures } });
+      await deps.notify({ type: 'account_locked', userId: s.user.id, details: { ip: meta.ip, generation: s.user.throttle.generation } });
     }
   }
 
@@ -112,23 +142,37 @@ export function createThrottleGuard(deps: {
       return (await verify()) ? 'ok' : 'failed';
     },
 
-    /** Seconds this subject (and, for passwords, this address) must wait before the next checked attempt. */
-    waitSeconds(s: Subject, meta: Pick<AttemptMeta, 'ip' | 'countAddress'>): number {
+    /** Whether this source may try now: closed, a number of seconds to wait, or 0. */
+    refusal(s: Subject, meta: Pick<AttemptMeta, 'ip' | 'countAddress'>): { kind: 'closed' } | { kind: 'wait'; seconds: number } | undefined {
       const now = deps.clock();
-      const account = accountState(s);
-      let wait = waitFor(account, account.failures, now);
+      const device = deviceCount(s);
+      if (device) {
+        if (device.failures >= CLOSE_AFTER) return { kind: 'closed' };
+        const seconds = waitFor(device, device.failures, now);
+        return seconds > 0 ? { kind: 'wait', seconds } : undefined;
+      }
+      const account = accountCount(s);
+      if (account.closedAt) return { kind: 'closed' };
+      let seconds = waitFor(account, account.failures, now);
       if (meta.countAddress) {
         const a = local.get(addressKey(meta.ip));
-        if (a) wait = Math.max(wait, waitFor(a, Math.floor(a.failures / ADDRESS_FACTOR), now));
+        if (a) seconds = Math.max(seconds, waitFor(a, addressFailuresAsAccount(a.failures), now));
       }
-      return wait;
+      return seconds > 0 ? { kind: 'wait', seconds } : undefined;
     },
 
-    /** A success clears the account's count (checklist 23); the address keeps counting other people's failures. */
+    /** A success clears the count of the source it came from (checklist 23); the address keeps counting. */
     async succeed(s: Subject): Promise<void> {
-      if (s.user) {
-        if (s.user.throttle.failures > 0) await deps.store.reset(s.user.id);
-      } else local.delete(`acct:${s.storeId}:${s.username.toLowerCase()}`);
+      const device = deviceCount(s);
+      if (!s.user) {
+        local.delete(unknownUserKey(s));
+        return;
+      }
+      if (device) {
+        if (device.failures > 0) await deps.store.save(s.user.id, { devices: s.user.throttle.devices.filter((d) => d.tag !== device.tag) });
+      } else if (s.user.throttle.failures > 0 && !s.user.throttle.closedAt) {
+        await deps.store.save(s.user.id, { failures: 0, lastFailureAt: null });
+      }
     },
 
     /**
@@ -137,8 +181,8 @@ export function createThrottleGuard(deps: {
      * fresh code guesses.
      */
     async attempt(s: Subject, meta: AttemptMeta, check: (claim: ClaimSlot) => Promise<AttemptVerdict>, opts: { clearOnSuccess: boolean }): Promise<AttemptOutcome> {
-      const seconds = guard.waitSeconds(s, meta);
-      if (seconds > 0) return { kind: 'wait', seconds };
+      const refused = guard.refusal(s, meta);
+      if (refused) return refused;
       let verdict: AttemptVerdict = 'busy';
       for (let tries = 0; tries < 2 && verdict === 'busy'; tries++) {
         if (tries > 0) await new Promise((r) => setTimeout(r, 1_000 - (deps.clock().getTime() % 1_000) + 5));
@@ -151,6 +195,14 @@ export function createThrottleGuard(deps: {
       }
       if (opts.clearOnSuccess) await guard.succeed(s);
       return { kind: 'ok' };
+    },
+
+    /** Reopens a closed account (an admin, or the emailed link of this generation); true when it was reopened. */
+    async unlock(userId: string, generation: number, actor: { actorId: string | null; storeId: string; ip?: string; via: 'admin' | 'link' }): Promise<boolean> {
+      if (!(await deps.store.unlock(userId, generation))) return false;
+      await deps.audit.record({ type: 'account.unlocked', storeId: actor.storeId, userId, actorId: actor.actorId, ip: actor.ip, details: { via: actor.via } });
+      await deps.notify({ type: 'account_unlocked', userId, actorId: actor.actorId ?? userId });
+      return true;
     },
   };
   return guard;
