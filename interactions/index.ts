@@ -6,7 +6,8 @@ import { passwordStep } from './password/index.js';
 import { totpVerifyStep } from './totp-verify/index.js';
 import { recoveryStep } from './recovery/index.js';
 import { totpEnrolStep } from './totp-enrol/index.js';
+import { enrolProofStep } from './enrol-proof/index.js';
 import { breachStep } from './breach/index.js';
 import { newPasswordStep } from './new-password/index.js';
 
-export const steps: Step[] = [storeStep, passwordStep, totpVerifyStep, recoveryStep, totpEnrolStep, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [storeStep, passwordStep, totpVerifyStep, recoveryStep, enrolProofStep, totpEnrolStep, newPasswordStep, breachStep] as Step[];

@@ -33,6 +33,7 @@ const schema = z.object({
   RESOURCE_SERVERS_FILE: z.string().default('config/resource-servers.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional(),
+  ACCESS_PASS_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
 });
@@ -63,6 +64,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** proxies allowed to say who the client is (src/http/client-address.ts) */
   trustProxy: TrustedProxies;
+  /** how long a temporary access pass lasts (B17) */
+  accessPassHours: number;
   /** Prometheus endpoint on its own port; off when unset. */
   metrics: { port: number | undefined; host: string };
 }
@@ -100,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    accessPassHours: e.ACCESS_PASS_HOURS,
   };
 }

@@ -14,6 +14,8 @@ import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import { knownDevices } from './services/throttle/known-devices.js';
+import { createAccessPasses } from './services/access-passes/index.js';
+import { mongoAccessPasses } from './models/stores/access-passes.js';
 import type { Notifier } from './services/notifications/index.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
@@ -95,6 +97,7 @@ export function createServices(deps: ContainerDeps) {
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
     throttle,
     knownDevices: knownDevices(cookieKey),
+    accessPasses: createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify }),
     stores: storeDocs,
     payloads,
     once,

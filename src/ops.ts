@@ -31,7 +31,7 @@ const USAGE = [
 ].join('\n');
 
 /** The reset itself, on an open database and the app's services (the CLI and the tests both call this). */
-export async function resetMfa(ctx: { models: Models; services: Pick<Services, 'mfa' | 'audit'> }, input: OperatorResetInput): Promise<OperatorResetResult> {
+export async function resetMfa(ctx: { models: Models; services: Pick<Services, 'mfa' | 'audit' | 'accessPasses'> }, input: OperatorResetInput): Promise<OperatorResetResult> {
   return operatorResetMfa(
     {
       stores: mongoAdminStores(ctx.models),
@@ -39,6 +39,7 @@ export async function resetMfa(ctx: { models: Models; services: Pick<Services, '
       mfa: ctx.services.mfa,
       endSessions: mongoSessionRevoker(ctx.models, createPayloadStore(ctx.models)),
       audit: ctx.services.audit,
+      passes: ctx.services.accessPasses,
     },
     input,
   );
@@ -56,7 +57,9 @@ export function describeResult(result: OperatorResetResult, input: OperatorReset
   return (
     `OK: MFA reset for "${result.user.username}" (${result.user.role}) in store "${result.store.prefix}" by operator "${input.operator}": ` +
     `must set up MFA at the next sign-in; ${result.sessionsEnded} session(s)/token(s) ended, remembered devices forgotten, ` +
-    'user notified, audited as mfa.reset_by_operator.'
+    'user notified, audited as mfa.reset_by_operator.\n' +
+    `Temporary access pass for the owner's new authenticator (give it in person or by phone, never by email; valid once, until ${result.expiresAt.toISOString()}):\n` +
+    `  ${result.pass}`
   );
 }
 

@@ -12,10 +12,13 @@ import { ACR, satisfies } from '../provider/acr.js';
 import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../services/mfa/wizard.js';
 import { accountSessions, type AccountSession } from './session.js';
 import { formBody } from '../http/form.js';
+import { enrolmentPassRequired } from '../services/access-passes/index.js';
 
 interface WizardState extends WizardProgress {
   uid: string;
   mode: 'setup' | 'reset';
+  /** a first authenticator that needs a temporary access pass (B17) before the wizard starts */
+  needsPass?: boolean;
 }
 
 export interface AccountDeps {
@@ -160,6 +163,7 @@ export function accountRouter(deps: AccountDeps): Router {
   });
 
   async function showWizard(ctx: Koa.Context, s: AccountSession, w: WizardState, error?: string) {
+    if (w.needsPass) return show(ctx, s, 'enrol-proof', { action: '/account/mfa/pass', canEmail: false }, error);
     const user = await accountUser(s);
     const store = await services.users.storeById(user.storeId);
     if (!store) throw new Error(`account pages: store ${user.storeId} of user ${user.id} is missing`);
@@ -173,7 +177,11 @@ export function accountRouter(deps: AccountDeps): Router {
       if (!s) return;
       const err = await guard(ctx, s, false);
       if (err) return overview(ctx, s, undefined, err);
-      const w: WizardState = { uid: wizardKey(s), mode, stage: 'begin' };
+      const user = await accountUser(s);
+      const store = await services.users.storeById(user.storeId);
+      // the same second proof as at sign-in: a session that only proved the password cannot bind a first app (B17)
+      const needsPass = mode === 'setup' && (!store || enrolmentPassRequired(user, store, services.clock()));
+      const w: WizardState = { uid: wizardKey(s), mode, stage: 'begin', needsPass };
       await services.accountWizards.save(w as never);
       ctx.status = 303;
       ctx.redirect('/account/mfa/wizard');
@@ -215,6 +223,27 @@ export function accountRouter(deps: AccountDeps): Router {
       return ctx.redirect('/account?done=mfa');
     }
     await services.accountWizards.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
+    ctx.redirect('/account/mfa/wizard');
+  });
+
+  router.post('/mfa/pass', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    if (!w?.needsPass) return ctx.redirect('/account');
+    const err = await guard(ctx, s, false);
+    if (err) return showWizard(ctx, s, w, err);
+    const user = await accountUser(s);
+    const outcome = await services.throttle.attempt(
+      { storeId: user.storeId, username: user.username, user },
+      { ip: ctx.ip, factor: 'recovery' },
+      services.throttle.simply(() => services.accessPasses.redeem(user, String(body(ctx).pass ?? ''), { ip: ctx.ip })),
+      { clearOnSuccess: false },
+    );
+    if (outcome.kind === 'wait') return showWizard(ctx, s, w, 'too_many');
+    if (outcome.kind !== 'ok') return showWizard(ctx, s, w, outcome.kind === 'closed' ? 'signin_closed' : 'pass_invalid');
+    await services.accountWizards.save({ ...w, needsPass: false } as never);
+    ctx.status = 303;
     ctx.redirect('/account/mfa/wizard');
   });
 

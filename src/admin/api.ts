@@ -12,6 +12,8 @@ const AUDIT_PAGE_SIZE = 50;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+const passJson = (v: { pass: string; expiresAt: Date }) => ({ pass: v.pass, expiresAt: v.expiresAt.toISOString() });
+
 export const userJson = (u: AdminUserSummary) => ({
   id: u.id,
   username: u.username,
@@ -86,13 +88,30 @@ export function registerApi(router: Router, kit: AdminKit): void {
     if (!parsed.success) return fail(ctx, 'invalid_input');
     const d = parsed.data;
     const outcome = await admin.users.create(state(ctx).actor, { username: d.username, name: d.name, email: d.email || null, role: d.role, password: d.password });
-    reply(ctx, outcome, (u) => ({ user: userJson(u) }), 201);
+    if (!outcome.ok) return reply(ctx, outcome, () => ({}));
+    // the new user's temporary access pass (B17), in this answer only
+    const pass = await admin.users.issuePass(state(ctx).actor, outcome.value.id, 'new_user');
+    reply(ctx, pass, (v) => ({ user: userJson(v.user), accessPass: passJson(v) }), 201);
+  });
+
+  router.post('/api/users/:id/passes', ...post, async (ctx) => {
+    reply(ctx, await admin.users.issuePass(state(ctx).actor, ctx.params.id, 'request'), (v) => ({ accessPass: passJson(v) }), 201);
+  });
+
+  router.post('/api/users/:id/passes/:passId/revoke', ...post, async (ctx) => {
+    reply(ctx, await admin.users.revokePass(state(ctx).actor, ctx.params.id, ctx.params.passId), (v) => v);
   });
 
   router.get('/api/users/:id', authed, async (ctx) => {
     const a = state(ctx);
     const outcome = await admin.users.get(a.actor, ctx.params.id);
-    reply(ctx, outcome, (v) => ({ user: userJson(v.user), devices: v.devices.map(deviceJson), allowed: admin.users.allowed(a.actor, v.user) }));
+    reply(ctx, outcome, (v) => ({
+      user: userJson(v.user),
+      devices: v.devices.map(deviceJson),
+      // never the pass itself: what it is for and how long it lasts
+      accessPasses: v.passes.map((p) => ({ id: p.id, reason: p.reason, createdAt: iso(p.createdAt), expiresAt: iso(p.expiresAt) })),
+      allowed: admin.users.allowed(a.actor, v.user),
+    }));
   });
 
   router.post('/api/users/:id/role', ...post, async (ctx) => {
@@ -115,6 +134,9 @@ export function registerApi(router: Router, kit: AdminKit): void {
       const args = { password: parsed.data.password, confirmed: parsed.data.confirm === true };
       const a = state(ctx);
       const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id, args) : await admin.users.removeMfa(a.actor, ctx.params.id, args);
+      if (outcome.ok && mode === 'reset') {
+        return reply(ctx, await admin.users.issuePass(a.actor, ctx.params.id, 'reset'), (v) => ({ user: userJson(v.user), accessPass: passJson(v) }));
+      }
       reply(ctx, outcome, (u) => ({ user: userJson(u) }));
     });
   }

@@ -41,6 +41,12 @@ export const policyChange = z
     requireForEveryone: flag.optional(),
     rememberDeviceAllowed: flag.optional(),
     rememberDeviceDays: z.coerce.number().int().min(REMEMBER_DAYS.min).max(REMEMBER_DAYS.max).optional(),
+    // B17: a pass for everyone's first authenticator; password-only first enrolment until a date (empty: never)
+    enrolmentPassForAll: flag.optional(),
+    passwordEnrolmentUntil: z
+      .union([z.literal(''), z.null(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
+      .transform((v) => (v ? new Date(`${v}T23:59:59.999Z`) : null))
+      .optional(),
   })
   .strict();
 

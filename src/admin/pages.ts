@@ -5,12 +5,12 @@ import type Koa from 'koa';
 import { ASSIGNABLE_ROLES, REMEMBER_DAYS, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
 import { auditQuery, mfaChange, newUser, policyChange, roleChange, userListQuery } from './input.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
-import { deviceRow, pager, policyView, queryString, roleLabel, userRow } from './views.js';
+import { dateTime, deviceRow, passRow, pager, policyView, queryString, roleLabel, userRow } from './views.js';
 
 const PAGE_SIZE = 25;
 const AUDIT_PAGE_SIZE = 50;
 const OVERVIEW_MAX = 5000;
-const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'policy']);
+const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
   const { admin, body } = kit;
@@ -91,19 +91,39 @@ export function registerPages(router: Router, kit: AdminKit): void {
     if (d.password !== d.password_confirm) return newUserForm(ctx, echo, 'password_mismatch');
     const outcome = await admin.users.create(adminOf(ctx).actor, { username: d.username, name: d.name, email: d.email || null, role: d.role, password: d.password });
     if (!outcome.ok) return newUserForm(ctx, echo, outcome.error);
-    seeOther(ctx, `/admin/users/${outcome.value.id}?done=created`);
+    // a new user's first authenticator needs a pass (B17): made now, shown on this page only
+    await showPass(ctx, outcome.value.id, 'new_user');
+  });
+
+  // The one page a temporary access pass is ever shown on (B17).
+  async function showPass(ctx: Koa.Context, userId: string, reason: 'new_user' | 'reset' | 'request') {
+    const a = adminOf(ctx);
+    const issued = await admin.users.issuePass(a.actor, userId, reason);
+    if (!issued.ok) return refused(ctx, issued.error);
+    kit.show(ctx, 'admin-pass', 'users', {
+      user: userRow(a.t, a.locale, issued.value.user),
+      pass: issued.value.pass,
+      expiresAt: dateTime(a.locale, issued.value.expiresAt),
+      reason,
+    });
+  }
+
+  router.post('/users/:id/passes', authed, (ctx) => showPass(ctx, ctx.params.id, 'request'));
+  router.post('/users/:id/passes/:passId/revoke', authed, async (ctx) => {
+    after(ctx, await admin.users.revokePass(adminOf(ctx).actor, ctx.params.id, ctx.params.passId), ctx.params.id, 'pass_revoked');
   });
 
   router.get('/users/:id', authed, async (ctx) => {
     const a = adminOf(ctx);
     const outcome = await admin.users.get(a.actor, ctx.params.id);
     if (!outcome.ok) return refused(ctx, outcome.error);
-    const { user, devices } = outcome.value;
+    const { user, devices, passes } = outcome.value;
     const allowed = admin.users.allowed(a.actor, user);
     kit.show(ctx, 'admin-user', 'users', {
       notice: noticeOf(ctx),
       user: userRow(a.t, a.locale, user),
       devices: devices.map((d) => deviceRow(a.locale, d)),
+      passes: passes.map((p) => passRow(a.t, a.locale, p)),
       allowed,
       isSelf: user.id === a.user.id,
       ownerProtected: user.role === 'owner' && a.user.role !== 'owner',
@@ -150,6 +170,8 @@ export function registerPages(router: Router, kit: AdminKit): void {
       const a = adminOf(ctx);
       const outcome = mode === 'reset' ? await admin.users.resetMfa(a.actor, ctx.params.id, args) : await admin.users.removeMfa(a.actor, ctx.params.id, args);
       if (!outcome.ok && ['password_wrong', 'not_confirmed', 'too_many'].includes(outcome.error)) return confirmPage(ctx, outcome.error);
+      // after a reset the user enrols again, and that needs a pass (B17): shown now
+      if (outcome.ok && mode === 'reset') return showPass(ctx, ctx.params.id, 'reset');
       after(ctx, outcome, ctx.params.id, mode === 'reset' ? 'reset' : 'removed');
     });
   }
@@ -183,6 +205,8 @@ export function registerPages(router: Router, kit: AdminKit): void {
       requireForEveryone: b.requireForEveryone ?? false,
       rememberDeviceAllowed: b.rememberDeviceAllowed ?? false,
       rememberDeviceDays: b.rememberDeviceDays,
+      enrolmentPassForAll: b.enrolmentPassForAll ?? false,
+      passwordEnrolmentUntil: b.passwordEnrolmentUntil ?? '',
     });
     if (!parsed.success) return policyPage(ctx, parsed.error.issues.some((i) => i.path[0] === 'rememberDeviceDays') ? 'remember_days_range' : 'invalid_input');
     const outcome = await admin.policy.update(adminOf(ctx).actor, parsed.data);

@@ -57,6 +57,7 @@ export function adminRouter(deps: AdminDeps): Router {
     mfa: services.mfa,
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },
     endSessions: mongoSessionRevoker(models, services.payloads),
+    passes: services.accessPasses,
     unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
   });
 

@@ -2,6 +2,7 @@
 import type { Locale } from '../http/i18n.js';
 import type { AdminUserSummary, MfaStatus, PolicyView } from '../services/admin/index.js';
 import type { DeviceRecord } from '../services/account/devices.js';
+import type { PassRecord } from '../services/access-passes/index.js';
 import type { MfaReason, Role } from '../services/policy/index.js';
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -74,8 +75,12 @@ export function deviceRow(locale: Locale, d: DeviceRecord) {
   };
 }
 
+export function passRow(t: Translate, locale: Locale, p: PassRecord) {
+  return { id: p.id, reason: t(`admin-user.pass_reason.${p.reason}`), createdAt: dateTime(locale, p.createdAt), expiresAt: dateTime(locale, p.expiresAt) };
+}
+
 export function policyView(p: PolicyView) {
-  return { ...p.policy, auXero: p.auXero };
+  return { ...p.policy, passwordEnrolmentUntil: p.policy.passwordEnrolmentUntil?.toISOString().slice(0, 10) ?? '', auXero: p.auXero };
 }
 
 /** Links to the neighbouring pages of a list, keeping its filters. */

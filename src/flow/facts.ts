@@ -1,5 +1,6 @@
 // The facts a request's steps decide on, read once per request: the store (cached), the user (one read), the device.
 import type { Services } from '../container.js';
+import { enrolmentPassRequired } from '../services/access-passes/index.js';
 import type { FlowFacts, FlowState } from './state.js';
 
 export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
@@ -17,6 +18,8 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       mustEnrol: user.mustEnrol,
       mustChangePassword: user.mustChangePassword,
       mfaRequired: store ? services.policy.required(user, store, client) : true,
+      enrolPassRequired: store ? enrolmentPassRequired(user, store, services.clock()) : true,
+      emailVerified: Boolean(user.email && user.emailVerified),
       throttle: user.throttle,
     },
     deviceRemembered,

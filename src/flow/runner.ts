@@ -105,8 +105,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
     for (const route of step.routes ?? []) {
       router.get(`/:uid/${route.path}`, async (ctx) => {
         const loaded = await load(ctx, ctx.params.uid, 'stored');
-        const result = await route.run(loaded.state, loaded.facts, services, render);
+        const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
         if (result.kind === 'not-found') return ctx.throw(404, 'errors.not_found');
+        if (result.kind === 'error') return ctx.throw(400, `errors.${result.code}`);
         if (result.kind === 'download') {
           ctx.set('Content-Disposition', `attachment; filename="${result.filename}"`);
           ctx.type = 'text/plain; charset=utf-8';

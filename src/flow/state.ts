@@ -24,6 +24,9 @@ export const flowStateSchema = z.object({
   recoveryMode: z.boolean().optional(),
   switchingUser: z.boolean().optional(),
   failureNotified: z.boolean().optional(),
+  // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
+  enrolProof: z.enum(['pass', 'email']).optional(),
+  enrolLinkSent: z.boolean().optional(),
   enrol: z
     .object({
       stage: z.enum(WIZARD_STAGES),
@@ -47,6 +50,10 @@ export interface FlowFacts {
     mustEnrol: boolean;
     mustChangePassword: boolean;
     mfaRequired: boolean;
+    /** a first authenticator needs a temporary access pass (B17) */
+    enrolPassRequired: boolean;
+    /** a verified address an enrolment link may go to */
+    emailVerified: boolean;
     throttle: AccountThrottleState;
   };
   deviceRemembered: boolean;

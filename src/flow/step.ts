@@ -36,12 +36,13 @@ export interface StepInput {
 /** An extra GET route a step owns (/interaction/:uid/<path>): a mode switch, or a download of its page's data. */
 export interface StepRoute {
   path: string;
-  run(state: FlowState, facts: FlowFacts, services: Services, render: Renderer): StepRouteResult | Promise<StepRouteResult>;
+  run(state: FlowState, facts: FlowFacts, services: Services, render: Renderer, query: URLSearchParams): StepRouteResult | Promise<StepRouteResult>;
 }
 
 export type StepRouteResult =
   | { kind: 'patch'; patch: Partial<FlowState> }
   | { kind: 'download'; filename: string; body: string }
+  | { kind: 'error'; code: string }
   | { kind: 'not-found' };
 
 export interface Step<S extends z.ZodType = z.ZodType> {

@@ -53,6 +53,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     for (const a of candidates.filter(isAddress).map((v) => v.trim())) {
       if (!addresses.some((b) => b.toLowerCase() === a.toLowerCase())) addresses.push(a);
     }
+    // an enrolment link proves the user's own verified address, so it goes there or nowhere (B17)
+    if (n.type === 'enrolment_link') return user.email && user.emailVerified ? [direct(user.email.trim())] : [];
     // a closed sign-in concerns the store too: its owner is always told (B18)
     const alsoOwner = n.type === 'account_locked';
     if (addresses.length && !alsoOwner) return addresses.map(direct);
@@ -110,6 +112,6 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       const rendered = deps.renderer.render(template, view, recipient.locale);
       return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
     });
-    await deps.outbox.enqueue(messages, at);
+    await deps.outbox.enqueue(messages, at, n.key);
   };
 }

@@ -15,6 +15,8 @@ export const EMAIL_TEMPLATES = [
   'email-changed',
   'account-locked',
   'account-unlocked',
+  'access-pass-created',
+  'enrolment-link',
   'second-factor-failed',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];

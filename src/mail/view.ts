@@ -70,6 +70,13 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.unlockDays = Math.round(UNLOCK_TTL_MS / 86_400_000);
       view.closeAfter = CLOSE_AFTER;
       break;
+    case 'access_pass_created':
+      view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
+      break;
+    case 'enrolment_link':
+      view.linkUrl = str(d.url);
+      view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
+      break;
     case 'second_factor_failed':
       view.ip = str(d.ip);
       view.browser = str(d.userAgent)?.slice(0, 200);

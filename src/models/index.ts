@@ -11,6 +11,7 @@ import { oidcPayloadModel } from './oidc-payload.js';
 import { appSecretModel } from './app-secret.js';
 import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
+import { accessPassModel } from './access-pass.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -25,6 +26,7 @@ export function createModels(conn: Connection) {
     AppSecret: appSecretModel(conn),
     OutboxMessage: outboxMessageModel(conn),
     AdminSession: adminSessionModel(conn),
+    AccessPass: accessPassModel(conn),
   };
 }
 
@@ -41,4 +43,5 @@ export const EXPIRING: Array<keyof Models> = [
   'OidcPayload',
   'OutboxMessage',
   'AdminSession',
+  'AccessPass',
 ];

@@ -13,6 +13,10 @@ export const storeAccountSchema = new Schema(
       requireForEveryone: { type: Boolean, default: false },
       rememberDeviceAllowed: { type: Boolean, default: true },
       rememberDeviceDays: { type: Number, default: 30 },
+      // B17: a first authenticator at sign-in needs a temporary access pass for users whose role must use MFA (and
+      // everyone when enrolmentPassForAll), except until passwordEnrolmentUntil (a first roll-out)
+      enrolmentPassForAll: { type: Boolean, default: false },
+      passwordEnrolmentUntil: { type: Date, default: null },
     },
   },
   { timestamps: true },

@@ -5,6 +5,8 @@ import { forgetWrittenUser } from './stores/user-records.js';
 export const ROLES = ['owner', 'admin', 'manager', 'cashier'] as const;
 export type Role = (typeof ROLES)[number];
 
+const pendingNoticeSchema = new Schema({ id: String, type: { type: String }, actorId: String, ip: String, at: Date }, { _id: false });
+
 export const userSchema = new Schema(
   {
     storeId: { type: Schema.Types.ObjectId, required: true },
@@ -25,6 +27,10 @@ export const userSchema = new Schema(
       enrolledAt: { type: Date, default: null },
       // set by an admin reset or after a recovery-code sign-in: enrol again before finishing
       mustEnrol: { type: Boolean, default: false },
+      // the recovery-code batch that counts (src/services/mfa); other batches never match
+      codesBatch: { type: String, default: null },
+      // an audit event and email still to be written for the last change (completed on the next load after a crash)
+      pendingNotice: { type: pendingNoticeSchema, default: null },
     },
     // consecutive failed sign-in attempts (password, code, recovery code), cleared by success (B2)
     throttle: {

@@ -65,8 +65,12 @@ describe('admin console in a browser (S11, B12)', () => {
 
     await page.check('input[name="confirm"]');
     await page.click('form[action$="/mfa/reset"] button[type="submit"]');
-    await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}?done=reset`);
+    // the reset answers with the cashier's temporary access pass, shown this once (B17)
+    await page.waitForSelector('.access-pass code');
     assert.match((await page.textContent('[role="status"]')) ?? '', /has been reset/);
+    assert.match((await page.textContent('.access-pass code')) ?? '', /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+    await page.click('a.btn-primary');
+    await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}`);
     assert.equal(await page.getAttribute('[data-mfa-status]', 'data-mfa-status'), 'required_not_set_up');
 
     const cashier = (await stack.services.users.byId(cashierId))!;

@@ -14,6 +14,7 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
   let browser: Browser;
   let demo: Awaited<ReturnType<typeof startDemoPos>>;
   let demoUrl: string;
+  let adaId: string;
 
   before(async () => {
     const port = await freePort();
@@ -21,7 +22,7 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
     stack = await startStack({ DEMO_URL: demoUrl });
     const storeId = await stack.createStore('corner');
     await stack.createUser(storeId, 'casey', 'cashier', 'cashier passphrase 9');
-    await stack.createUser(storeId, 'ada', 'admin', 'admin passphrase 9');
+    adaId = await stack.createUser(storeId, 'ada', 'admin', 'admin passphrase 9');
     await stack.createUser(storeId, 'cody', 'cashier', 'cashier passphrase 8');
     demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
     browser = await launchBrowser();
@@ -64,6 +65,9 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInWithPassword(page, 'ada', 'admin passphrase 9');
+    // the temporary access pass an owner handed over (B17)
+    await page.fill('input[name="pass"]', await stack.accessPass(adaId));
+    await page.click('button[type="submit"]');
     await page.click('button[type="submit"]'); // Begin
     await page.fill('input[name="password"]', 'admin passphrase 9');
     await page.click('button[type="submit"]');

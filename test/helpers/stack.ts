@@ -40,6 +40,8 @@ export interface Stack {
   pastFailures(key: string, count: number, secondsAgo?: number): Promise<void>;
   failures(key: string): Promise<number>;
   clearFailures(): Promise<void>;
+  // a temporary access pass for a user's first authenticator, as an admin would hand it over (B17)
+  accessPass(userId: string): Promise<string>;
   // a throttle slot of its own for a direct call of mfa.verifyCode (as a sign-in step would claim one)
   claim(): ClaimWithSlot;
   // sets MFA up for a user through the real service and returns the test's authenticator app for it
@@ -149,6 +151,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     failures: async (key) => (await accountOf(key)).throttle?.failures ?? 0,
     async clearFailures() {
       await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
+    },
+    async accessPass(userId) {
+      const user = await services.users.byId(userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      return (await services.accessPasses.create(user, { actorId: null }, 'request')).pass;
     },
     claim() {
       const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) };

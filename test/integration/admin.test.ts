@@ -72,6 +72,13 @@ describe('admin console (D5, B12, S11)', () => {
     const start = await agent.follow(`${stack.issuer}/admin?store=${store}`);
     assert.match(start.body, /name="password"/, 'the provider asks for the password');
     let page = await submit(agent, start, { username, password });
+    // a first authenticator needs the temporary access pass an owner or admin hands over (B17)
+    if (/name="pass"/.test(page.body)) {
+      const found = await stack.services.users.storeByPrefix(store);
+      const who = found && (await stack.services.users.byUsername(found.id, username));
+      assert.ok(who);
+      page = await submit(agent, page, { pass: await stack.accessPass(who.id) });
+    }
     if (/name="stage" value="begin"/.test(page.body)) {
       const pwd = await submit(agent, page, { stage: 'begin' });
       const scan = await submit(agent, pwd, { stage: 'password', password });
@@ -90,7 +97,7 @@ describe('admin console (D5, B12, S11)', () => {
   async function posSignIn(agent: Agent, username: string, password: string) {
     const flow = await beginSignIn(stack, agent, { login_hint: 'bakery:' });
     const page = await submit(agent, flow.page, { username, password }, { stopAt: flow.redirect });
-    return { flow, page, done: page.url.startsWith(flow.redirect) };
+    return { agent, flow, page, done: page.url.startsWith(flow.redirect) };
   }
 
   const get = (agent: Agent, path: string, headers: Record<string, string> = {}) => agent.request(`${stack.issuer}${path}`, { headers });
@@ -247,7 +254,9 @@ describe('admin console (D5, B12, S11)', () => {
       { match: 'action="/admin/users"' },
     );
     assert.equal(created.status, 200);
-    assert.match(created.body, /data-mfa-status="required_not_set_up"/);
+    assert.match(created.body, /class="access-pass"><code[^>]*>[A-Z2-9]{4}(-[A-Z2-9]{4}){3}</, 'B17: the new user\'s enrolment pass is shown once');
+    const userPage = await get(adminAgent, created.body.match(/href="(\/admin\/users\/[0-9a-f]{24})"/)![1]);
+    assert.match(userPage.body, /data-mfa-status="required_not_set_up"/);
     const nina = await stack.services.users.byUsername(storeId, 'nina');
     assert.equal(nina!.role, 'admin');
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.user_created', userId: nina!.id, actorId: ids.admin }));
@@ -307,9 +316,11 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(String(event!.actorId), ids.admin);
     assert.ok(event!.ip, 'the source address is recorded (checklist 65)');
 
-    // next sign-in: password, then the enrolment wizard (a new secret, new codes)
+    // next sign-in: password, then the temporary access pass (B17), then the enrolment wizard (new secret, new codes)
     const again = await posSignIn(new Agent(), 'casey', PW.cashier);
-    assert.match(again.page.body, /name="stage" value="begin"/);
+    assert.match(again.page.body, /name="pass"/, 'after a reset the password alone never enrols');
+    const wizard = await submit(again.agent, again.page, { pass: await stack.accessPass(ids.casey) });
+    assert.match(wizard.body, /name="stage" value="begin"/);
   });
 
   it('removes a cashier\'s MFA: afterwards the password alone signs in (S11, S13)', async () => {
@@ -372,11 +383,11 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(saved.status, 200);
     assert.match(textOf(saved.body), /policy has been saved/);
     const store = (await stack.services.users.storeById(storeId))!;
-    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7 });
+    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.policy_changed', storeId, actorId: ids.admin }));
 
     const afterChange = await posSignIn(new Agent(), 'carl', PW.cashier);
-    assert.match(afterChange.page.body, /name="stage" value="begin"/, 'a cashier without MFA now enrols');
+    assert.match(afterChange.page.body, /name="pass"/, 'a cashier without MFA now must enrol, with a pass (B17)');
     const list = JSON.parse((await get(adminAgent, '/admin/api/users?q=carl')).body) as { users: Array<{ mfa: { status: string } }> };
     assert.equal(list.users[0]!.mfa.status, 'required_not_set_up');
 

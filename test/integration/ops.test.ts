@@ -125,12 +125,15 @@ describe('ops reset-mfa (S11; checklist 64, 65)', () => {
     assert.equal((await services.users.byId(ownerId))!.mfaEnabled, true);
   });
 
-  it('the CLI resets the owner with MONGODB_URI set, prints one line and exits 0', async () => {
+  it('the CLI resets the owner with MONGODB_URI set, prints what it did and the owner\'s temporary access pass, and exits 0 (B17)', async () => {
     const res = await runCli(['reset-mfa', '--store', 'florist', '--user', 'olga', '--reason', REASON, '--operator', 'sam'], { MONGODB_URI: database.uri, LOG_LEVEL: 'silent' });
     assert.equal(res.code, 0, res.stderr);
     const lines = res.stdout.trim().split('\n');
-    assert.equal(lines.length, 1);
     assert.match(lines[0]!, /^OK: MFA reset for "olga" \(owner\) in store "florist" by operator "sam": must set up MFA at the next sign-in; 2 session/);
+    assert.match(lines[1]!, /^Temporary access pass for the owner's new authenticator/);
+    const pass = lines[2]?.trim() ?? '';
+    assert.match(pass, /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+    assert.ok(await services.accessPasses.redeem({ id: ownerId, storeId: (await services.users.byId(ownerId))!.storeId }, pass, {}), 'the printed pass works');
     const owner = (await services.users.byId(ownerId))!;
     assert.equal(owner.mfaEnabled, false);
     assert.equal(owner.mustEnrol, true);

@@ -65,13 +65,17 @@ test('user values are HTML-escaped', () => {
   assert.match(enrol, /&lt;i&gt;ABCD&lt;\/i&gt;/);
 });
 
-test('S15/checklist 60: every form posts and carries the CSRF token (logout uses oidc-provider\'s own form)', () => {
+test('S15/checklist 60: every form posts and carries the CSRF token (logout uses oidc-provider\'s own form; the unlock link\'s form carries its signed token, which is what it protects)', () => {
   for (const [name, template, view] of samples) {
     const html = renderer.page(template, view, 'en');
     for (const form of forms(html)) {
       assert.match(form, /method="post"/, name);
       if (template === 'logout') {
         assert.match(form, /id="op\.logoutForm"/);
+        continue;
+      }
+      if (template === 'unlock') {
+        assert.match(form, /<input type="hidden" name="token" value="abc\.def">/);
         continue;
       }
       // sign-in forms post to their interaction step, account forms to a fixed /account/... route

@@ -114,6 +114,8 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
             'policy.requireForEveryone': p.requireForEveryone,
             'policy.rememberDeviceAllowed': p.rememberDeviceAllowed,
             'policy.rememberDeviceDays': p.rememberDeviceDays,
+            'policy.enrolmentPassForAll': p.enrolmentPassForAll,
+            'policy.passwordEnrolmentUntil': p.passwordEnrolmentUntil,
           },
         },
       );

@@ -1,6 +1,7 @@
 // Mongo implementations of the small ports: audit events, and the account pages' wizard state.
 import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../index.js';
+import { idFor, isDuplicate } from './idempotent-id.js';
 import type { AuditRecorder } from '../../services/audit/index.js';
 import type { FlowState } from '../../flow/state.js';
 
@@ -9,7 +10,8 @@ const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ?
 export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
   return {
     async record(e) {
-      await AuditEvent.create({
+      const doc = {
+        ...(e.key ? { _id: idFor(`audit:${e.key}`) } : {}),
         type: e.type,
         storeId: maybeOid(e.storeId),
         userId: maybeOid(e.userId),
@@ -17,7 +19,13 @@ export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
         ip: e.ip ?? null,
         userAgent: e.userAgent?.slice(0, 300) ?? null,
         details: e.details ?? {},
-      });
+      };
+      try {
+        await AuditEvent.create(doc);
+      } catch (err) {
+        // recorded before, under this key
+        if (!(e.key && isDuplicate(err))) throw err;
+      }
     },
   };
 }

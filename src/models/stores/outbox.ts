@@ -2,6 +2,7 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { expiryBucket } from '../../db/expiry.js';
 import type { Models } from '../index.js';
+import { idFor, isDuplicate } from './idempotent-id.js';
 import type { UserDoc } from '../user.js';
 import type { OutboxPort, OwnerLookup } from '../../mail/ports.js';
 import { toUserView } from './user-directory.js';
@@ -13,12 +14,25 @@ const MARKER_TTL_MS = 30 * 86_400_000;
 
 export function mongoOutbox({ OutboxMessage, ConsumedMarker }: Models): OutboxPort {
   return {
-    async enqueue(messages, now) {
+    async enqueue(messages, now, key) {
       if (!messages.length) return [];
-      const docs = await OutboxMessage.insertMany(
-        messages.map((m) => ({ ...m, userId: oid(m.userId), storeId: oid(m.storeId), status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })),
-      );
-      return docs.map((d) => String(d._id));
+      const docs = messages.map((m, i) => ({
+        ...(key ? { _id: idFor(`outbox:${key}:${i}`) } : {}),
+        ...m,
+        userId: oid(m.userId),
+        storeId: oid(m.storeId),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+      }));
+      try {
+        return (await OutboxMessage.insertMany(docs)).map((d) => String(d._id));
+      } catch (err) {
+        // queued before under this key: the first message exists, so all of them do (one insert wrote them)
+        if (key && isDuplicate(err)) return docs.map((d) => String(d._id));
+        throw err;
+      }
     },
     async due(now, limit, exclude) {
       const docs = await OutboxMessage.find({

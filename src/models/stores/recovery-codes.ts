@@ -6,15 +6,18 @@ import type { RecoveryCodePort } from '../../services/mfa/index.js';
 
 export function mongoRecoveryCodes({ RecoveryCode, ConsumedMarker }: Models): RecoveryCodePort {
   return {
-    async replace(userId, hashes) {
+    async insertBatch(userId, hashes) {
       const uid = new Types.ObjectId(userId);
       const batch = randomUUID();
-      await RecoveryCode.deleteMany({ userId: uid });
       await RecoveryCode.insertMany(hashes.map((hash) => ({ userId: uid, hash, batch })));
+      return batch;
     },
-    async consume(userId, hash) {
+    async dropOtherBatches(userId, keep) {
+      await RecoveryCode.deleteMany({ userId: new Types.ObjectId(userId), batch: { $ne: keep } });
+    },
+    async consume(userId, hash, batch) {
       const uid = new Types.ObjectId(userId);
-      const code = await RecoveryCode.findOne({ userId: uid, hash, usedAt: null }).lean();
+      const code = await RecoveryCode.findOne({ userId: uid, hash, ...(batch ? { batch } : {}), usedAt: null }).lean();
       if (!code) return false;
       // the unique marker decides the winner of concurrent submissions of the same code
       try {
@@ -26,8 +29,8 @@ export function mongoRecoveryCodes({ RecoveryCode, ConsumedMarker }: Models): Re
       const res = await RecoveryCode.updateOne({ _id: code._id, usedAt: null }, { $set: { usedAt: new Date() } });
       return res.modifiedCount === 1;
     },
-    async remaining(userId) {
-      return RecoveryCode.countDocuments({ userId: new Types.ObjectId(userId), usedAt: null });
+    async remaining(userId, batch) {
+      return RecoveryCode.countDocuments({ userId: new Types.ObjectId(userId), ...(batch ? { batch } : {}), usedAt: null });
     },
     async clear(userId) {
       await RecoveryCode.deleteMany({ userId: new Types.ObjectId(userId) });

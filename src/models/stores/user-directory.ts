@@ -4,7 +4,7 @@ import type { Models } from '../index.js';
 import type { StoreView, UserDirectory, UserView } from '../../services/account/users.js';
 import type { PasswordPort } from '../../services/account/passwords.js';
 import type { EmailPort } from '../../services/account/email.js';
-import type { MfaUserPort } from '../../services/mfa/index.js';
+import type { MfaUserPort, PendingNotice } from '../../services/mfa/index.js';
 import type { AccountThrottleState, ThrottlePort } from '../../services/throttle/guard.js';
 import type { StoreRecords, UserRecords } from './user-records.js';
 import type { UserDoc } from '../user.js';
@@ -45,6 +45,8 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     requireForEveryone: Boolean(s.policy?.requireForEveryone),
     rememberDeviceAllowed: s.policy?.rememberDeviceAllowed !== false,
     rememberDeviceDays: s.policy?.rememberDeviceDays ?? 30,
+    enrolmentPassForAll: Boolean(s.policy?.enrolmentPassForAll),
+    passwordEnrolmentUntil: s.policy?.passwordEnrolmentUntil ?? null,
   },
 });
 
@@ -96,23 +98,32 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
     async mfaOf(userId) {
       const u = await users.byId(userId);
       if (!u) return undefined;
+      const n = u.mfa?.pendingNotice;
       return {
         storeId: String(u.storeId),
         enabled: Boolean(u.mfa?.enabled),
         secretSealed: u.mfa?.secretSealed ?? null,
         mustEnrol: Boolean(u.mfa?.mustEnrol),
+        codesBatch: u.mfa?.codesBatch ?? null,
+        pendingNotice: n?.id && n.type && n.at ? { id: n.id, type: n.type as PendingNotice['type'], actorId: n.actorId ?? '', ip: n.ip ?? null, at: n.at } : null,
       };
     },
-    async activate(userId, secretSealed, at) {
+    async activate(userId, secretSealed, at, codesBatch, notice) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { 'mfa.enabled': true, 'mfa.secretSealed': secretSealed, 'mfa.enrolledAt': at, 'mfa.mustEnrol': false } },
+        { $set: { 'mfa.enabled': true, 'mfa.secretSealed': secretSealed, 'mfa.enrolledAt': at, 'mfa.mustEnrol': false, 'mfa.codesBatch': codesBatch, 'mfa.pendingNotice': notice } },
       );
+    },
+    async useCodesBatch(userId, codesBatch, notice) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { 'mfa.codesBatch': codesBatch, 'mfa.pendingNotice': notice } });
+    },
+    async noticeDone(userId, noticeId) {
+      await User.updateOne({ _id: oid(userId), 'mfa.pendingNotice.id': noticeId }, { $set: { 'mfa.pendingNotice': null } });
     },
     async deactivate(userId, { mustEnrol }) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { 'mfa.enabled': false, 'mfa.secretSealed': null, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol } },
+        { $set: { 'mfa.enabled': false, 'mfa.secretSealed': null, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.codesBatch': null } },
       );
     },
     async resealSecret(userId, from, to) {

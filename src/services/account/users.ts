@@ -25,7 +25,14 @@ export interface StoreView {
   name: string;
   country: string;
   integrations: string[];
-  policy: { requireForManagers: boolean; requireForEveryone: boolean; rememberDeviceAllowed: boolean; rememberDeviceDays: number };
+  policy: {
+    requireForManagers: boolean;
+    requireForEveryone: boolean;
+    rememberDeviceAllowed: boolean;
+    rememberDeviceDays: number;
+    enrolmentPassForAll: boolean;
+    passwordEnrolmentUntil: Date | null;
+  };
 }
 
 export interface UserDirectory {

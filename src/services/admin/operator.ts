@@ -1,4 +1,5 @@
 // Break-glass MFA reset by a support operator, for an owner who lost every factor (S11): audited with reason and operator.
+import type { AccessPasses } from '../access-passes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import type { StoreView } from '../account/users.js';
@@ -13,7 +14,7 @@ export interface OperatorResetInput {
 }
 
 export type OperatorResetResult =
-  | { ok: true; store: StoreView; user: AdminUserRecord; sessionsEnded: number }
+  | { ok: true; store: StoreView; user: AdminUserRecord; sessionsEnded: number; pass: string; expiresAt: Date }
   | { ok: false; error: 'reason_missing' | 'operator_missing' | 'store_unknown' | 'user_unknown' };
 
 export interface OperatorDeps {
@@ -22,6 +23,7 @@ export interface OperatorDeps {
   mfa: { remove(userId: string, actor: { actorId: string; ip?: string }, opts?: { mustEnrol?: boolean }): Promise<void> };
   endSessions: SessionRevoker;
   audit: AuditRecorder;
+  passes: Pick<AccessPasses, 'create'>;
 }
 
 export async function operatorResetMfa(deps: OperatorDeps, input: OperatorResetInput): Promise<OperatorResetResult> {
@@ -51,5 +53,7 @@ export async function operatorResetMfa(deps: OperatorDeps, input: OperatorResetI
     },
   });
   const after = (await deps.users.inStore(store.id, user.id)) ?? user;
-  return { ok: true, store, user: after, sessionsEnded };
+  // the owner's first authenticator after the reset needs a pass too (B17): the operator passes it on, in person
+  const { pass, expiresAt } = await deps.passes.create(after, { actorId: null }, 'operator');
+  return { ok: true, store, user: after, sessionsEnded, pass, expiresAt };
 }

@@ -48,10 +48,13 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
         requireForEveryone: change.requireForEveryone ?? before.requireForEveryone,
         rememberDeviceAllowed: change.rememberDeviceAllowed ?? before.rememberDeviceAllowed,
         rememberDeviceDays: change.rememberDeviceDays ?? before.rememberDeviceDays,
+        enrolmentPassForAll: change.enrolmentPassForAll ?? before.enrolmentPassForAll,
+        passwordEnrolmentUntil: change.passwordEnrolmentUntil === undefined ? before.passwordEnrolmentUntil : change.passwordEnrolmentUntil,
       };
       const days = after.rememberDeviceDays;
       if (!Number.isInteger(days) || days < REMEMBER_DAYS.min || days > REMEMBER_DAYS.max) return { ok: false, error: 'remember_days_range' };
-      const changed = (Object.keys(after) as Array<keyof StorePolicy>).filter((k) => after[k] !== before[k]);
+      const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+      const changed = (Object.keys(after) as Array<keyof StorePolicy>).filter((k) => !same(after[k], before[k]));
       if (changed.length) {
         await deps.stores.setPolicy(actor.storeId, after);
         await deps.audit.record({

@@ -3,6 +3,7 @@ import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { DeviceRecord } from '../account/devices.js';
+import type { AccessPasses, PassRecord } from '../access-passes/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import { ASSIGNABLE_ROLES, denialFor, type AdminAction, type Denial, type Party } from './rules.js';
 
@@ -45,6 +46,8 @@ export interface AdminUserServiceDeps {
   endSessions: SessionRevoker;
   /** reopens sign-in from unknown devices (B18), if the lock is still that generation; audited and emailed there */
   unlockSignIn(userId: string, generation: number, actor: { actorId: string; storeId: string; ip?: string }): Promise<boolean>;
+  /** temporary access passes (B17): created (shown once), listed (never the pass), revoked */
+  passes: Pick<AccessPasses, 'create' | 'active' | 'revoke'>;
   audit: AuditRecorder;
 }
 
@@ -142,10 +145,24 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
       };
     },
 
-    async get(actor: AdminActor, userId: string): Promise<Outcome<{ user: AdminUserSummary; devices: DeviceRecord[] }>> {
+    /** A temporary access pass for the user's first authenticator (B17): the pass is in the result, shown once. */
+    async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
+      const found = await target(actor, userId, 'issue_pass');
+      if (!found.ok) return found;
+      const { pass, expiresAt } = await deps.passes.create(found.value, { actorId: actor.id, ip: actor.ip }, reason);
+      return done({ user: summarise(found.value, await storeOf(actor)), pass, expiresAt });
+    },
+
+    async revokePass(actor: AdminActor, userId: string, passId: string): Promise<Outcome<{ revoked: boolean }>> {
+      const found = await target(actor, userId, 'issue_pass');
+      if (!found.ok) return found;
+      return done({ revoked: await deps.passes.revoke(found.value, passId, { actorId: actor.id, ip: actor.ip }) });
+    },
+
+    async get(actor: AdminActor, userId: string): Promise<Outcome<{ user: AdminUserSummary; devices: DeviceRecord[]; passes: PassRecord[] }>> {
       const found = await target(actor, userId, 'view');
       if (!found.ok) return found;
-      return done({ user: summarise(found.value, await storeOf(actor)), devices: await deps.devices.list(found.value.id) });
+      return done({ user: summarise(found.value, await storeOf(actor)), devices: await deps.devices.list(found.value.id), passes: await deps.passes.active(found.value.id) });
     },
 
     /** What the signed-in admin may do to this user (for showing or hiding actions). */
@@ -159,6 +176,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         remove_mfa: may('remove_mfa') && (user.mfaEnabled || user.mustEnrol),
         revoke_devices: may('revoke_devices'),
         unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
+        issue_pass: may('issue_pass') && user.active,
       };
     },
 

@@ -7,6 +7,8 @@ export interface AuditEvent {
   ip?: string | null;
   userAgent?: string | null;
   details?: Record<string, unknown>;
+  /** Idempotency key: an event recorded again with the same key is not recorded twice (repairs after a crash). */
+  key?: string;
 }
 
 export interface AuditRecorder {

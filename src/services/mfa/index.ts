@@ -1,5 +1,5 @@
 // MFA lifecycle: enrol (pending secret -> confirmed by a code), verify, recovery codes, reset and removal (S6-S13, B1, B3, B11).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { stepMarker, type ClaimWithSlot, type Totp, type TotpVerdict, type TotpVerifier } from '../totp/index.js';
 import type { Marker } from '../throttle/guard.js';
 import type { SecretBox } from '../secrets/index.js';
@@ -7,9 +7,35 @@ import type { RecoveryCodes } from '../recovery-codes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 
+/**
+ * A change whose audit event and email are still to be written. It is saved in the same write as the change itself,
+ * so a crash between the two is completed when the user's MFA is next loaded (each part exactly once, by its id).
+ */
+export interface PendingNotice {
+  id: string;
+  type: 'mfa_enabled' | 'mfa_reset' | 'recovery_codes_regenerated';
+  actorId: string;
+  ip: string | null;
+  at: Date;
+}
+
+export interface MfaState {
+  storeId: string;
+  enabled: boolean;
+  secretSealed: string | null;
+  mustEnrol: boolean;
+  /** the batch of recovery codes that counts; codes of any other batch never match */
+  codesBatch: string | null;
+  pendingNotice: PendingNotice | null;
+}
+
 export interface MfaUserPort {
-  mfaOf(userId: string): Promise<{ storeId: string; enabled: boolean; secretSealed: string | null; mustEnrol: boolean } | undefined>;
-  activate(userId: string, secretSealed: string, at: Date): Promise<void>;
+  mfaOf(userId: string): Promise<MfaState | undefined>;
+  /** The one write that turns MFA on (or replaces it): secret, its recovery codes and its notice together. */
+  activate(userId: string, secretSealed: string, at: Date, codesBatch: string, notice: PendingNotice): Promise<void>;
+  /** New recovery codes count from this write on, the old ones no longer. */
+  useCodesBatch(userId: string, codesBatch: string, notice: PendingNotice): Promise<void>;
+  noticeDone(userId: string, noticeId: string): Promise<void>;
   deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
   // replaces the stored sealed secret only if it is still the one that was read
@@ -17,9 +43,12 @@ export interface MfaUserPort {
 }
 
 export interface RecoveryCodePort {
-  replace(userId: string, hashes: string[]): Promise<void>;
-  consume(userId: string, hash: string): Promise<boolean>;
-  remaining(userId: string): Promise<number>;
+  /** Stores a new batch; it counts only once the user names it (activate / useCodesBatch). */
+  insertBatch(userId: string, hashes: string[]): Promise<string>;
+  dropOtherBatches(userId: string, keep: string): Promise<void>;
+  /** `batch` null: MFA set up before batches were named; its codes are the only ones there. */
+  consume(userId: string, hash: string, batch: string | null): Promise<boolean>;
+  remaining(userId: string, batch: string | null): Promise<number>;
   clear(userId: string): Promise<void>;
 }
 
@@ -51,10 +80,31 @@ export function createMfaService(deps: MfaServiceDeps) {
   const { totp, box } = deps;
   const secretOf = (userId: string, sealed: string) => box.decrypt(sealed, `totp:${userId}`);
 
-  async function issueCodes(userId: string): Promise<string[]> {
+  async function newCodes(userId: string): Promise<{ codes: string[]; batch: string }> {
     const { codes, hashes } = deps.recovery.generate(userId);
-    await deps.codes.replace(userId, hashes);
-    return codes;
+    return { codes, batch: await deps.codes.insertBatch(userId, hashes) };
+  }
+
+  const noticeOf = (type: PendingNotice['type'], actor: Actor): PendingNotice => ({ id: randomUUID(), type, actorId: actor.actorId, ip: actor.ip ?? null, at: deps.clock() });
+
+  // The rest of a change that is already in effect, now or on a later load: every part is idempotent (the audit
+  // event and the email are keyed by the notice), so a repair after a crash records and sends each exactly once.
+  async function complete(userId: string, mfa: Pick<MfaState, 'storeId' | 'codesBatch'>, notice: PendingNotice) {
+    const audits = { mfa_enabled: 'mfa.enabled', mfa_reset: 'mfa.reset', recovery_codes_regenerated: 'mfa.recovery_codes_regenerated' } as const;
+    // a reset ends remembered devices (checklist 53)
+    if (notice.type === 'mfa_reset') await deps.revokeDevices(userId);
+    await deps.audit.record({ type: audits[notice.type], userId, storeId: mfa.storeId, actorId: notice.actorId, ip: notice.ip ?? undefined, key: notice.id });
+    await deps.notify({ type: notice.type, userId, actorId: notice.actorId, key: notice.id });
+    if (mfa.codesBatch) await deps.codes.dropOtherBatches(userId, mfa.codesBatch);
+    await deps.users.noticeDone(userId, notice.id);
+  }
+
+  // A notice left pending by a crash (older than any request could still be working on) is completed now.
+  const STALE_NOTICE_MS = 60_000;
+  async function load(userId: string): Promise<MfaState | undefined> {
+    const mfa = await deps.users.mfaOf(userId);
+    if (mfa?.pendingNotice && deps.clock().getTime() - mfa.pendingNotice.at.getTime() > STALE_NOTICE_MS) await complete(userId, mfa, mfa.pendingNotice);
+    return mfa;
   }
 
   return {
@@ -78,23 +128,22 @@ export function createMfaService(deps: MfaServiceDeps) {
       const step = totp.matchStep(secret, code);
       if (step === null) return { ok: false };
       if (!(await deps.once(`enrol:${createHash('sha256').update(pendingSealed).digest('hex')}`))) return { ok: false };
-      const before = await deps.users.mfaOf(userId);
-      await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), deps.clock());
+      const before = await load(userId);
+      if (!before) return { ok: false };
+      // all or nothing (no transactions): the codes are stored first but count only from the activation, which is one
+      // write with the secret and the pending notice; a crash before it changes nothing, after it the notice completes
+      const { codes, batch } = await newCodes(userId);
+      const notice = noticeOf(before.enabled || before.mustEnrol ? 'mfa_reset' : 'mfa_enabled', actor);
+      await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), deps.clock(), batch, notice);
       // the code that confirmed the app is used: it (and older steps) cannot sign in again (checklist 30, 31)
       await deps.claimInOrder([step, step - 1, step - 2].map((s) => stepMarker(userId, s)));
-      const codes = await issueCodes(userId);
-      const wasActive = Boolean(before?.enabled || before?.mustEnrol);
-      // a reset ends remembered devices (checklist 53)
-      if (wasActive) await deps.revokeDevices(userId);
-      const type = wasActive ? 'mfa.reset' : 'mfa.enabled';
-      await deps.audit.record({ type, userId, storeId: before?.storeId, actorId: actor.actorId, ip: actor.ip });
-      await deps.notify({ type: wasActive ? 'mfa_reset' : 'mfa_enabled', userId, actorId: actor.actorId });
+      await complete(userId, { storeId: before.storeId, codesBatch: batch }, notice);
       return { ok: true, codes };
     },
 
     // `claim` claims the attempt's throttle slot and this code's step in one command (src/services/throttle/guard.ts)
     async verifyCode(userId: string, code: string, claim: ClaimWithSlot): Promise<TotpVerdict> {
-      const mfa = await deps.users.mfaOf(userId);
+      const mfa = await load(userId);
       if (!mfa?.enabled || !mfa.secretSealed) return (await claim()) === 0 ? 'busy' : 'invalid';
       const verdict = await deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code, claim);
       // key rotation (B3): a secret sealed under an older key moves to the current key on its next use
@@ -106,31 +155,37 @@ export function createMfaService(deps: MfaServiceDeps) {
 
     async useRecoveryCode(userId: string, code: string, meta: { ip?: string }): Promise<{ ok: true; remaining: number } | { ok: false }> {
       if (!deps.recovery.isWellFormed(code)) return { ok: false };
-      const mfa = await deps.users.mfaOf(userId);
+      const mfa = await load(userId);
       if (!mfa?.enabled) return { ok: false };
-      if (!(await deps.codes.consume(userId, deps.recovery.hash(code, userId)))) return { ok: false };
+      if (!(await deps.codes.consume(userId, deps.recovery.hash(code, userId), mfa.codesBatch))) return { ok: false };
       // S10: after a recovery sign-in the user sets MFA up again (new secret, new codes); devices are forgotten
       await deps.users.setMustEnrol(userId, true);
       await deps.revokeDevices(userId);
-      const remaining = await deps.codes.remaining(userId);
+      const remaining = await deps.codes.remaining(userId, mfa.codesBatch);
       await deps.audit.record({ type: 'mfa.recovery_code_used', userId, storeId: mfa.storeId, actorId: userId, ip: meta.ip, details: { remaining } });
       await deps.notify({ type: 'recovery_code_used', userId, details: { remaining } });
       return { ok: true, remaining };
     },
 
-    remainingCodes: (userId: string) => deps.codes.remaining(userId),
+    async remainingCodes(userId: string): Promise<number> {
+      const mfa = await load(userId);
+      return mfa?.enabled ? deps.codes.remaining(userId, mfa.codesBatch) : 0;
+    },
 
+    // Like the activation: the new batch counts from one write that carries its notice (checklist 44).
     async regenerateCodes(userId: string, actor: Actor): Promise<string[]> {
-      const mfa = await deps.users.mfaOf(userId);
-      const codes = await issueCodes(userId);
-      await deps.audit.record({ type: 'mfa.recovery_codes_regenerated', userId, storeId: mfa?.storeId, actorId: actor.actorId, ip: actor.ip });
-      await deps.notify({ type: 'recovery_codes_regenerated', userId, actorId: actor.actorId });
+      const mfa = await load(userId);
+      if (!mfa?.enabled) throw new Error('recovery codes: MFA is not on');
+      const { codes, batch } = await newCodes(userId);
+      const notice = noticeOf('recovery_codes_regenerated', actor);
+      await deps.users.useCodesBatch(userId, batch, notice);
+      await complete(userId, { storeId: mfa.storeId, codesBatch: batch }, notice);
       return codes;
     },
 
     // Removal by the user (S13) or by an admin; reset by an admin makes the user enrol again at next sign-in (S11).
     async remove(userId: string, actor: Actor, opts: { mustEnrol?: boolean } = {}): Promise<void> {
-      const mfa = await deps.users.mfaOf(userId);
+      const mfa = await load(userId);
       await deps.users.deactivate(userId, { mustEnrol: Boolean(opts.mustEnrol) });
       await deps.codes.clear(userId);
       await deps.revokeDevices(userId);

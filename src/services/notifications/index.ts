@@ -9,6 +9,8 @@ export type NotificationType =
   | 'email_changed'
   | 'account_locked'
   | 'account_unlocked'
+  | 'access_pass_created'
+  | 'enrolment_link'
   | 'second_factor_failed';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
@@ -30,6 +32,8 @@ export interface Notification {
   actorId?: string;
   /** Per type: EmailChangedDetails, RecoveryCodeUsedDetails, AccountLockedDetails; never a secret. */
   details?: Record<string, unknown>;
+  /** Idempotency key: a notification sent again with the same key is queued once (repairs after a crash). */
+  key?: string;
 }
 
 export type Notifier = (n: Notification) => Promise<void>;
