@@ -5,6 +5,7 @@ import type { Renderer } from '../http/page.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
+import { renderProviderError } from './render-error.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
 import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
@@ -157,17 +158,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       Session: 12 * 3600,
       RefreshToken: 12 * 3600,
     },
-    async renderError(ctx, out) {
-      const locale = localeOf(ctx);
-      ctx.type = 'html';
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = render.page(
-        'error',
-        // the library's own description is English and technical: shown small, under a translated message (B8)
-        { title: render.t(locale, 'errors.title'), message: render.t(locale, 'errors.request_invalid'), detail: `${out.error}: ${out.error_description ?? ''}` },
-        locale,
-      );
-    },
+    renderError: renderProviderError(render, localeOf),
   };
 
   const provider = new Provider(deps.issuer, configuration);

