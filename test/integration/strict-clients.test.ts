@@ -3,7 +3,9 @@
 // and a broken gzip body answered 400 (checklist 76, 80, 81; RFC 6749 §5.2, RFC 6750 §3, OIDC Core §3.1.2.1, §11).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { gzipSync } from 'node:zlib';
+import { Agent } from '../helpers/agent.js';
+import { beginSignIn, startStack, type Stack } from '../helpers/stack.js';
 
 const PW = 'strict client passphrase 7';
 // what java.net.HttpURLConnection sends when the caller sets nothing (Nimbus's default HTTP client)
@@ -63,4 +65,46 @@ describe('strict relying parties (checklist 76, 80, 81)', () => {
     });
   });
 
+  describe('a body that says gzip but is not gzip is a 400, not a 500', () => {
+    const notGzip = Buffer.from('store=deli&csrf=x, definitely not gzip');
+
+    it('our form routes answer 400 with the translated error page', async () => {
+      const agent = new Agent();
+      const flow = await beginSignIn(stack, agent);
+      const action = new URL(/action="([^"]+)"/.exec(flow.page.body)?.[1] ?? '', flow.page.url).href;
+      const res = await fetch(action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', accept: 'text/html', cookie: `_interaction=${agent.cookie('_interaction') ?? ''}` },
+        body: notGzip,
+      });
+      const text = await res.text();
+      assert.equal(res.status, 400, text.slice(0, 200));
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(text, /<html/);
+      const nl = await fetch(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', 'accept-language': 'nl' }, body: notGzip });
+      assert.equal(nl.status, 400);
+      assert.match(await nl.text(), /lang="nl"/);
+    });
+
+    it('our form routes answer 400 JSON to a caller that asks for JSON', async () => {
+      const res = await fetch(`${stack.issuer}/admin/api/users`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', accept: 'application/json' }, body: notGzip });
+      await assertJsonError(res, 400, 'invalid_request');
+    });
+
+    it("oidc-provider's token endpoint answers 400 invalid_request as JSON, and never reads the bytes as a plain form", async () => {
+      // oidc-provider ignores Content-Encoding: this body used to be parsed as if it were plain (invalid_grant)
+      const res = await fetch(endpoints.token_endpoint!, {
+        method: 'POST',
+        headers: { accept: JAVA_ACCEPT, 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', authorization: basic(CLIENT.id, CLIENT.secret) },
+        body: Buffer.from('grant_type=refresh_token&refresh_token=not-gzip'),
+      });
+      await assertJsonError(res, 400, 'invalid_request');
+      const real = await fetch(endpoints.token_endpoint!, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', authorization: basic(CLIENT.id, CLIENT.secret) },
+        body: gzipSync('grant_type=refresh_token&refresh_token=x'),
+      });
+      await assertJsonError(real, 400, 'invalid_request');
+    });
+  });
 });
