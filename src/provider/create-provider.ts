@@ -6,6 +6,7 @@ import { pickLocale } from '../http/i18n.js';
 import { ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { renderProviderError } from './render-error.js';
+import { keepOfflineAccess } from './offline-access.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
 import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
@@ -45,6 +46,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       store: ['store', 'store_name', 'role'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'store'],
+    // not a new parameter: a hook that runs after oidc-provider's checks of the request (src/provider/offline-access.ts)
+    extraParams: { scope: keepOfflineAccess },
     extraClientMetadata: {
       properties: ['require_mfa'],
       validator(_ctx, key, value, metadata) {

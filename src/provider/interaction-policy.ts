@@ -1,4 +1,4 @@
-// Login prompt checks: the library's checks plus an MFA step-up check that understands acr ordering.
+// Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, no consent page.
 import { interactionPolicy } from 'oidc-provider';
 import { demandsMfa, satisfies, ACR } from './acr.js';
 
@@ -15,6 +15,9 @@ export function buildInteractionPolicy() {
   // Every client is first-party and loadExistingGrant grants what it asks for, so there is no consent screen; the
   // library would otherwise prompt native apps on every request, which no step answers (S8: POS apps sign in too).
   consent.checks.remove('native_client_prompt');
+  // For the same reason prompt=consent is met by that recorded grant; the library's check would start a new
+  // interaction for it after every sign-in, forever (OIDC Core §3.1.2.1).
+  consent.checks.remove('consent_prompt');
   login.checks.add(
     new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
       const { oidc } = ctx;

@@ -4,8 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import * as oidc from 'openid-client';
 import { Agent } from '../helpers/agent.js';
-import { beginSignIn, startStack, type Stack } from '../helpers/stack.js';
+import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 
 const PW = 'strict client passphrase 7';
 // what java.net.HttpURLConnection sends when the caller sets nothing (Nimbus's default HTTP client)
@@ -24,6 +25,12 @@ describe('strict relying parties (checklist 76, 80, 81)', () => {
     endpoints = (await (await fetch(`${stack.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
   });
   after(() => stack.close());
+
+  async function signIn(agent: Agent, params: Record<string, string> = {}) {
+    const flow = await beginSignIn(stack, agent, { login_hint: 'deli:', ...params });
+    const done = await submit(agent, flow.page, { username: 'noor', password: PW }, { stopAt: flow.redirect });
+    return { flow, tokens: await redeem(flow, done.url) };
+  }
 
   const post = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { accept: JAVA_ACCEPT, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
@@ -62,6 +69,77 @@ describe('strict relying parties (checklist 76, 80, 81)', () => {
       await assertJsonError(res, 401, 'invalid_token');
       assert.match(challenge, /^Bearer /);
       assert.match(challenge, /error="invalid_token"/);
+    });
+  });
+
+  describe('consent is recorded without a page; offline_access is granted as asked (OIDC Core §3.1.2.1, §11)', () => {
+    it('prompt=consent with a live session ends at the callback with a code, without asking the password', async () => {
+      const agent = new Agent();
+      await signIn(agent);
+      const again = await beginSignIn(stack, agent, { prompt: 'consent' });
+      assert.ok(again.page.url.startsWith(again.redirect), `ended at ${again.page.url}: ${again.page.body.slice(0, 300)}`);
+      const tokens = await redeem(again, again.page.url);
+      assert.equal(tokens.claims()!.sub.length > 0, true);
+    });
+
+    it('prompt=consent without a session asks the password once, then ends at the callback with a code', async () => {
+      const agent = new Agent();
+      const flow = await beginSignIn(stack, agent, { login_hint: 'deli:', prompt: 'consent' });
+      const done = await submit(agent, flow.page, { username: 'noor', password: PW }, { stopAt: flow.redirect });
+      assert.ok(done.url.startsWith(flow.redirect), `ended at ${done.url}: ${done.body.slice(0, 300)}`);
+      assert.ok((await redeem(flow, done.url)).access_token);
+    });
+
+    it('scope=openid offline_access: the granted scope says offline_access, and a refresh naming it works (checklist 81)', async () => {
+      const { flow, tokens } = await signIn(new Agent(), { scope: 'openid offline_access' });
+      assert.ok(tokens.refresh_token, 'a refresh token');
+      assert.deepEqual(new Set(tokens.scope?.split(' ')), new Set(['openid', 'offline_access']));
+      // authlib refreshes with the scope it asked for
+      const refreshed = await oidc.refreshTokenGrant(flow.config, tokens.refresh_token, { scope: 'openid offline_access' });
+      assert.ok(refreshed.access_token);
+      assert.ok(refreshed.refresh_token);
+      assert.deepEqual(new Set(refreshed.scope?.split(' ')), new Set(['openid', 'offline_access']));
+    });
+
+    it('offline_access asked with a live session is granted too', async () => {
+      const agent = new Agent();
+      await signIn(agent);
+      const again = await beginSignIn(stack, agent, { scope: 'openid offline_access' });
+      assert.ok(again.page.url.startsWith(again.redirect));
+      const tokens = await redeem(again, again.page.url);
+      assert.ok(tokens.refresh_token);
+      assert.ok(tokens.scope?.split(' ').includes('offline_access'));
+    });
+
+    it('offline_access in a pushed authorization request (PAR) is granted too', async () => {
+      const agent = new Agent();
+      const config = await stack.client();
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const redirect = `${stack.demoUrl}/callback`;
+      const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: redirect,
+        scope: 'openid offline_access',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        login_hint: 'deli:',
+      });
+      const page = await agent.follow(url.href, { stopAt: redirect });
+      const done = await submit(agent, page, { username: 'noor', password: PW }, { stopAt: redirect });
+      const tokens = await redeem({ config, verifier, state }, done.url);
+      assert.ok(tokens.refresh_token);
+      assert.ok(tokens.scope?.split(' ').includes('offline_access'), String(tokens.scope));
+    });
+
+    it('a client without the refresh_token grant is not granted offline_access', async () => {
+      const agent = new Agent();
+      const client = await oidc.discovery(new URL(stack.issuer), 'account-console', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const flow = await beginSignIn(stack, agent, { login_hint: 'deli:', scope: 'openid offline_access', redirect_uri: `${stack.issuer}/account/callback` }, client);
+      const done = await submit(agent, flow.page, { username: 'noor', password: PW }, { stopAt: flow.redirect });
+      const tokens = await redeem(flow, done.url);
+      assert.equal(tokens.refresh_token, undefined);
+      assert.equal(tokens.scope, 'openid');
     });
   });
 
