@@ -51,6 +51,12 @@ export function essentialAcrs(params: Record<string, unknown>): string[] | undef
   return values.length ? values : undefined;
 }
 
+// An essential acr request naming none of our levels can never be met, whatever the session or the user does.
+export function unmeetableAcr(params: Record<string, unknown>): boolean {
+  const essential = essentialAcrs(params);
+  return essential !== undefined && !essential.some((v) => ACR_VALUES.includes(v as never));
+}
+
 // MFA is demanded when the client requires it, or every acceptable requested level is the MFA level.
 export function demandsMfa(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): boolean {
   if (client?.require_mfa === true) return true;

@@ -1,6 +1,6 @@
-// Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, no consent page.
-import { interactionPolicy } from 'oidc-provider';
-import { demandsMfa, satisfies, ACR } from './acr.js';
+// Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, unmeetable acr, no consent page.
+import { errors, interactionPolicy } from 'oidc-provider';
+import { demandsMfa, satisfies, unmeetableAcr, ACR } from './acr.js';
 
 const { Check, base } = interactionPolicy;
 
@@ -18,6 +18,18 @@ export function buildInteractionPolicy() {
   // For the same reason prompt=consent is met by that recorded grant; the library's check would start a new
   // interaction for it after every sign-in, forever (OIDC Core §3.1.2.1).
   consent.checks.remove('consent_prompt');
+  // An essential acr we do not offer at all fails the request at once, with or without a session: neither a sign-in
+  // nor an existing session can give it (checklist 75; OIDC Core §5.5.1.1; RFC 9470 §4). The error goes to the
+  // redirect URI; the flow's own check (src/flow/finish.ts) stays for levels a sign-in could still fall short of.
+  login.checks.add(
+    new Check('essential_acr_unmeetable', 'the requested authentication level cannot be met', (ctx) => {
+      if (unmeetableAcr(ctx.oidc.params as Record<string, unknown>)) {
+        throw new errors.UnmetAuthenticationRequirements('the requested authentication level cannot be met');
+      }
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+    0,
+  );
   login.checks.add(
     new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
       const { oidc } = ctx;

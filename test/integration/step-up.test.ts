@@ -72,13 +72,45 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     assert.equal((await redeem(flow, done.url)).claims()!.acr, ACR.mfa);
   });
 
-  it('an essential acr that cannot be met fails with unmet_authentication_requirements (checklist 75, RFC 9470 §4)', async () => {
+  it('an essential acr "value" of the MFA level steps a password-only session up to the code (checklist 75)', async () => {
     const agent = new Agent();
-    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:hardware-key'] } } });
+    await passwordOnlySession(agent);
+    const claimsParam = JSON.stringify({ id_token: { acr: { essential: true, value: ACR.mfa } } });
+    const flow = await beginSignIn(stack, agent, { claims: claimsParam });
+    assert.doesNotMatch(flow.page.body, /name="password"/);
+    assert.match(flow.page.body, /name="code"/);
+    const done = await submit(agent, flow.page, { code: await app.code() }, { stopAt: flow.redirect });
+    assert.equal((await redeem(flow, done.url)).claims()!.acr, ACR.mfa);
+  });
+
+  it('an essential acr we do not offer fails with unmet_authentication_requirements at the redirect URI, without a session (checklist 75, 77; RFC 9470 §4)', async () => {
+    const agent = new Agent();
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, value: 'urn:other:loa:4' } } });
     const flow = await beginSignIn(stack, agent, { login_hint: 'grocer:', claims });
-    const code = await submit(agent, flow.page, { username: 'mara', password: PW }, { stopAt: flow.redirect });
-    const done = await submit(agent, code, { code: await app.code() }, { stopAt: flow.redirect });
-    assert.match(done.url, /error=unmet_authentication_requirements/);
+    // nothing to sign in for: no password is asked, the error goes straight back to the client
+    assert.ok(flow.page.url.startsWith(flow.redirect), `ended at ${flow.page.url}`);
+    const back = new URL(flow.page.url).searchParams;
+    assert.equal(back.get('error'), 'unmet_authentication_requirements');
+    assert.equal(back.get('state'), flow.state);
+    assert.equal(back.get('code'), null);
+  });
+
+  it('an essential acr we do not offer fails with unmet_authentication_requirements with a live session too (checklist 75, 77; RFC 9470 §4)', async () => {
+    const agent = new Agent();
+    // cleo has no MFA: her session is password-only (acr pwd), made without an authenticator code
+    const first = await beginSignIn(stack, agent, { login_hint: 'grocer:' });
+    const signedIn = await redeem(first, (await submit(agent, first.page, { username: 'cleo', password: PW }, { stopAt: first.redirect })).url);
+    assert.equal(signedIn.claims()!.acr, ACR.pwd);
+    for (const acr of [{ essential: true, value: 'urn:other:loa:4' }, { essential: true, values: ['urn:example:hardware-key'] }]) {
+      const flow = await beginSignIn(stack, agent, { claims: JSON.stringify({ id_token: { acr } }) });
+      assert.ok(flow.page.url.startsWith(flow.redirect), `ended at ${flow.page.url}`);
+      const back = new URL(flow.page.url).searchParams;
+      assert.equal(back.get('error'), 'unmet_authentication_requirements', flow.page.url);
+      assert.equal(back.get('code'), null);
+    }
+    // the session itself is untouched: an ordinary request still gets a code
+    const ordinary = await beginSignIn(stack, agent);
+    assert.ok(new URL(ordinary.page.url).searchParams.get('code'));
   });
 
   it('max_age=0 demands a fresh password, and the code unless the device is remembered (checklist 73)', async () => {
