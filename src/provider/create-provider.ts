@@ -7,6 +7,7 @@ import { ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { renderProviderError } from './render-error.js';
 import { keepOfflineAccess } from './offline-access.js';
+import { TTL } from './lifetimes.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
 import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
@@ -152,15 +153,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     // lifetime. It also spares every token request a session lookup.
     expiresWithSession: async () => false,
     rotateRefreshToken: true,
-    ttl: {
-      AccessToken: 600,
-      AuthorizationCode: 60,
-      IdToken: 3600,
-      Interaction: 3600,
-      Grant: 12 * 3600,
-      Session: 12 * 3600,
-      RefreshToken: 12 * 3600,
-    },
+    // refresh tokens: an absolute lifetime that rotation does not extend (src/provider/lifetimes.ts)
+    ttl: TTL,
     renderError: renderProviderError(render, localeOf),
   };
 

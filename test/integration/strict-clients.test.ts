@@ -143,6 +143,29 @@ describe('strict relying parties (checklist 76, 80, 81)', () => {
     });
   });
 
+  it('a rotated refresh token expires when the first of its chain does: rotation never extends it (checklist 81)', async () => {
+    const { flow, tokens } = await signIn(new Agent());
+    const first = tokens.refresh_token!;
+    // the first token as if it had been issued an hour ago
+    const id = `RefreshToken:${first}`;
+    const doc = await stack.db.models.OidcPayload.findById(id).lean();
+    assert.ok(doc, 'the stored refresh token');
+    const payload = JSON.parse(String(doc.payload)) as Record<string, number>;
+    for (const key of ['iat', 'iiat', 'exp'] as const) payload[key] = Number(payload[key]) - 3600;
+    await stack.db.models.OidcPayload.updateOne({ _id: id }, { $set: { payload: JSON.stringify(payload), expiresAt: new Date(payload.exp! * 1000) } });
+    const before = await oidc.tokenIntrospection(flow.config, first);
+    assert.equal(before.active, true);
+    assert.equal(before.exp, payload.exp);
+
+    const rotated = await oidc.refreshTokenGrant(flow.config, first);
+    assert.ok(rotated.refresh_token && rotated.refresh_token !== first, 'rotated');
+    const after = await oidc.tokenIntrospection(flow.config, rotated.refresh_token);
+    assert.equal(after.active, true);
+    assert.equal(after.exp, before.exp, 'same absolute expiry as the first token of the chain');
+    const again = await oidc.refreshTokenGrant(flow.config, rotated.refresh_token);
+    assert.equal((await oidc.tokenIntrospection(flow.config, again.refresh_token!)).exp, before.exp);
+  });
+
   describe('a body that says gzip but is not gzip is a 400, not a 500', () => {
     const notGzip = Buffer.from('store=deli&csrf=x, definitely not gzip');
 

@@ -1,0 +1,23 @@
+// How long each artifact lives, in seconds (the table in README "Tokens: what a relying party can rely on").
+import type { Configuration, RefreshToken } from 'oidc-provider';
+
+/** A refresh token chain ends this long after its first token was issued; rotation never extends it (checklist 81). */
+export const REFRESH_TOKEN_ABSOLUTE_SECONDS = 12 * 3600;
+
+// `iiat` is when the first refresh token of the chain was issued: oidc-provider sets it on the first one and copies
+// it to every rotated successor, so each successor expires at the same absolute time as the first.
+export function refreshTokenTtl(_ctx: unknown, token: RefreshToken): number {
+  const now = Math.floor(Date.now() / 1000);
+  const first = token.iiat ?? token.iat ?? now;
+  return Math.max(1, first + REFRESH_TOKEN_ABSOLUTE_SECONDS - now);
+}
+
+export const TTL: NonNullable<Configuration['ttl']> = {
+  AccessToken: 600,
+  AuthorizationCode: 60,
+  IdToken: 3600,
+  Interaction: 3600,
+  Grant: 12 * 3600,
+  Session: 12 * 3600,
+  RefreshToken: refreshTokenTtl,
+};
