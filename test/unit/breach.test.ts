@@ -147,3 +147,95 @@ test('the cache is bounded: least recently used prefix is evicted', async (t) =>
 test('a User-Agent is required (checklist 17)', () => {
   assert.throws(() => createBreachChecker(options('http://127.0.0.1:1', { userAgent: ' ' })), /User-Agent/);
 });
+
+// A range API that streams valid-looking range lines: up to `total` bytes (optionally declared up front), `chunk`
+// bytes at a time, one every `everyMs` (0: as fast as the socket takes them). It records whether it sent all of it.
+async function streamingRangeApi(opts: { total: number; chunk: number; everyMs: number; declareLength?: boolean }) {
+  const line = `${'0'.repeat(34)}1:1\r\n`;
+  const block = Buffer.from(line.repeat(Math.ceil(opts.chunk / line.length)));
+  const seen = { sent: 0, finished: false, closedEarly: false };
+  let closed!: () => void;
+  const socketClosed = new Promise<void>((r) => {
+    closed = r;
+  });
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', ...(opts.declareLength ? { 'content-length': String(opts.total) } : {}) });
+    let open = true;
+    res.on('close', () => {
+      open = false;
+      seen.closedEarly = !seen.finished;
+      closed();
+    });
+    const pump = async () => {
+      while (open && seen.sent < opts.total) {
+        const piece = block.subarray(0, Math.min(block.length, opts.total - seen.sent));
+        seen.sent += piece.length;
+        if (!res.write(piece)) {
+          await new Promise((r) => {
+            res.once('drain', r);
+            res.once('close', r);
+          });
+        }
+        if (opts.everyMs) await new Promise((r) => setTimeout(r, opts.everyMs));
+      }
+      if (open) {
+        seen.finished = true;
+        res.end();
+      }
+    };
+    void pump();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    socketClosed,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+test('a huge range answer is "unavailable", and its body is not read to the end (B7; checklist 9, 20)', async (t) => {
+  // 64 MB of well-formed range lines, sent as fast as they are taken; the budget is generous, so only the cap decides
+  const api = await streamingRangeApi({ total: 64 * 1024 * 1024, chunk: 64 * 1024, everyMs: 0 });
+  t.after(() => api.close());
+  const checker = createBreachChecker(options(api.url, { timeoutMs: 60_000 }));
+  const result = await checker.check('P@ssw0rd');
+  assert.equal(result.status, 'unavailable');
+  assert.match(result.status === 'unavailable' ? result.error : '', /larger than 524288 bytes/);
+  await api.socketClosed;
+  assert.equal(api.seen.closedEarly, true, 'the connection was dropped before the server finished sending');
+  assert.ok(api.seen.sent < 64 * 1024 * 1024);
+});
+
+test('a range answer declaring a huge Content-Length is "unavailable" without reading it (B7; checklist 9, 20)', async (t) => {
+  const api = await streamingRangeApi({ total: 64 * 1024 * 1024, chunk: 64 * 1024, everyMs: 0, declareLength: true });
+  t.after(() => api.close());
+  const checker = createBreachChecker(options(api.url, { timeoutMs: 60_000 }));
+  assert.equal((await checker.check('P@ssw0rd')).status, 'unavailable');
+  await api.socketClosed;
+  assert.equal(api.seen.closedEarly, true);
+});
+
+test('a body that trickles past the time budget is "unavailable", and its reading is aborted (B7; checklist 9)', async (t) => {
+  // headers and a first chunk at once, then one small chunk every 50 ms: far more than the budget allows
+  const api = await streamingRangeApi({ total: 1024 * 1024, chunk: 400, everyMs: 50 });
+  t.after(() => api.close());
+  const checker = createBreachChecker(options(api.url, { timeoutMs: 300 }));
+  const result = await checker.check('P@ssw0rd');
+  assert.equal(result.status, 'unavailable');
+  assert.match(result.status === 'unavailable' ? result.error : '', /300 ms/);
+  await api.socketClosed;
+  assert.equal(api.seen.closedEarly, true, 'the connection was dropped before the server finished sending');
+});
+
+test('a normal padded answer is read and used, also under a smaller cap', async (t) => {
+  const hibp = await startFakeHibp({ 'P@ssw0rd': 9 });
+  t.after(() => hibp.close());
+  // a real padded answer (800-1,000 lines) is about 40 KiB: far below a 64 KiB cap
+  const checker = createBreachChecker(options(hibp.url, { maxBodyBytes: 64 * 1024 }));
+  assert.deepEqual(await checker.check('P@ssw0rd'), { status: 'breached', count: 9 });
+});

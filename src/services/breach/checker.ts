@@ -1,6 +1,7 @@
-// Pwned Passwords k-anonymity check through the hibp package: timeout, LRU+TTL range cache, fail-open, never throws (S2, B7; checklist 14-20).
+// Pwned Passwords k-anonymity range check: one time budget for the whole answer, a capped body, LRU+TTL range cache,
+// fail-open, never throws (S2, B7; checklist 14-20). The hibp package's range call reads any body whole, so the request
+// is made here, with the same wire format (GET /range/<prefix>?mode=sha1, Add-Padding, User-Agent).
 import { createHash } from 'node:crypto';
-import { pwnedPasswordRange } from 'hibp';
 import { LRUCache } from 'lru-cache';
 
 export type BreachResult =
@@ -13,7 +14,10 @@ export interface BreachCheckerOptions {
   baseUrl: string;
   /** Descriptive User-Agent; the public API answers 403 without one (checklist 17). */
   userAgent: string;
+  /** The whole answer, body included, must arrive within this; else the check is 'unavailable'. */
   timeoutMs: number;
+  /** Largest range answer read; a padded real one is about 40 KiB. Default 512 KiB; larger is 'unavailable'. */
+  maxBodyBytes?: number;
   /** Number of 5-character prefixes kept. */
   cacheSize: number;
   cacheTtlMs: number;
@@ -29,15 +33,43 @@ type Range = ReadonlyMap<string, number>;
 
 const SUFFIX = /^[0-9A-F]{35}$/;
 
-function toRange(raw: Record<string, number>): Range {
+const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
+
+// `SUFFIX:COUNT` lines; anything else (an HTML error page from a proxy...) must not read as "not breached".
+function toRange(body: string): Range {
   const range = new Map<string, number>();
-  for (const [suffix, count] of Object.entries(raw)) {
+  for (const line of body.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed) continue;
+    const [suffix = '', count = '', ...rest] = trimmed.split(':');
     const key = suffix.trim().toUpperCase(); // checklist 15: case-insensitive match
-    // Anything that is not a range line (an HTML error page from a proxy...) must not read as "not breached".
-    if (!SUFFIX.test(key) || !Number.isInteger(count) || count < 0) throw new Error('malformed range response');
-    if (count > 0) range.set(key, count); // checklist 16: count-0 lines are padding
+    if (rest.length || !SUFFIX.test(key) || !/^\d+$/.test(count.trim())) throw new Error('malformed range response');
+    const n = Number(count);
+    if (n > 0) range.set(key, n); // checklist 16: count-0 lines are padding
   }
   return range;
+}
+
+// Reads the body up to `max` bytes; a larger one is abandoned (the connection is aborted), not read to its end.
+async function readCapped(res: Response, max: number, controller: AbortController): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  const tooLarge = () => new Error(`range answer larger than ${max} bytes`);
+  if (declared > max) {
+    controller.abort(tooLarge());
+    throw tooLarge();
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > max) {
+      controller.abort(tooLarge());
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
@@ -47,6 +79,21 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
   // Concurrent checks of the same prefix share one request.
   const inFlight = new Map<string, Promise<Range>>();
 
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const base = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
+
+  async function request(prefix: string, controller: AbortController): Promise<Range> {
+    const url = new URL(`range/${prefix}`, base);
+    url.searchParams.set('mode', 'sha1');
+    const res = await fetch(url, { headers: { 'Add-Padding': 'true', 'User-Agent': opts.userAgent }, signal: controller.signal });
+    if (!res.ok) {
+      controller.abort();
+      throw new Error(`range API answered ${res.status}`);
+    }
+    return toRange(await readCapped(res, maxBodyBytes, controller));
+  }
+
+  // One budget for the headers and the whole body: at the deadline the request is aborted and the check gives up.
   async function fetchRange(prefix: string): Promise<Range> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -58,16 +105,7 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
       }, opts.timeoutMs);
     });
     try {
-      const raw = await Promise.race([
-        pwnedPasswordRange(prefix, {
-          baseUrl: opts.baseUrl,
-          userAgent: opts.userAgent,
-          addPadding: true,
-          signal: controller.signal,
-        }),
-        timeout,
-      ]);
-      return toRange(raw);
+      return await Promise.race([request(prefix, controller), timeout]);
     } finally {
       clearTimeout(timer);
     }
