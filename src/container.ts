@@ -12,6 +12,7 @@ import { mfaRequirement } from './services/policy/index.js';
 import { createPasswordService } from './services/account/passwords.js';
 import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
+import { createTotpFactor } from '../factors/totp/service.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import { knownDevices } from './services/throttle/known-devices.js';
 import { createAccessPasses } from './services/access-passes/index.js';
@@ -79,6 +80,17 @@ export function createServices(deps: ContainerDeps) {
     serviceName: config.productName,
   });
   const box = createSecretBox(parseKeyring(secrets.totpKeyring));
+  const mfa = createMfaService({
+    box,
+    recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
+    users: mongoMfaUserPort(models, userDocs),
+    codes: mongoRecoveryCodes(models),
+    revokeDevices,
+    audit,
+    notify,
+    clock,
+  });
+  const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
 
   return {
     config: { ...config, breachFailMode: config.breach.failMode },
@@ -116,20 +128,11 @@ export function createServices(deps: ContainerDeps) {
       return outcome.kind === 'ok' ? 'ok' : outcome.kind === 'wait' ? 'too_many' : 'password_wrong';
     },
     passwords,
-    mfa: createMfaService({
-      totp,
-      verifier: createTotpVerifier({ totp }),
-      box,
-      recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
-      users: mongoMfaUserPort(models, userDocs),
-      codes: mongoRecoveryCodes(models),
-      revokeDevices,
-      once: (key) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) }),
-      claimInOrder: once.claimInOrder,
-      audit,
-      notify,
-      clock,
-    }),
+    mfa,
+    // each second factor's own domain service (factors/<id>/service.ts)
+    factors: {
+      totp: createTotpFactor({ totp, verifier: createTotpVerifier({ totp }), box, mfa, once: onceKey, claimInOrder: once.claimInOrder, clock }),
+    },
     policy: {
       required: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>
         mfaRequirement({ role: user.role, store, client }).required,

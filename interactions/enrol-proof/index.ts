@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { advance, defineStep, need, rerender, subjectOf, throttled } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
-import { mustEnrolNow } from '../totp-enrol/index.js';
+import { mustEnrolNow } from '../../factors/must-enrol.js';
 
 // the emailed link is a pass of its own, short-lived
 const LINK_HOURS = 0.5;

@@ -2,31 +2,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type Koa from 'koa';
-import type { Provider } from 'oidc-provider';
 import { z } from 'zod';
-import type { Services } from '../container.js';
-import type { Renderer } from '../http/page.js';
-import { pickLocale, type Locale } from '../http/i18n.js';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
-import { ACR, satisfies } from '../provider/acr.js';
-import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../services/mfa/wizard.js';
-import { accountSessions, type AccountSession } from './session.js';
-import { formBody } from '../http/form.js';
+import { ACR } from '../provider/acr.js';
+import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../../factors/totp/wizard.js';
+import { factors } from '../../factors/index.js';
+import type { AccountSession } from './session.js';
 import { enrolmentPassRequired } from '../services/access-passes/index.js';
+import { accountKeys, accountKit, type AccountDeps } from './kit.js';
 
 interface WizardState extends WizardProgress {
   uid: string;
   mode: 'setup' | 'reset';
   /** a first authenticator that needs a temporary access pass (B17) before the wizard starts */
   needsPass?: boolean;
-}
-
-export interface AccountDeps {
-  provider: Provider;
-  services: Services;
-  render: Renderer;
-  issuer: string;
-  csrfKey: string;
 }
 
 const ACCOUNT_CLIENT = 'account-console';
@@ -37,55 +26,24 @@ const NOTICES: Record<string, string> = {
   devices: 'account.notice_devices',
   password: 'credentials.notice_password',
   email: 'credentials.notice_email',
+  ...Object.assign({}, ...factors.map((f) => f.accountNotices ?? {})),
 };
 
 export function accountRouter(deps: AccountDeps): Router {
-  const { services, render } = deps;
-  const sessions = accountSessions(deps.provider, deps.csrfKey);
+  const kit = accountKit(deps);
+  const { services, render, locale, body, show, guard, reauthenticate, accountUser } = kit;
   const router = new Router({ prefix: '/account' });
-  const locale = (ctx: Koa.Context): Locale => pickLocale(ctx.query.ui_locales as string | undefined, ctx.get('accept-language'));
-  const body = formBody;
-  const wizardKey = (s: AccountSession) => `account:${s.sessionId}`;
-  // a breached password entered for re-authentication is remembered until changed (S2)
-  const breachKey = (s: AccountSession) => `breach:${s.accountId}`;
-  // a code confirmed in the set-up wizard is a second factor proven in this session (no second prompt after "Done")
-  const proofKey = (s: AccountSession) => `mfa-proof:${s.sessionId}`;
-  // newly regenerated recovery codes, downloadable only from the page that showed them
-  const codesKey = (s: AccountSession) => `${wizardKey(s)}:codes`;
+  const wizardKey = accountKeys.wizard;
+  const breachKey = accountKeys.breach;
+  const codesKey = accountKeys.codes;
+  const loadWizard = async (s: AccountSession) => (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
 
-  // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
-  // (a remembered device) is sent back for the code first (checklist 39, 58).
-  // A set-up wizard whose own confirm stage just turned MFA on may show its codes in the password-only session.
-  async function requireSession(ctx: Koa.Context, opts: { inWizard?: boolean } = {}): Promise<AccountSession | undefined> {
-    const session = await sessions.current(ctx);
-    const user = session && (await services.users.byId(session.accountId));
-    if (!session || !user?.active) {
-      ctx.redirect('/account/login');
-      return undefined;
-    }
-    const wizard = opts.inWizard ? ((await services.accountWizards.load(wizardKey(session))) as unknown as WizardState | undefined) : undefined;
-    const showingOwnCodes = wizard?.stage === 'codes' && Boolean(wizard.codesSealed);
-    // a session proves MFA by its sign-in (acr), or by confirming a new authenticator here (it lasts the session)
-    const proven = satisfies(session.acr, ACR.mfa) || Boolean(await services.accountWizards.load(proofKey(session)));
-    if (user.mfaEnabled && !proven && !showingOwnCodes) {
-      ctx.redirect('/account/login?mfa=1');
-      return undefined;
-    }
-    return session;
-  }
-
-  // requireSession found the account, and accounts are never deleted: the pages after it rely on that
-  async function accountUser(s: AccountSession) {
-    const user = await services.users.byId(s.accountId);
-    if (!user) throw new Error(`account pages: user ${s.accountId} is missing`);
-    return user;
-  }
-
-  function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
-    const loc = locale(ctx);
-    ctx.status = error ? 400 : 200;
-    ctx.type = 'html';
-    ctx.body = render.page(template, { ...view, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
+  // a set-up wizard whose own confirm stage just turned MFA on may show its codes in a password-only session
+  const requireSession = (ctx: Koa.Context, opts: { inWizard?: boolean } = {}) => kit.requireSession(ctx, opts.inWizard ? () => wizardShowingCodes(ctx) : undefined);
+  async function wizardShowingCodes(ctx: Koa.Context) {
+    const session = await kit.sessions.current(ctx);
+    const w = session && (await loadWizard(session));
+    return w?.stage === 'codes' && Boolean(w.codesSealed);
   }
 
   async function overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string) {
@@ -96,6 +54,8 @@ export function accountRouter(deps: AccountDeps): Router {
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
     const devices = await services.devices.list(user.id);
     const noticeKey = notice ? NOTICES[notice] : undefined;
+    const factorSections = [];
+    for (const factor of factors) if (factor.account) factorSections.push({ partial: factor.account.partial, view: await factor.account.view(user, kit) });
     show(
       ctx,
       s,
@@ -104,6 +64,8 @@ export function accountRouter(deps: AccountDeps): Router {
         user,
         storeName: store?.name,
         mfaRequired: store ? services.policy.required(user, store, { requireMfa: false }) : true,
+        hasApp: user.credentialTypes.includes('totp'),
+        factorSections,
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
@@ -112,28 +74,6 @@ export function accountRouter(deps: AccountDeps): Router {
       },
       error,
     );
-  }
-
-  // Every change proves the password again (checklist 39, 58) and carries the session-bound CSRF token.
-  async function guard(ctx: Koa.Context, s: AccountSession, needPassword: boolean): Promise<string | undefined> {
-    const b = body(ctx);
-    if (!sessions.csrfValid(s, b.csrf)) return 'csrf';
-    if (!needPassword) return undefined;
-    const result = await reauthenticate(ctx, s, typeof b.password === 'string' ? b.password : '');
-    return result === 'ok' ? undefined : result;
-  }
-
-  // The password again, throttled; a breached one is remembered for a warning until changed (S2: every entry is checked).
-  async function reauthenticate(ctx: Koa.Context, s: AccountSession, password: string) {
-    const result = await services.reauthenticate(s.accountId, password, ctx.ip);
-    if (result !== 'ok') return result;
-    const breach = await services.breach.check(password);
-    if (breach.status === 'breached') {
-      const user = await services.users.byId(s.accountId);
-      await services.accountWizards.save({ uid: breachKey(s), count: breach.count } as never);
-      await services.audit.record({ type: 'breach.detected', userId: s.accountId, storeId: user?.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
-    }
-    return result;
   }
 
   // Signing in to the account pages is an ordinary authorization request of a first-party client.
@@ -167,7 +107,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const user = await accountUser(s);
     const store = await services.users.storeById(user.storeId);
     if (!store) throw new Error(`account pages: store ${user.storeId} of user ${user.id} is missing`);
-    const view = await wizardView(w, services, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt' });
+    const view = await wizardView(w, { app: services.factors.totp, codes: services.mfa }, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt' });
     show(ctx, s, 'totp-enrol', { ...view, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true }, error);
   }
 
@@ -191,7 +131,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.get('/mfa/wizard', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = await loadWizard(s);
     if (!w) return ctx.redirect('/account');
     await showWizard(ctx, s, w);
   });
@@ -199,14 +139,15 @@ export function accountRouter(deps: AccountDeps): Router {
   router.post('/mfa/wizard', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = await loadWizard(s);
     if (!w) return ctx.redirect('/account');
     const parsed = wizardInput.safeParse(body(ctx));
     if (!parsed.success) return showWizard(ctx, s, w, 'invalid_input');
     const err = await guard(ctx, s, false);
     if (err) return showWizard(ctx, s, w, err);
     const result = await advanceWizard(w, parsed.data, {
-      mfa: services.mfa,
+      app: services.factors.totp,
+      codes: services.mfa,
       reauthenticate: (password) => reauthenticate(ctx, s, password),
       userId: s.accountId,
       ip: ctx.ip,
@@ -216,7 +157,7 @@ export function accountRouter(deps: AccountDeps): Router {
     // a new authenticator ends the sessions elsewhere; this one stays (checklist 53)
     if (result.confirmed) {
       await services.endOtherSessions(s.accountId, s.sessionId);
-      await services.accountWizards.save({ uid: proofKey(s) } as never);
+      await kit.proved(s);
     }
     if (result.next.done) {
       await services.accountWizards.remove(w.uid);
@@ -229,7 +170,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.post('/mfa/pass', async (ctx) => {
     const s = await requireSession(ctx);
     if (!s) return;
-    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = await loadWizard(s);
     if (!w?.needsPass) return ctx.redirect('/account');
     const err = await guard(ctx, s, false);
     if (err) return showWizard(ctx, s, w, err);
@@ -250,7 +191,7 @@ export function accountRouter(deps: AccountDeps): Router {
   router.get('/mfa/codes.txt', async (ctx) => {
     const s = await requireSession(ctx, { inWizard: true });
     if (!s) return;
-    const w = (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
+    const w = await loadWizard(s);
     // regenerated codes: only with the nonce of the page that showed them, while it is the current page (checklist 44)
     const regenerated = async () => {
       const shown = (await services.accountWizards.load(codesKey(s))) as unknown as { codesSealed?: string; nonce?: string } | undefined;
@@ -338,5 +279,13 @@ export function accountRouter(deps: AccountDeps): Router {
     ctx.redirect('/account?done=email');
   });
 
+  // the factors' own pages (a passkey's registration, rename and removal)
+  for (const factor of factors) {
+    const own = factor.accountRoutes?.(kit);
+    if (own) router.use(own.routes());
+  }
+
   return router;
 }
+
+export type { AccountDeps };

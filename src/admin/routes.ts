@@ -6,7 +6,7 @@ import type { Services } from '../container.js';
 import type { Models } from '../models/index.js';
 import type { Renderer } from '../http/page.js';
 import { pickLocale, type Locale } from '../http/i18n.js';
-import { ACR } from '../provider/acr.js';
+import { ACR, satisfies } from '../provider/acr.js';
 import { createAdminServices, isConsoleRole } from '../services/admin/index.js';
 import { mongoAdminSessions, mongoAdminStores, mongoAdminUsers, mongoAuditQuery, mongoSessionRevoker } from '../models/stores/admin.js';
 import { adminSessions } from './session.js';
@@ -175,7 +175,7 @@ export function adminRouter(deps: AdminDeps): Router {
     }
     const user = await services.users.byId(identity.sub);
     // B12: only an authentication with a second factor opens the console, whatever the provider's session says
-    if (identity.acr !== ACR.mfa || !identity.amr.includes('mfa')) {
+    if (!satisfies(identity.acr, ACR.mfa) || !identity.amr.includes('mfa')) {
       await audit(ctx, 'admin.signin_denied', { userId: user?.id, storeId: user?.storeId, details: { reason: 'no_mfa', acr: identity.acr ?? null } });
       return failed(403, 'no_mfa');
     }

@@ -1,6 +1,7 @@
 // Connects mongoose, creates indexes for the server kind (TTL only on real MongoDB) and sweeps expired documents.
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import { createModels, EXPIRING, type Models } from '../models/index.js';
+import { migrate } from './migrations.js';
 import { createSweeper } from './sweeper.js';
 
 export interface Database {
@@ -53,6 +54,8 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
       await models[name].collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
     }
   }
+
+  await migrate(models);
 
   const sweeper = createSweeper(models);
   const timer = setInterval(() => void sweeper.sweep(new Date()).catch(() => undefined), opts.sweepEveryMs ?? 60_000);

@@ -15,6 +15,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       name: user.name,
       role: user.role,
       mfaEnabled: user.mfaEnabled,
+      credentialTypes: user.credentialTypes,
       mustEnrol: user.mustEnrol,
       mustChangePassword: user.mustChangePassword,
       mfaRequired: store ? services.policy.required(user, store, client) : true,

@@ -6,16 +6,15 @@ import type { Services } from '../container.js';
 import { ACR, essentialAcrs, satisfies } from '../provider/acr.js';
 import type { FlowFacts, FlowState } from './state.js';
 import { need } from './step.js';
+import { proofOf } from '../../factors/index.js';
 import type { DeviceCookie } from './effects.js';
 
 // a browser stays a known device this long after the user's last full sign-in on it
 const KNOWN_DEVICE_DAYS = 400;
 
 export function amrOf(state: FlowState): { amr: string[]; acr: string } {
-  const amr = ['pwd'];
-  // a recovery code is not an OTP from the app; RFC 8176 has no better value than "otp" for a one-time code
-  if (state.secondFactor === 'otp' || state.secondFactor === 'recovery') amr.push('otp', 'mfa');
-  return { amr, acr: amr.includes('mfa') ? ACR.mfa : ACR.pwd };
+  const { amr, phishingResistant } = proofOf(state);
+  return { amr, acr: phishingResistant ? ACR.phr : amr.includes('mfa') ? ACR.mfa : ACR.pwd };
 }
 
 export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie) {

@@ -2,7 +2,7 @@
 // client and the request demand, which language to speak.
 import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
-import { demandsMfa } from '../provider/acr.js';
+import { demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
 import type { FlowState } from './state.js';
 
 export interface InteractionView {
@@ -30,6 +30,7 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
     clientId: client?.clientId ?? '',
     native: client?.applicationType === 'native',
     mfaDemanded: demandsMfa(client, interaction.params),
+    phrDemanded: demandsPhishingResistant(client, interaction.params),
     stepUp: Boolean(sessionAccount) && stepUpOnly,
   };
   const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;

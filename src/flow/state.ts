@@ -1,7 +1,9 @@
 // Flow state (persisted per interaction, validated on every load) and the facts the runner reads once per request.
 import { z } from 'zod';
 import type { Role } from '../models/user.js';
-import { WIZARD_STAGES } from '../services/mfa/wizard.js';
+import { WIZARD_STAGES } from '../../factors/totp/wizard.js';
+import { FACTOR_IDS } from '../../factors/factor.js';
+import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
 
@@ -12,6 +14,8 @@ export const flowStateSchema = z.object({
   native: z.boolean(),
   // the client or the request demands an MFA-asserted login (require_mfa, acr_values, essential acr)
   mfaDemanded: z.boolean(),
+  // ... and a phishing-resistant one (require_phishing_resistant, the phr level); mfaDemanded is then true too
+  phrDemanded: z.boolean().optional(),
   // a signed-in user only needs the second factor (step-up), not the password again
   stepUp: z.boolean(),
   storeId: z.string().optional(),
@@ -20,8 +24,13 @@ export const flowStateSchema = z.object({
   username: z.string().optional(),
   passwordVerified: z.boolean().optional(),
   breach: z.object({ count: z.number(), resolved: z.boolean() }).optional(),
-  secondFactor: z.enum(['otp', 'recovery']).optional(),
-  recoveryMode: z.boolean().optional(),
+  // the factor that proved the second factor in this sign-in, and what its verification saw (for amr)
+  secondFactor: z.enum(FACTOR_IDS).optional(),
+  secondFactorSeen: z.record(z.string(), z.boolean()).optional(),
+  // the factor the user switched to ("Use a recovery code"); unset: the first one they have (factors/index.ts)
+  factor: z.enum(FACTOR_IDS).optional(),
+  // a one-time challenge the current factor's page issued (a passkey's WebAuthn challenge)
+  factorChallenge: z.string().optional(),
   switchingUser: z.boolean().optional(),
   failureNotified: z.boolean().optional(),
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
@@ -47,6 +56,7 @@ export interface FlowFacts {
     name: string;
     role: Role;
     mfaEnabled: boolean;
+    credentialTypes: CredentialType[];
     mustEnrol: boolean;
     mustChangePassword: boolean;
     mfaRequired: boolean;

@@ -1,11 +1,11 @@
-// Store user: credentials, role and MFA enrolment (TOTP secret sealed with AES-256-GCM).
+// Store user: password, role, second-factor credentials and MFA state, sign-in throttle counts.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { forgetWrittenUser } from './stores/user-records.js';
 
 export const ROLES = ['owner', 'admin', 'manager', 'cashier'] as const;
 export type Role = (typeof ROLES)[number];
 
-const pendingNoticeSchema = new Schema({ id: String, type: { type: String }, actorId: String, ip: String, at: Date }, { _id: false });
+const pendingNoticeSchema = new Schema({ id: String, type: { type: String }, actorId: String, ip: String, at: Date, details: Schema.Types.Mixed }, { _id: false });
 
 export const userSchema = new Schema(
   {
@@ -21,9 +21,12 @@ export const userSchema = new Schema(
     mustChangePassword: { type: Boolean, default: false },
     active: { type: Boolean, default: true },
     locale: { type: String, default: null },
+    // second-factor credentials by our key: { type, name, createdAt, lastUsedAt, data } (src/services/mfa/credentials.ts);
+    // an object rather than an array so one credential is set or unset by its path (FerretDB has no positional $)
+    credentials: { type: Schema.Types.Mixed, default: {} },
     mfa: {
+      // at least one credential (and recovery codes): kept with every credential change, for queries and policy
       enabled: { type: Boolean, default: false },
-      secretSealed: { type: String, default: null },
       enrolledAt: { type: Date, default: null },
       // set by an admin reset or after a recovery-code sign-in: enrol again before finishing
       mustEnrol: { type: Boolean, default: false },

@@ -1,16 +1,18 @@
-// Authentication context classes and whether a request or client demands an MFA-asserted login (B4).
+// Authentication context classes (B4): password < MFA < phishing-resistant MFA (a passkey), and which one a request
+// or a client demands.
 export const ACR = {
   pwd: 'urn:pos-idp:acr:pwd',
   mfa: 'urn:pos-idp:acr:mfa',
+  phr: 'urn:pos-idp:acr:phr',
 } as const;
 
-export const ACR_VALUES = [ACR.pwd, ACR.mfa];
+export const ACR_VALUES = [ACR.pwd, ACR.mfa, ACR.phr];
 
-// MFA satisfies a password-level demand too; a password-only login satisfies only the password level.
+const rank = (acr: string | undefined) => (acr === undefined ? -1 : ACR_VALUES.indexOf(acr as never));
+
+// A level satisfies itself and every weaker one; unknown levels satisfy nothing and are satisfied by nothing.
 export function satisfies(current: string | undefined, wanted: string): boolean {
-  if (wanted === ACR.mfa) return current === ACR.mfa;
-  if (wanted === ACR.pwd) return current === ACR.pwd || current === ACR.mfa;
-  return false;
+  return rank(wanted) >= 0 && rank(current) >= rank(wanted);
 }
 
 interface ClaimsRequest {
@@ -57,9 +59,18 @@ export function unmeetableAcr(params: Record<string, unknown>): boolean {
   return essential !== undefined && !essential.some((v) => ACR_VALUES.includes(v as never));
 }
 
-// MFA is demanded when the client requires it, or every acceptable requested level is the MFA level.
-export function demandsMfa(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): boolean {
-  if (client?.require_mfa === true) return true;
+// The level a login must reach: the client's floor (require_phishing_resistant, require_mfa), raised to the weakest
+// level the request accepts when it names any of ours. pwd when nothing demands more.
+export function demandedLevel(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): string {
+  const floor = client?.require_phishing_resistant === true ? ACR.phr : client?.require_mfa === true ? ACR.mfa : ACR.pwd;
   const wanted = requestedAcrs(params);
-  return wanted.length > 0 && wanted.every((v) => v === ACR.mfa);
+  const weakestWanted = wanted.length ? ACR_VALUES[Math.min(...wanted.map(rank))] : ACR.pwd;
+  return rank(weakestWanted) > rank(floor) ? weakestWanted : floor;
 }
+
+// MFA (or more) is demanded when the client requires it, or every acceptable requested level is above the password.
+export const demandsMfa = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) =>
+  satisfies(demandedLevel(client, params), ACR.mfa);
+
+export const demandsPhishingResistant = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) =>
+  demandedLevel(client, params) === ACR.phr;

@@ -50,11 +50,12 @@ export function createProvider(deps: ProviderDeps): Provider {
     // not a new parameter: a hook that runs after oidc-provider's checks of the request (src/provider/offline-access.ts)
     extraParams: { scope: keepOfflineAccess },
     extraClientMetadata: {
-      properties: ['require_mfa'],
+      // a client may demand MFA, or a phishing-resistant factor (a passkey), for every sign-in
+      properties: ['require_mfa', 'require_phishing_resistant'],
       validator(_ctx, key, value, metadata) {
-        if (key !== 'require_mfa') return;
-        if (value === undefined) metadata.require_mfa = false;
-        else if (typeof value !== 'boolean') throw new Error('require_mfa must be a boolean');
+        if (key !== 'require_mfa' && key !== 'require_phishing_resistant') return;
+        if (value === undefined) metadata[key] = false;
+        else if (typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
       },
     },
     async findAccount(_ctx, sub) {

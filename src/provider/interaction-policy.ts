@@ -1,6 +1,6 @@
 // Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, unmeetable acr, no consent page.
 import { errors, interactionPolicy } from 'oidc-provider';
-import { demandsMfa, satisfies, unmeetableAcr, ACR } from './acr.js';
+import { demandedLevel, satisfies, unmeetableAcr } from './acr.js';
 
 const { Check, base } = interactionPolicy;
 
@@ -36,7 +36,7 @@ export function buildInteractionPolicy() {
       if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const params = oidc.params as Record<string, unknown>;
-      if (demandsMfa(oidc.client as never, params) && !satisfies(oidc.acr, ACR.mfa)) return Check.REQUEST_PROMPT;
+      if (!satisfies(oidc.acr, demandedLevel(oidc.client as never, params))) return Check.REQUEST_PROMPT;
       return Check.NO_NEED_TO_PROMPT;
     }),
   );

@@ -15,10 +15,10 @@ describe('admin console in a browser (S11, B12)', () => {
   let cashierId: string;
 
   async function enrol(userId: string, username: string) {
-    const pending = stack.services.mfa.newPendingSecret();
-    const { secretGrouped } = await stack.services.mfa.describePending(pending, 'corner', username);
+    const pending = stack.services.factors.totp.newPendingSecret();
+    const { secretGrouped } = await stack.services.factors.totp.describePending(pending, 'corner', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    assert.ok((await stack.services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
+    assert.ok((await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
     return app;
   }
 

@@ -5,7 +5,7 @@ import type { Marker } from '../../src/services/throttle/guard.js';
 export class Crash extends Error {}
 
 export class MemoryMfa {
-  state: MfaState = { storeId: 's1', enabled: false, secretSealed: null, mustEnrol: false, codesBatch: null, pendingNotice: null };
+  state: MfaState = { storeId: 's1', enabled: false, mustEnrol: false, codesBatch: null, pendingNotice: null, credentials: [] };
   codes: Array<{ hash: string; batch: string; usedAt: Date | null }> = [];
   markers = new Set<string>();
   audits: string[] = [];
@@ -23,10 +23,23 @@ export class MemoryMfa {
   }
 
   users: MfaUserPort = {
-    mfaOf: async () => ({ ...this.state }),
-    activate: async (_u, secretSealed, _at, codesBatch, notice) => {
+    mfaOf: async () => ({ ...this.state, credentials: this.state.credentials.map((c) => ({ ...c, data: { ...c.data } })) }),
+    addCredential: async (_u, { add, drop, codesBatch }, notice) => {
       this.write();
-      Object.assign(this.state, { enabled: true, secretSealed, mustEnrol: false, codesBatch, pendingNotice: notice });
+      const credentials = [...this.state.credentials.filter((c) => !drop.includes(c.key)), add];
+      Object.assign(this.state, { credentials, pendingNotice: notice }, codesBatch ? { enabled: true, mustEnrol: false, codesBatch } : {});
+    },
+    dropCredential: async (_u, key, notice) => {
+      this.write();
+      Object.assign(this.state, { credentials: this.state.credentials.filter((c) => c.key !== key), pendingNotice: notice });
+    },
+    updateCredential: async (_u, key, patch, onlyIf) => {
+      this.write();
+      const c = this.state.credentials.find((x) => x.key === key);
+      if (!c || Object.entries(onlyIf ?? {}).some(([k, v]) => c.data[k] !== v)) return false;
+      Object.assign(c, patch.name !== undefined ? { name: patch.name } : {}, patch.lastUsedAt ? { lastUsedAt: patch.lastUsedAt } : {});
+      Object.assign(c.data, patch.data ?? {});
+      return true;
     },
     useCodesBatch: async (_u, codesBatch, notice) => {
       this.write();
@@ -38,15 +51,11 @@ export class MemoryMfa {
     },
     deactivate: async (_u, { mustEnrol }) => {
       this.write();
-      Object.assign(this.state, { enabled: false, secretSealed: null, mustEnrol, codesBatch: null });
+      Object.assign(this.state, { enabled: false, credentials: [], mustEnrol, codesBatch: null });
     },
     setMustEnrol: async (_u, mustEnrol) => {
       this.write();
       this.state.mustEnrol = mustEnrol;
-    },
-    resealSecret: async (_u, from, to) => {
-      this.write();
-      if (this.state.secretSealed === from) this.state.secretSealed = to;
     },
   };
 

@@ -162,10 +162,10 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       return (markers = []) => services.once.claimInOrder([slot, ...markers]);
     },
     async enrol(userId, storePrefix, username) {
-      const pending = services.mfa.newPendingSecret();
-      const { otpauthUri } = await services.mfa.describePending(pending, storePrefix, username);
+      const pending = services.factors.totp.newPendingSecret();
+      const { otpauthUri } = await services.factors.totp.describePending(pending, storePrefix, username);
       const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-      const done = await services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+      const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
       if (!done.ok) throw new Error('enrolment failed');
       return app;
     },

@@ -120,11 +120,11 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
 
   it('one pending secret confirmed twice at once activates once (double click)', async () => {
     const nia = await stack.services.users.byUsername(storeId, 'nia');
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'market', 'nia');
+    const pending = stack.services.factors.totp.newPendingSecret();
+    const { otpauthUri } = await stack.services.factors.totp.describePending(pending, 'market', 'nia');
     const niaApp = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
     const code = await niaApp.code();
-    const results = await Promise.all([0, 1, 2].map(() => stack.services.mfa.confirmEnrolment(nia!.id, pending, code, { actorId: nia!.id })));
+    const results = await Promise.all([0, 1, 2].map(() => stack.services.factors.totp.confirmEnrolment(nia!.id, pending, code, { actorId: nia!.id })));
     assert.equal(results.filter((r) => r.ok).length, 1);
     assert.equal(await stack.services.mfa.remainingCodes(nia!.id), 12);
   });

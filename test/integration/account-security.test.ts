@@ -96,12 +96,17 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
   });
 
   it('reset gives a new secret and the old app stops working (S12)', async () => {
-    const before = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
+    const appOf = async () => {
+      const apps = Object.values((await stack.db.models.User.findById(userId).lean())!.credentials as Record<string, { type: string; data: { secretSealed: string } }>).filter((c) => c.type === 'totp');
+      assert.equal(apps.length, 1, 'one authenticator app at a time');
+      return apps[0]!.data.secretSealed;
+    };
+    const before = await appOf();
     ({ app } = await runWizard(await account(), '/account/mfa/reset'));
-    const after = (await stack.db.models.User.findById(userId).lean())!.mfa!.secretSealed;
+    const after = await appOf();
     assert.notEqual(after, before);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
-    assert.equal(await stack.services.mfa.verifyCode(userId, await app!.code(), stack.claim()), 'ok');
+    assert.equal(await stack.services.factors.totp.verifyCode(userId, await app!.code(), stack.claim()), 'ok');
   });
 
   it('remove: warning, password, removed; devices are forgotten (S13, checklist 53)', async () => {

@@ -59,10 +59,10 @@ describe('admin console (D5, B12, S11)', () => {
 
   // MFA set up directly through the service, as the account page would (keeps the tests to one code per sign-in).
   async function enrol(userId: string, username: string): Promise<AuthenticatorApp> {
-    const pending = stack.services.mfa.newPendingSecret();
-    const { secretGrouped } = await stack.services.mfa.describePending(pending, 'bakery', username);
+    const pending = stack.services.factors.totp.newPendingSecret();
+    const { secretGrouped } = await stack.services.factors.totp.describePending(pending, 'bakery', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    const done = await stack.services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
     assert.ok(done.ok);
     return app;
   }

@@ -61,7 +61,9 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.equal(tokens.claims()!.acr, ACR.mfa);
     const user = await stack.db.models.User.findOne({ username: 'olga' }).lean();
     assert.equal(user!.mfa!.enabled, true);
-    assert.ok(user!.mfa!.secretSealed!.startsWith('v1.'), 'the secret is stored sealed (B3)');
+    const [appCredential] = Object.values(user!.credentials as Record<string, { type: string; data: { secretSealed: string } }>);
+    assert.equal(appCredential?.type, 'totp');
+    assert.ok(appCredential.data.secretSealed.startsWith('v1.'), 'the secret is stored sealed (B3)');
     assert.ok(!JSON.stringify(user).includes(app.secret), 'the plain secret is nowhere in the record');
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_enabled'));
   });
@@ -92,7 +94,7 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
   it('the same code submitted concurrently is accepted exactly once (B1, checklist 30)', async () => {
     const user = await stack.services.users.byUsername(storeId, 'olga');
     const code = await app.code();
-    const verdicts = await Promise.all(Array.from({ length: 8 }, () => stack.services.mfa.verifyCode(user!.id, code, stack.claim())));
+    const verdicts = await Promise.all(Array.from({ length: 8 }, () => stack.services.factors.totp.verifyCode(user!.id, code, stack.claim())));
     assert.equal(verdicts.filter((v) => v === 'ok').length, 1);
   });
 
@@ -144,7 +146,7 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
 
     // the old app and the old codes are dead
     const user = await stack.services.users.byUsername(storeId, 'olga');
-    assert.equal(await stack.services.mfa.verifyCode(user!.id, await app.code(), stack.claim()), 'invalid');
+    assert.equal(await stack.services.factors.totp.verifyCode(user!.id, await app.code(), stack.claim()), 'invalid');
     assert.deepEqual(await stack.services.mfa.useRecoveryCode(user!.id, codes[1]!, {}), { ok: false });
     app = newApp;
     codes = newCodes;

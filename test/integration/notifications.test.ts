@@ -56,12 +56,12 @@ describe('email notifications through the outbox (S4, B6; checklist 66-68)', () 
   }
 
   async function enrol(userId: string, actorId = userId) {
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'bakery', userId);
+    const pending = stack.services.factors.totp.newPendingSecret();
+    const { otpauthUri } = await stack.services.factors.totp.describePending(pending, 'bakery', userId);
     const secret = new URL(otpauthUri).searchParams.get('secret')!;
     const app = new AuthenticatorApp(secret);
     const code = await app.code();
-    const done = await stack.services.mfa.confirmEnrolment(userId, pending, code, { actorId });
+    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, code, { actorId });
     assert.ok(done.ok);
     secrets.push(secret, code, ...done.codes);
     return done.codes;
@@ -326,10 +326,10 @@ describe('the Verify email address link (S6; checklist 70)', () => {
   async function adminWithMfaEmail(username: string, locale: string | null = null) {
     const id = await stack.createUser(storeId, username, 'admin', `${username} passphrase 1`, { locale });
     const mark = sink.messages.length;
-    const pending = stack.services.mfa.newPendingSecret();
-    const { otpauthUri } = await stack.services.mfa.describePending(pending, 'verify', username);
+    const pending = stack.services.factors.totp.newPendingSecret();
+    const { otpauthUri } = await stack.services.factors.totp.describePending(pending, 'verify', username);
     const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    assert.ok((await stack.services.mfa.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
+    assert.ok((await stack.services.factors.totp.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
     await stack.outbox!.drain();
     const mail = sink.messages.slice(mark).find((m) => m.to.includes(`${username}@example.test`));
     assert.ok(mail);

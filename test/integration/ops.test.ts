@@ -48,10 +48,10 @@ describe('ops reset-mfa (S11; checklist 64, 65)', () => {
   let cashierId: string;
 
   async function withMfa(userId: string, username: string) {
-    const pending = services.mfa.newPendingSecret();
-    const { secretGrouped } = await services.mfa.describePending(pending, 'florist', username);
+    const pending = services.factors.totp.newPendingSecret();
+    const { secretGrouped } = await services.factors.totp.describePending(pending, 'florist', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    assert.ok((await services.mfa.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
+    assert.ok((await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
     await services.devices.remember(userId, 30, { ip: '127.0.0.1', userAgent: 'test' });
     // a live provider session and an admin-console session of the user
     await db.models.OidcPayload.create({ _id: `Session:${userId}`, model: 'Session', payload: '{}', accountId: userId, expiresAt: new Date(Date.now() + 3600_000) });

@@ -27,7 +27,7 @@ const store: StoreView = {
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
-  active: true, locale: null, mfaEnabled: true, mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
+  active: true, locale: null, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
 });
 
 const TYPES: NotificationType[] = [

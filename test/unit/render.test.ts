@@ -123,7 +123,7 @@ test('checklist 10: fields carry labels and autocomplete hints', () => {
 test('S8: "remember this device" is offered only when the view allows it', () => {
   const offered = render('totp-verify');
   assert.match(offered, /<input id="remember" name="remember" type="checkbox" value="1"/);
-  assert.match(offered, /href="\/interaction\/abc123\/recovery"[^>]*>I don&#x27;t have access to my authenticator app/);
+  assert.match(offered, /href="\/interaction\/abc123\/use-recovery"[^>]*>I don&#x27;t have access to my authenticator app/);
   assert.doesNotMatch(render('totp-verify-error'), /name="remember"/);
   assert.match(render('totp-verify', 'en', { rememberDays: 7 }), /for the next 7 days/);
 });

@@ -5,6 +5,7 @@ import type { StoreView, UserDirectory, UserView } from '../../services/account/
 import type { PasswordPort } from '../../services/account/passwords.js';
 import type { EmailPort } from '../../services/account/email.js';
 import type { MfaUserPort, PendingNotice } from '../../services/mfa/index.js';
+import type { Credential } from '../../services/mfa/credentials.js';
 import type { AccountThrottleState, ThrottlePort } from '../../services/throttle/guard.js';
 import type { StoreRecords, UserRecords } from './user-records.js';
 import type { UserDoc } from '../user.js';
@@ -29,6 +30,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   active: u.active !== false,
   locale: u.locale ?? null,
   mfaEnabled: Boolean(u.mfa?.enabled),
+  credentialTypes: [...new Set(credentialsOf(u).map((c) => c.type))],
   mustEnrol: Boolean(u.mfa?.mustEnrol),
   mustChangePassword: Boolean(u.mustChangePassword),
   throttle: throttleOf(u),
@@ -93,6 +95,29 @@ export function mongoPasswordPort({ User }: Models, users: UserRecords): Passwor
   };
 }
 
+const credentialTypes = new Set(['totp', 'passkey']);
+
+// The stored credentials object as the typed list; entries of an unknown type are left out.
+export function credentialsOf(u: Pick<UserDoc, 'credentials'>): Credential[] {
+  const stored = (u.credentials ?? {}) as Record<string, Record<string, unknown> | null>;
+  return Object.entries(stored).flatMap(([key, c]) =>
+    c && typeof c.type === 'string' && credentialTypes.has(c.type)
+      ? [
+          {
+            key,
+            type: c.type as Credential['type'],
+            name: typeof c.name === 'string' ? c.name : null,
+            createdAt: c.createdAt instanceof Date ? c.createdAt : new Date(0),
+            lastUsedAt: c.lastUsedAt instanceof Date ? c.lastUsedAt : null,
+            data: (c.data ?? {}) as Record<string, unknown>,
+          },
+        ]
+      : [],
+  );
+}
+
+const stored = (c: Credential) => ({ type: c.type, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, data: c.data });
+
 export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserPort {
   return {
     async mfaOf(userId) {
@@ -102,17 +127,36 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
       return {
         storeId: String(u.storeId),
         enabled: Boolean(u.mfa?.enabled),
-        secretSealed: u.mfa?.secretSealed ?? null,
         mustEnrol: Boolean(u.mfa?.mustEnrol),
         codesBatch: u.mfa?.codesBatch ?? null,
-        pendingNotice: n?.id && n.type && n.at ? { id: n.id, type: n.type as PendingNotice['type'], actorId: n.actorId ?? '', ip: n.ip ?? null, at: n.at } : null,
+        pendingNotice:
+          n?.id && n.type && n.at
+            ? { id: n.id, type: n.type as PendingNotice['type'], actorId: n.actorId ?? '', ip: n.ip ?? null, at: n.at, ...(n.details ? { details: n.details as Record<string, string> } : {}) }
+            : null,
+        credentials: credentialsOf(u),
       };
     },
-    async activate(userId, secretSealed, at, codesBatch, notice) {
+    async addCredential(userId, { add, drop, codesBatch }, notice) {
+      const on = codesBatch ? { 'mfa.enabled': true, 'mfa.enrolledAt': add.createdAt, 'mfa.mustEnrol': false, 'mfa.codesBatch': codesBatch } : {};
+      const unset = Object.fromEntries(drop.map((key) => [`credentials.${key}`, '']));
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { 'mfa.enabled': true, 'mfa.secretSealed': secretSealed, 'mfa.enrolledAt': at, 'mfa.mustEnrol': false, 'mfa.codesBatch': codesBatch, 'mfa.pendingNotice': notice } },
+        { $set: { [`credentials.${add.key}`]: stored(add), 'mfa.pendingNotice': notice, ...on }, ...(drop.length ? { $unset: unset } : {}) },
       );
+    },
+    async dropCredential(userId, key, notice) {
+      await User.updateOne({ _id: oid(userId) }, { $unset: { [`credentials.${key}`]: '' }, $set: { 'mfa.pendingNotice': notice } });
+    },
+    async updateCredential(userId, key, patch, onlyIf) {
+      const at = `credentials.${key}`;
+      const set: Record<string, unknown> = {};
+      if (patch.name !== undefined) set[`${at}.name`] = patch.name;
+      if (patch.lastUsedAt !== undefined) set[`${at}.lastUsedAt`] = patch.lastUsedAt;
+      for (const [field, value] of Object.entries(patch.data ?? {})) set[`${at}.data.${field}`] = value;
+      const filter: Record<string, unknown> = { _id: oid(userId), [`${at}.type`]: { $exists: true } };
+      for (const [field, value] of Object.entries(onlyIf ?? {})) filter[`${at}.data.${field}`] = value;
+      const res = await User.updateOne(filter, { $set: set });
+      return res.matchedCount === 1;
     },
     async useCodesBatch(userId, codesBatch, notice) {
       await User.updateOne({ _id: oid(userId) }, { $set: { 'mfa.codesBatch': codesBatch, 'mfa.pendingNotice': notice } });
@@ -123,11 +167,8 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
     async deactivate(userId, { mustEnrol }) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { 'mfa.enabled': false, 'mfa.secretSealed': null, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.codesBatch': null } },
+        { $set: { credentials: {}, 'mfa.enabled': false, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.codesBatch': null } },
       );
-    },
-    async resealSecret(userId, from, to) {
-      await User.updateOne({ _id: oid(userId), 'mfa.secretSealed': from }, { $set: { 'mfa.secretSealed': to } });
     },
     async setMustEnrol(userId, mustEnrol) {
       await User.updateOne({ _id: oid(userId) }, { $set: { 'mfa.mustEnrol': mustEnrol } });

@@ -1,6 +1,7 @@
 // Read-side views of users and stores, as the flow and the services see them (no mongoose types leak out).
 import type { Role } from '../policy/index.js';
 import type { AccountThrottleState } from '../throttle/guard.js';
+import type { CredentialType } from '../mfa/credentials.js';
 
 export interface UserView {
   id: string;
@@ -12,7 +13,10 @@ export interface UserView {
   role: Role;
   active: boolean;
   locale: string | null;
+  /** at least one second factor is set up */
   mfaEnabled: boolean;
+  /** the kinds of second-factor credential the user has (src/services/mfa/credentials.ts) */
+  credentialTypes: CredentialType[];
   mustEnrol: boolean;
   mustChangePassword: boolean;
   /** consecutive failed attempts (B2), read with the user */

@@ -1,11 +1,12 @@
-// MFA lifecycle: enrol (pending secret -> confirmed by a code), verify, recovery codes, reset and removal (S6-S13, B1, B3, B11).
-import { createHash, randomUUID } from 'node:crypto';
-import { stepMarker, type ClaimWithSlot, type Totp, type TotpVerdict, type TotpVerifier } from '../totp/index.js';
-import type { Marker } from '../throttle/guard.js';
-import type { SecretBox } from '../secrets/index.js';
+// MFA lifecycle, whatever the factor: turning MFA on with a first credential, adding and dropping credentials,
+// recovery codes, reset and removal (S6-S13, B11), each change all-or-nothing and announced exactly once.
+import { randomUUID } from 'node:crypto';
 import type { RecoveryCodes } from '../recovery-codes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
+import type { Credential } from './credentials.js';
+
+export type NoticeType = 'mfa_enabled' | 'mfa_reset' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed';
 
 /**
  * A change whose audit event and email are still to be written. It is saved in the same write as the change itself,
@@ -13,37 +14,51 @@ import type { Notifier } from '../notifications/index.js';
  */
 export interface PendingNotice {
   id: string;
-  type: 'mfa_enabled' | 'mfa_reset' | 'recovery_codes_regenerated';
+  type: NoticeType;
   actorId: string;
   ip: string | null;
   at: Date;
+  details?: Record<string, string>;
 }
 
 export interface MfaState {
   storeId: string;
+  /** the user has at least one second factor (and its recovery codes) */
   enabled: boolean;
-  secretSealed: string | null;
   mustEnrol: boolean;
   /** the batch of recovery codes that counts; codes of any other batch never match */
   codesBatch: string | null;
   pendingNotice: PendingNotice | null;
+  credentials: Credential[];
+}
+
+export interface CredentialPatch {
+  name?: string;
+  lastUsedAt?: Date;
+  /** fields of the credential's data to set */
+  data?: Record<string, unknown>;
 }
 
 export interface MfaUserPort {
   mfaOf(userId: string): Promise<MfaState | undefined>;
-  /** The one write that turns MFA on (or replaces it): secret, its recovery codes and its notice together. */
-  activate(userId: string, secretSealed: string, at: Date, codesBatch: string, notice: PendingNotice): Promise<void>;
+  /**
+   * The one write of an enrolment: the new credential in, the ones it replaces out, and its notice; with `codesBatch`,
+   * MFA is on from this write with those recovery codes.
+   */
+  addCredential(userId: string, change: { add: Credential; drop: string[]; codesBatch: string | null }, notice: PendingNotice): Promise<void>;
+  dropCredential(userId: string, key: string, notice: PendingNotice): Promise<void>;
+  /** Sets the fields, only while the data fields of `onlyIf` still hold (when given); false when nothing matched. */
+  updateCredential(userId: string, key: string, patch: CredentialPatch, onlyIf?: Record<string, unknown>): Promise<boolean>;
   /** New recovery codes count from this write on, the old ones no longer. */
   useCodesBatch(userId: string, codesBatch: string, notice: PendingNotice): Promise<void>;
   noticeDone(userId: string, noticeId: string): Promise<void>;
+  /** Every credential and the codes go; with `mustEnrol` the user sets MFA up again at the next sign-in. */
   deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
-  // replaces the stored sealed secret only if it is still the one that was read
-  resealSecret(userId: string, from: string, to: string): Promise<void>;
 }
 
 export interface RecoveryCodePort {
-  /** Stores a new batch; it counts only once the user names it (activate / useCodesBatch). */
+  /** Stores a new batch; it counts only once the user names it (addCredential / useCodesBatch). */
   insertBatch(userId: string, hashes: string[]): Promise<string>;
   dropOtherBatches(userId: string, keep: string): Promise<void>;
   /** `batch` null: MFA set up before batches were named; its codes are the only ones there. */
@@ -53,17 +68,11 @@ export interface RecoveryCodePort {
 }
 
 export interface MfaServiceDeps {
-  totp: Totp;
-  verifier: TotpVerifier;
-  box: SecretBox;
+  box: { encrypt(plain: string, context: string): string; decrypt(sealed: string, context: string): string };
   recovery: RecoveryCodes;
   users: MfaUserPort;
   codes: RecoveryCodePort;
   revokeDevices(userId: string): Promise<void>;
-  // true exactly once per key (a unique marker insert)
-  once(key: string): Promise<boolean>;
-  // consume-once markers in order, stopping at the first one taken; how many were claimed
-  claimInOrder(markers: Marker[]): Promise<number>;
   audit: AuditRecorder;
   notify: Notifier;
   clock: () => Date;
@@ -74,27 +83,59 @@ export interface Actor {
   ip?: string;
 }
 
+export interface EnrolOptions {
+  actor: Actor;
+  /** credentials this one replaces (a new authenticator app replaces the old one, S12) */
+  replaces?: string[];
+  /** new recovery codes even though MFA is on (a new app comes with new codes, S12) */
+  newCodes?: boolean;
+  /** what to announce when MFA was already on (a first credential is always "MFA turned on") */
+  noticeWhenOn: NoticeType;
+  details?: Record<string, string>;
+}
+
 export const LOW_RECOVERY_CODES = 3;
 
+const AUDIT_TYPES: Record<NoticeType, string> = {
+  mfa_enabled: 'mfa.enabled',
+  mfa_reset: 'mfa.reset',
+  recovery_codes_regenerated: 'mfa.recovery_codes_regenerated',
+  passkey_added: 'mfa.passkey_added',
+  passkey_removed: 'mfa.passkey_removed',
+};
+
 export function createMfaService(deps: MfaServiceDeps) {
-  const { totp, box } = deps;
-  const secretOf = (userId: string, sealed: string) => box.decrypt(sealed, `totp:${userId}`);
+  const { box } = deps;
 
   async function newCodes(userId: string): Promise<{ codes: string[]; batch: string }> {
     const { codes, hashes } = deps.recovery.generate(userId);
     return { codes, batch: await deps.codes.insertBatch(userId, hashes) };
   }
 
-  const noticeOf = (type: PendingNotice['type'], actor: Actor): PendingNotice => ({ id: randomUUID(), type, actorId: actor.actorId, ip: actor.ip ?? null, at: deps.clock() });
+  const noticeOf = (type: NoticeType, actor: Actor, details?: Record<string, string>): PendingNotice => ({
+    id: randomUUID(),
+    type,
+    actorId: actor.actorId,
+    ip: actor.ip ?? null,
+    at: deps.clock(),
+    ...(details ? { details } : {}),
+  });
 
   // The rest of a change that is already in effect, now or on a later load: every part is idempotent (the audit
   // event and the email are keyed by the notice), so a repair after a crash records and sends each exactly once.
   async function complete(userId: string, mfa: Pick<MfaState, 'storeId' | 'codesBatch'>, notice: PendingNotice) {
-    const audits = { mfa_enabled: 'mfa.enabled', mfa_reset: 'mfa.reset', recovery_codes_regenerated: 'mfa.recovery_codes_regenerated' } as const;
     // a reset ends remembered devices (checklist 53)
     if (notice.type === 'mfa_reset') await deps.revokeDevices(userId);
-    await deps.audit.record({ type: audits[notice.type], userId, storeId: mfa.storeId, actorId: notice.actorId, ip: notice.ip ?? undefined, key: notice.id });
-    await deps.notify({ type: notice.type, userId, actorId: notice.actorId, key: notice.id });
+    await deps.audit.record({
+      type: AUDIT_TYPES[notice.type],
+      userId,
+      storeId: mfa.storeId,
+      actorId: notice.actorId,
+      ip: notice.ip ?? undefined,
+      key: notice.id,
+      ...(notice.details ? { details: notice.details } : {}),
+    });
+    await deps.notify({ type: notice.type, userId, actorId: notice.actorId, key: notice.id, ...(notice.details ? { details: notice.details } : {}) });
     if (mfa.codesBatch) await deps.codes.dropOtherBatches(userId, mfa.codesBatch);
     await deps.users.noticeDone(userId, notice.id);
   }
@@ -107,51 +148,55 @@ export function createMfaService(deps: MfaServiceDeps) {
     return mfa;
   }
 
+  async function remove(userId: string, actor: Actor, opts: { mustEnrol?: boolean } = {}): Promise<void> {
+    const mfa = await load(userId);
+    await deps.users.deactivate(userId, { mustEnrol: Boolean(opts.mustEnrol) });
+    await deps.codes.clear(userId);
+    await deps.revokeDevices(userId);
+    const type = opts.mustEnrol ? 'mfa.reset_by_admin' : 'mfa.removed';
+    await deps.audit.record({ type, userId, storeId: mfa?.storeId, actorId: actor.actorId, ip: actor.ip });
+    await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId });
+  }
+
   return {
-    // A pending secret lives only in the server-side flow state, sealed, until a valid code confirms it (checklist 38).
-    newPendingSecret(): string {
-      return box.encrypt(totp.generateSecret(), 'pending');
+    load,
+
+    /**
+     * Adds a confirmed credential. All or nothing without transactions: new recovery codes (for a first credential, or
+     * when asked) are stored first but count only from the one write that adds the credential with its notice; a crash
+     * before it changes nothing, after it the notice completes. Returns the new codes, if any, to be shown once.
+     */
+    async enrol(userId: string, credential: Credential, opts: EnrolOptions): Promise<{ codes: string[] | null }> {
+      const before = await load(userId);
+      if (!before) throw new Error(`mfa: user ${userId} is missing`);
+      const first = !before.enabled || before.mustEnrol;
+      const fresh = first || opts.newCodes ? await newCodes(userId) : null;
+      const type: NoticeType = !before.enabled && !before.mustEnrol ? 'mfa_enabled' : first ? 'mfa_reset' : opts.noticeWhenOn;
+      const notice = noticeOf(type, opts.actor, opts.details);
+      await deps.users.addCredential(userId, { add: credential, drop: opts.replaces ?? [], codesBatch: fresh?.batch ?? null }, notice);
+      await complete(userId, { storeId: before.storeId, codesBatch: fresh?.batch ?? null }, notice);
+      return { codes: fresh?.codes ?? null };
     },
 
-    async describePending(pendingSealed: string, storePrefix: string, username: string) {
-      const secret = box.decrypt(pendingSealed, 'pending');
-      const uri = totp.keyUri(secret, `${storePrefix}:${username}`);
-      return { qrSvg: await totp.qrSvg(uri), secretGrouped: totp.groupSecret(secret), otpauthUri: uri };
+    /** Drops one credential; dropping the last one removes MFA altogether (S13). False when it is not the user's. */
+    async dropCredential(userId: string, key: string, actor: Actor, announce: NoticeType): Promise<boolean> {
+      const before = await load(userId);
+      const credential = before?.credentials.find((c) => c.key === key);
+      if (!before || !credential) return false;
+      if (before.credentials.length === 1) {
+        await remove(userId, actor);
+        return true;
+      }
+      const notice = noticeOf(announce, actor, credential.name ? { name: credential.name } : undefined);
+      await deps.users.dropCredential(userId, key, notice);
+      await complete(userId, before, notice);
+      return true;
     },
+
+    updateCredential: (userId: string, key: string, patch: CredentialPatch, onlyIf?: Record<string, unknown>) => deps.users.updateCredential(userId, key, patch, onlyIf),
 
     sealCodes: (codes: string[]) => box.encrypt(codes.join(' '), 'codes'),
     unsealCodes: (sealed: string) => box.decrypt(sealed, 'codes').split(' '),
-
-    // Confirms a pending secret with a code: the new secret replaces any old one, so the old app entry stops working (S12).
-    async confirmEnrolment(userId: string, pendingSealed: string, code: string, actor: Actor): Promise<{ ok: true; codes: string[] } | { ok: false }> {
-      const secret = box.decrypt(pendingSealed, 'pending');
-      const step = totp.matchStep(secret, code);
-      if (step === null) return { ok: false };
-      if (!(await deps.once(`enrol:${createHash('sha256').update(pendingSealed).digest('hex')}`))) return { ok: false };
-      const before = await load(userId);
-      if (!before) return { ok: false };
-      // all or nothing (no transactions): the codes are stored first but count only from the activation, which is one
-      // write with the secret and the pending notice; a crash before it changes nothing, after it the notice completes
-      const { codes, batch } = await newCodes(userId);
-      const notice = noticeOf(before.enabled || before.mustEnrol ? 'mfa_reset' : 'mfa_enabled', actor);
-      await deps.users.activate(userId, box.encrypt(secret, `totp:${userId}`), deps.clock(), batch, notice);
-      // the code that confirmed the app is used: it (and older steps) cannot sign in again (checklist 30, 31)
-      await deps.claimInOrder([step, step - 1, step - 2].map((s) => stepMarker(userId, s)));
-      await complete(userId, { storeId: before.storeId, codesBatch: batch }, notice);
-      return { ok: true, codes };
-    },
-
-    // `claim` claims the attempt's throttle slot and this code's step in one command (src/services/throttle/guard.ts)
-    async verifyCode(userId: string, code: string, claim: ClaimWithSlot): Promise<TotpVerdict> {
-      const mfa = await load(userId);
-      if (!mfa?.enabled || !mfa.secretSealed) return (await claim()) === 0 ? 'busy' : 'invalid';
-      const verdict = await deps.verifier.verify(userId, secretOf(userId, mfa.secretSealed), code, claim);
-      // key rotation (B3): a secret sealed under an older key moves to the current key on its next use
-      if (verdict === 'ok' && box.needsRotation(mfa.secretSealed)) {
-        await deps.users.resealSecret(userId, mfa.secretSealed, box.reseal(mfa.secretSealed, `totp:${userId}`));
-      }
-      return verdict;
-    },
 
     async useRecoveryCode(userId: string, code: string, meta: { ip?: string }): Promise<{ ok: true; remaining: number } | { ok: false }> {
       if (!deps.recovery.isWellFormed(code)) return { ok: false };
@@ -172,7 +217,7 @@ export function createMfaService(deps: MfaServiceDeps) {
       return mfa?.enabled ? deps.codes.remaining(userId, mfa.codesBatch) : 0;
     },
 
-    // Like the activation: the new batch counts from one write that carries its notice (checklist 44).
+    // Like an enrolment: the new batch counts from one write that carries its notice (checklist 44).
     async regenerateCodes(userId: string, actor: Actor): Promise<string[]> {
       const mfa = await load(userId);
       if (!mfa?.enabled) throw new Error('recovery codes: MFA is not on');
@@ -184,15 +229,7 @@ export function createMfaService(deps: MfaServiceDeps) {
     },
 
     // Removal by the user (S13) or by an admin; reset by an admin makes the user enrol again at next sign-in (S11).
-    async remove(userId: string, actor: Actor, opts: { mustEnrol?: boolean } = {}): Promise<void> {
-      const mfa = await load(userId);
-      await deps.users.deactivate(userId, { mustEnrol: Boolean(opts.mustEnrol) });
-      await deps.codes.clear(userId);
-      await deps.revokeDevices(userId);
-      const type = opts.mustEnrol ? 'mfa.reset_by_admin' : 'mfa.removed';
-      await deps.audit.record({ type, userId, storeId: mfa?.storeId, actorId: actor.actorId, ip: actor.ip });
-      await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId });
-    },
+    remove,
   };
 }
 

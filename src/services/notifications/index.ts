@@ -11,7 +11,9 @@ export type NotificationType =
   | 'account_unlocked'
   | 'access_pass_created'
   | 'enrolment_link'
-  | 'second_factor_failed';
+  | 'second_factor_failed'
+  | 'passkey_added'
+  | 'passkey_removed';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };

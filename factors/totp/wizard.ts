@@ -1,7 +1,8 @@
 // The enrolment wizard's stages (S6, S7, S12), shared by the sign-in step and the account page:
 // Begin -> password -> scan -> code -> recovery codes -> Done; MFA is active only after a valid code (checklist 38).
 import { z } from 'zod';
-import type { MfaService } from './index.js';
+import type { MfaService } from '../../src/services/mfa/index.js';
+import type { TotpFactorService } from './service.js';
 
 export const WIZARD_STAGES = ['begin', 'password', 'scan', 'code', 'codes'] as const;
 export type WizardStage = (typeof WIZARD_STAGES)[number];
@@ -22,7 +23,8 @@ export const wizardInput = z.object({
 export type WizardInput = z.infer<typeof wizardInput>;
 
 export interface WizardDeps {
-  mfa: Pick<MfaService, 'newPendingSecret' | 'confirmEnrolment' | 'sealCodes' | 'describePending' | 'unsealCodes'>;
+  app: Pick<TotpFactorService, 'newPendingSecret' | 'confirmEnrolment' | 'describePending'>;
+  codes: Pick<MfaService, 'sealCodes' | 'unsealCodes'>;
   reauthenticate(password: string): Promise<'ok' | 'password_wrong' | 'too_many'>;
   userId: string;
   ip?: string;
@@ -39,16 +41,16 @@ export async function advanceWizard(current: WizardProgress, input: WizardInput,
     case 'password': {
       const result = await deps.reauthenticate(input.password ?? '');
       if (result !== 'ok') return { ok: false, error: result };
-      return next({ stage: 'scan', secretSealed: deps.mfa.newPendingSecret() });
+      return next({ stage: 'scan', secretSealed: deps.app.newPendingSecret() });
     }
     case 'scan':
       return next({ ...current, stage: 'code' });
     case 'code': {
       // the scan stage, which alone leads here, carries the secret the password stage made
       if (!current.secretSealed) throw new Error('enrolment wizard: the code stage has no pending secret');
-      const done = await deps.mfa.confirmEnrolment(deps.userId, current.secretSealed, input.code ?? '', { actorId: deps.userId, ip: deps.ip });
+      const done = await deps.app.confirmEnrolment(deps.userId, current.secretSealed, input.code ?? '', { actorId: deps.userId, ip: deps.ip });
       if (!done.ok) return { ok: false, error: 'code_invalid' };
-      return next({ stage: 'codes', codesSealed: deps.mfa.sealCodes(done.codes) }, true);
+      return next({ stage: 'codes', codesSealed: deps.codes.sealCodes(done.codes) }, true);
     }
     case 'codes':
       if (!input.saved) return { ok: false, error: 'must_confirm_codes' };
@@ -57,9 +59,9 @@ export async function advanceWizard(current: WizardProgress, input: WizardInput,
 }
 
 // What the totp-enrol page shows for the current stage: the QR code and text code, or the new recovery codes.
-export async function wizardView(p: WizardProgress, deps: Pick<WizardDeps, 'mfa'>, account: { storePrefix: string; username: string; downloadUrl: string }) {
+export async function wizardView(p: WizardProgress, deps: Pick<WizardDeps, 'app' | 'codes'>, account: { storePrefix: string; username: string; downloadUrl: string }) {
   const view: Record<string, unknown> = { stage: p.stage };
-  if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.mfa.describePending(p.secretSealed, account.storePrefix, account.username));
-  if (p.stage === 'codes' && p.codesSealed) Object.assign(view, { codes: deps.mfa.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl });
+  if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.app.describePending(p.secretSealed, account.storePrefix, account.username));
+  if (p.stage === 'codes' && p.codesSealed) Object.assign(view, { codes: deps.codes.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl });
   return view;
 }

@@ -1,12 +1,12 @@
-// Step "recovery": an unused recovery code instead of the app code (S10); the user must then set MFA up again.
+// Step "recovery": an unused recovery code instead of the other factors (S10); the user must then set MFA up again.
 import { z } from 'zod';
 import { advance, defineStep, need, rerender, secondFactorFailed, subjectOf, throttled } from '../../src/flow/step.js';
-import { needsSecondFactor } from '../totp-verify/index.js';
 
 export const recoveryStep = defineStep({
   id: 'recovery',
-  applies: (state, facts) => needsSecondFactor(state, facts) && Boolean(state.recoveryMode),
-  render: (state) => ({ template: 'recovery', view: { backUrl: `/interaction/${state.uid}/use-app` } }),
+  // its turn is decided by the factor list (factors/index.ts)
+  applies: () => true,
+  render: () => ({ template: 'recovery', view: {} }),
   input: z.object({ code: z.string().trim().max(40) }),
   async submit(input, state, facts, services, req) {
     const user = need(facts.user, 'facts.user');
@@ -18,10 +18,7 @@ export const recoveryStep = defineStep({
     );
     if (outcome.kind === 'wait' || outcome.kind === 'closed') return throttled(outcome);
     if (outcome.kind === 'failed') return rerender('recovery_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.recovery_failed' }));
-    return advance({ secondFactor: 'recovery', recoveryMode: false });
+    return advance({ secondFactor: 'recovery', factor: undefined });
   },
-  routes: [
-    { path: 'use-recovery', run: () => ({ kind: 'patch', patch: { recoveryMode: true } }) },
-    { path: 'use-app', run: () => ({ kind: 'patch', patch: { recoveryMode: false } }) },
-  ],
+  routes: [{ path: 'use-recovery', run: () => ({ kind: 'patch', patch: { factor: 'recovery' } }) }],
 });

@@ -1,28 +1,14 @@
 // Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> password -> scan -> code -> recovery codes -> Done.
 import { advance, defineStep, need, rerender } from '../../src/flow/step.js';
-import { advanceWizard, wizardInput, wizardView } from '../../src/services/mfa/wizard.js';
-import type { FlowFacts, FlowState } from '../../src/flow/state.js';
-
-export const mustEnrolNow = (state: FlowState, facts: FlowFacts) => {
-  const user = facts.user;
-  if (!user || state.enrol?.done) return false;
-  // once started, the wizard runs to its end even though the confirmed code already activated MFA
-  if (state.enrol) return true;
-  // an active authenticator is replaced only after this sign-in proved a second factor (checklist 39)
-  if (user.mfaEnabled && !state.secondFactor) return false;
-  return (
-    state.secondFactor === 'recovery' ||
-    user.mustEnrol ||
-    (!user.mfaEnabled && (user.mfaRequired || state.mfaDemanded))
-  );
-};
+import { advanceWizard, wizardInput, wizardView } from './wizard.js';
+import { mustEnrolNow } from '../must-enrol.js';
 
 export const totpEnrolStep = defineStep({
   id: 'totp-enrol',
   applies: mustEnrolNow,
   async render(state, facts, services) {
     const progress = state.enrol ?? { stage: 'begin' as const };
-    const view = await wizardView(progress, services, {
+    const view = await wizardView(progress, { app: services.factors.totp, codes: services.mfa }, {
       storePrefix: need(facts.store, 'facts.store').prefix,
       username: need(facts.user, 'facts.user').username,
       downloadUrl: `/interaction/${state.uid}/recovery-codes.txt`,
@@ -36,14 +22,15 @@ export const totpEnrolStep = defineStep({
   async submit(input, state, _facts, services, req) {
     const userId = need(state.userId, 'state.userId');
     const result = await advanceWizard(state.enrol ?? { stage: 'begin' }, input, {
-      mfa: services.mfa,
+      app: services.factors.totp,
+      codes: services.mfa,
       reauthenticate: (password) => services.reauthenticate(userId, password, req.ip),
       userId,
       ip: req.ip,
     });
     if (!result.ok) return rerender(result.error);
     // the confirmed code is a fresh second factor of this sign-in
-    return advance({ enrol: result.next, ...(result.confirmed ? { secondFactor: 'otp' as const } : {}) });
+    return advance({ enrol: result.next, ...(result.confirmed ? { secondFactor: 'totp' as const } : {}) });
   },
   routes: [
     {

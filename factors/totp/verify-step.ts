@@ -1,26 +1,15 @@
 // Step "totp-verify": the six-digit code (S8, S14), replay-proof (B1), with "remember this device" (not for native apps).
 import { z } from 'zod';
 import { advance, defineStep, need, rerender, secondFactorFailed, subjectOf, throttled, type Effect } from '../../src/flow/step.js';
-import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import type { TotpVerdict } from '../../src/services/totp/index.js';
-
-// A remembered device skips the code only when neither the client nor the request demands MFA (checklist 50-52),
-// and never while the user must enrol again: replacing an authenticator always takes the current second factor.
-export const needsSecondFactor = (state: FlowState, facts: FlowFacts) =>
-  Boolean(facts.user?.mfaEnabled) &&
-  !state.secondFactor &&
-  (state.stepUp || state.mfaDemanded || !facts.deviceRemembered || Boolean(facts.user?.mustEnrol));
 
 export const totpVerifyStep = defineStep({
   id: 'totp-verify',
-  applies: (state, facts) => needsSecondFactor(state, facts) && !state.recoveryMode,
-  render: (state, facts) => ({
+  // its turn is decided by the factor list (factors/index.ts)
+  applies: () => true,
+  render: (_state, facts) => ({
     template: 'totp-verify',
-    view: {
-      offerRemember: facts.rememberAllowed,
-      rememberDays: facts.rememberDays,
-      recoveryUrl: `/interaction/${state.uid}/use-recovery`,
-    },
+    view: { offerRemember: facts.rememberAllowed, rememberDays: facts.rememberDays },
   }),
   input: z.object({ code: z.string().trim().max(20), remember: z.string().max(5).optional() }),
   async submit(input, state, facts, services, req) {
@@ -32,7 +21,7 @@ export const totpVerifyStep = defineStep({
       { ip: req.ip, factor: 'totp' },
       // the attempt's slot and the code's step are claimed in one command
       async (claim) => {
-        verdict = await services.mfa.verifyCode(userId, input.code, claim);
+        verdict = await services.factors.totp.verifyCode(userId, input.code, claim);
         return verdict === 'busy' ? 'busy' : verdict === 'ok' ? 'ok' : 'failed';
       },
       { clearOnSuccess: true },
@@ -43,6 +32,7 @@ export const totpVerifyStep = defineStep({
     if (outcome.kind === 'failed') return rerender('code_invalid', secondFactorFailed(state, { kind: 'audit', type: 'signin.totp_failed', details: { replayed: false } }));
     const effects: Effect[] = [];
     if (input.remember && facts.rememberAllowed) effects.push({ kind: 'remember-device', userId });
-    return advance({ secondFactor: 'otp' }, effects);
+    return advance({ secondFactor: 'totp' }, effects);
   },
+  routes: [{ path: 'use-app', run: () => ({ kind: 'patch', patch: { factor: 'totp' } }) }],
 });

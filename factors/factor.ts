@@ -1,0 +1,43 @@
+// The second-factor contract (DESIGN "Factors"): each factor is one module behind this interface, listed in factors/index.ts.
+import type Router from '@koa/router';
+import type { Step } from '../src/flow/step.js';
+import type { CredentialType } from '../src/services/mfa/credentials.js';
+import type { NotificationType } from '../src/services/notifications/index.js';
+import type { AccountKit } from '../src/account/kit.js';
+import type { UserView } from '../src/services/account/users.js';
+
+export const FACTOR_IDS = ['passkey', 'totp', 'recovery'] as const;
+export type FactorId = (typeof FACTOR_IDS)[number];
+
+/** What the Security & ID page shows of a factor: a partial (templates/partials/<partial>.hbs) and its data. */
+export interface AccountSection {
+  partial: string;
+  view(user: UserView, kit: AccountKit): Promise<Record<string, unknown>>;
+}
+
+export interface Factor {
+  id: FactorId;
+  /** the credential type it keeps on the user; none for recovery codes, which come with every factor */
+  credentialType?: CredentialType;
+  /** may it satisfy the phishing-resistant level (urn:pos-idp:acr:phr)? */
+  phishingResistant: boolean;
+  /** RFC 8176 values a use of this factor adds between "pwd" and "mfa", from what the verification saw */
+  amr(seen?: Record<string, boolean>): string[];
+  enrolled(user: Pick<UserView, 'mfaEnabled' | 'credentialTypes'>): boolean;
+  /** the sign-in step that verifies it; it owns the route that switches to it ("use-<something>") */
+  verify: Step;
+  /** the sign-in step that enrols it, when it can be enrolled during sign-in */
+  enrol?: Step;
+  /** link text key of the switch to this factor, shown on the other factors' pages */
+  switchLabel: string;
+  /** path under /interaction/<uid>/ of that switch */
+  switchPath: string;
+  /** name of the factor for people (admin and account pages): a locale key */
+  nameKey: string;
+  account?: AccountSection;
+  /** its own pages under /account (registration, rename, removal): a router with its own prefix */
+  accountRoutes?(kit: AccountKit): Router;
+  /** ?done=<name> notices its pages redirect to the overview with: name -> locale key */
+  accountNotices?: Record<string, string>;
+  notifications: readonly NotificationType[];
+}
