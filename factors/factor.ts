@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { Step } from '../src/flow/step.js';
 import type { CredentialType } from '../src/services/mfa/credentials.js';
 import type { NotificationType } from '../src/services/notifications/index.js';
-import type { AccountKit } from '../src/account/kit.js';
+import type { AccountKit, AccountPages } from '../src/account/kit.js';
 import type { UserView } from '../src/services/account/users.js';
 
 export const FACTOR_IDS = ['passkey', 'totp', 'recovery'] as const;
@@ -36,7 +36,7 @@ export interface Factor {
   nameKey: string;
   account?: AccountSection;
   /** its own pages under /account (registration, rename, removal): a router with its own prefix */
-  accountRoutes?(kit: AccountKit): Router;
+  accountRoutes?(pages: AccountPages): Router;
   /** ?done=<name> notices its pages redirect to the overview with: name -> locale key */
   accountNotices?: Record<string, string>;
   notifications: readonly NotificationType[];

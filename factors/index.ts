@@ -3,10 +3,11 @@
 import type { Step } from '../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../src/flow/state.js';
 import type { Factor, FactorId } from './factor.js';
+import { passkeyFactor } from './passkey/index.js';
 import { totpFactor } from './totp/index.js';
 import { recoveryFactor } from './recovery/index.js';
 
-export const factors: readonly Factor[] = [totpFactor, recoveryFactor];
+export const factors: readonly Factor[] = [passkeyFactor, totpFactor, recoveryFactor];
 
 export const factorById = (id: FactorId | undefined) => factors.find((f) => f.id === id);
 

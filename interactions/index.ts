@@ -8,5 +8,6 @@ import { passwordStep } from './password/index.js';
 import { enrolProofStep } from './enrol-proof/index.js';
 import { breachStep } from './breach/index.js';
 import { newPasswordStep } from './new-password/index.js';
+import { phrMissingStep } from './phr-missing/index.js';
 
-export const steps: Step[] = [storeStep, passwordStep, ...verifySteps, enrolProofStep, ...enrolSteps, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [storeStep, passwordStep, ...verifySteps, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

@@ -1,4 +1,5 @@
 // Composition root: builds the framework-free services from their Mongo-backed ports.
+import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Models } from './models/index.js';
@@ -13,6 +14,8 @@ import { createPasswordService } from './services/account/passwords.js';
 import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
 import { createTotpFactor } from '../factors/totp/service.js';
+import { createPasskeyFactor } from '../factors/passkey/service.js';
+import { webauthnChallenges } from '../factors/passkey/challenge.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import { knownDevices } from './services/throttle/known-devices.js';
 import { createAccessPasses } from './services/access-passes/index.js';
@@ -132,6 +135,16 @@ export function createServices(deps: ContainerDeps) {
     // each second factor's own domain service (factors/<id>/service.ts)
     factors: {
       totp: createTotpFactor({ totp, verifier: createTotpVerifier({ totp }), box, mfa, once: onceKey, claimInOrder: once.claimInOrder, clock }),
+      // RP ID and origin come from the issuer: a passkey works only on this provider's own pages
+      passkey: createPasskeyFactor({
+        rpId: new URL(config.issuer).hostname,
+        origin: new URL(config.issuer).origin,
+        rpName: config.productName,
+        challenges: webauthnChallenges(createHmac('sha256', cookieKey).update('webauthn challenges').digest(), clock),
+        mfa,
+        audit,
+        clock,
+      }),
     },
     policy: {
       required: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>

@@ -33,6 +33,11 @@ export const accountKeys = {
 
 export type AccountKit = ReturnType<typeof accountKit>;
 
+/** The kit plus the overview page, for the factors' own account pages (src/account/routes.ts hands it over). */
+export interface AccountPages extends AccountKit {
+  overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string): Promise<void>;
+}
+
 export function accountKit(deps: AccountDeps) {
   const { services, render } = deps;
   const sessions = accountSessions(deps.provider, deps.csrfKey);

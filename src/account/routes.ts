@@ -281,7 +281,7 @@ export function accountRouter(deps: AccountDeps): Router {
 
   // the factors' own pages (a passkey's registration, rename and removal)
   for (const factor of factors) {
-    const own = factor.accountRoutes?.(kit);
+    const own = factor.accountRoutes?.({ ...kit, overview });
     if (own) router.use(own.routes());
   }
 

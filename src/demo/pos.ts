@@ -174,6 +174,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   const jwksUri = config.serverMetadata().jwks_uri;
   if (!jwksUri) throw new Error('demo POS: the issuer publishes no jwks_uri');
   router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
+  router.get('/api/reports/payouts', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl, level: 'phr' }));
   app.use(router.routes());
   const server = await listen(app, opts.port, 'DEMO_PORT');
   return {

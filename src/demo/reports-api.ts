@@ -1,8 +1,12 @@
-// Demo resource server ("partner reports API"): accepts JWT access tokens and demands MFA with an RFC 9470 challenge.
+// Demo resource server ("partner reports API"): accepts JWT access tokens and demands MFA (reports) or a phishing-
+// resistant sign-in with a passkey (payouts) with an RFC 9470 challenge.
 import type Koa from 'koa';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
 export const MFA_ACR = 'urn:pos-idp:acr:mfa';
+export const PHR_ACR = 'urn:pos-idp:acr:phr';
+// the levels each demand accepts, weakest first: a passkey sign-in (phr) is MFA too
+const ACCEPTED = { mfa: [MFA_ACR, PHR_ACR], phr: [PHR_ACR] } as const;
 // how recent the authentication must be for reports (seconds)
 export const REPORTS_MAX_AGE = 3600;
 
@@ -10,6 +14,8 @@ export interface ReportsApiOptions {
   issuer: string;
   jwksUri: string;
   audience: string;
+  /** what this route demands: MFA (default) or a phishing-resistant factor */
+  level?: keyof typeof ACCEPTED;
 }
 
 const challenge = (ctx: Koa.Context, error: string, description: string, extra = '') => {
@@ -19,6 +25,7 @@ const challenge = (ctx: Koa.Context, error: string, description: string, extra =
 };
 
 export function reportsApi(opts: ReportsApiOptions): Koa.Middleware {
+  const accepted: readonly string[] = ACCEPTED[opts.level ?? 'mfa'];
   const jwks = createRemoteJWKSet(new URL(opts.jwksUri));
   return async (ctx) => {
     const header = ctx.get('authorization');
@@ -31,17 +38,13 @@ export function reportsApi(opts: ReportsApiOptions): Koa.Middleware {
       return challenge(ctx, 'invalid_token', 'the access token is not valid');
     }
     const fresh = typeof claims.auth_time === 'number' && Date.now() / 1000 - claims.auth_time <= REPORTS_MAX_AGE;
-    if (claims.acr !== MFA_ACR || !fresh) {
+    if (!claims.acr || !accepted.includes(claims.acr) || !fresh) {
       // RFC 9470 section 3: tell the client which authentication level (and freshness) would do
-      return challenge(
-        ctx,
-        'insufficient_user_authentication',
-        'multi-factor authentication is required for reports',
-        `, acr_values="${MFA_ACR}", max_age=${REPORTS_MAX_AGE}`,
-      );
+      const what = opts.level === 'phr' ? 'a passkey sign-in is required for payouts' : 'multi-factor authentication is required for reports';
+      return challenge(ctx, 'insufficient_user_authentication', what, `, acr_values="${accepted[0]}", max_age=${REPORTS_MAX_AGE}`);
     }
     ctx.body = {
-      report: 'Daily sales',
+      report: opts.level === 'phr' ? 'Payouts' : 'Daily sales',
       store: claims.store ?? null,
       user: claims.sub,
       authenticated: { acr: claims.acr, amr: claims.amr, auth_time: claims.auth_time },

@@ -29,8 +29,6 @@ export const flowStateSchema = z.object({
   secondFactorSeen: z.record(z.string(), z.boolean()).optional(),
   // the factor the user switched to ("Use a recovery code"); unset: the first one they have (factors/index.ts)
   factor: z.enum(FACTOR_IDS).optional(),
-  // a one-time challenge the current factor's page issued (a passkey's WebAuthn challenge)
-  factorChallenge: z.string().optional(),
   switchingUser: z.boolean().optional(),
   failureNotified: z.boolean().optional(),
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator

@@ -1,10 +1,15 @@
-// Versioned static assets from public/ (S15): /assets/<name>.<hash8>.<ext>, cached forever, stale names 404.
+// Versioned static assets from public/ and vendored browser libraries (S15): /assets/<name>.<hash8>.<ext>, cached forever, stale names 404.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type Koa from 'koa';
 
 export const ASSET_PREFIX = '/assets/';
+
+// Browser libraries served from our own origin like public/ (no CDN): name -> file under node_modules
+const VENDORED: Record<string, string> = {
+  'webauthn.js': '@simplewebauthn/browser/dist/bundle/index.umd.min.js',
+};
 
 export interface Assets {
   /** Versioned URL of a file in public/ ("app.css" -> "/assets/app.1a2b3c4d.css"); throws for unknown files. */
@@ -27,17 +32,20 @@ export function createAssets(root: string): Assets {
   const urls = new Map<string, string>();
   const files = new Map<string, Asset>(); // versioned path under /assets/ -> file
 
+  const add = (name: string, body: Buffer) => {
+    const hash = createHash('sha256').update(body).digest('hex').slice(0, 8);
+    const versioned = versionedName(name, hash);
+    urls.set(name, ASSET_PREFIX + versioned);
+    files.set(versioned, { body, ext: path.posix.extname(name) });
+  };
   for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     const full = path.join(dir, entry);
     if (!statSync(full).isFile()) continue;
     const name = entry.split(path.sep).join('/');
     if (name.split('/').some((part) => part.startsWith('.'))) continue;
-    const body = readFileSync(full);
-    const hash = createHash('sha256').update(body).digest('hex').slice(0, 8);
-    const versioned = versionedName(name, hash);
-    urls.set(name, ASSET_PREFIX + versioned);
-    files.set(versioned, { body, ext: path.posix.extname(name) });
+    add(name, readFileSync(full));
   }
+  for (const [name, file] of Object.entries(VENDORED)) add(name, readFileSync(path.join(root, 'node_modules', file)));
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (!ctx.path.startsWith(ASSET_PREFIX)) return next();

@@ -18,6 +18,8 @@ export const EMAIL_TEMPLATES = [
   'access-pass-created',
   'enrolment-link',
   'second-factor-failed',
+  'passkey-added',
+  'passkey-removed',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

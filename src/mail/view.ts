@@ -77,6 +77,10 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.linkUrl = str(d.url);
       view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
       break;
+    case 'passkey_added':
+    case 'passkey_removed':
+      view.passkeyName = str(d.name) ?? '';
+      break;
     case 'second_factor_failed':
       view.ip = str(d.ip);
       view.browser = str(d.userAgent)?.slice(0, 200);

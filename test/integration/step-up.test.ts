@@ -142,6 +142,13 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     assert.equal(again.acr, payload.acr);
     assert.deepEqual(again.amr, payload.amr);
     assert.equal(again.auth_time, payload.auth_time);
+
+    // the same MFA token reads reports, but payouts demand a passkey sign-in (issue 11: phr)
+    const bearer = { authorization: `Bearer ${tokens.access_token}` };
+    assert.equal((await fetch(reportsUrl, { headers: bearer })).status, 200);
+    const payouts = await fetch(`${reportsUrl}/payouts`, { headers: bearer });
+    assert.equal(payouts.status, 401);
+    assert.match(payouts.headers.get('www-authenticate') ?? '', new RegExp(`error="insufficient_user_authentication".*acr_values="${ACR.phr}"`));
   });
 
   it('introspection states how the user authenticated (B4)', async () => {

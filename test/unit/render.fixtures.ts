@@ -24,7 +24,22 @@ export const SAMPLE_DEVICES = [
   },
   { id: '665f1c2ab3e4d5f6a7b8c9d1', createdAt: '2025-05-10', expiresAt: '2025-06-09', lastUsedAt: null, userAgent: null, ip: null },
 ];
-const overview = { ...account, user, storeName: 'Corner Coffee Co.', mfaRequired: true, remaining: 9, fewCodesLeft: false, devices: SAMPLE_DEVICES };
+const SAMPLE_PASSKEYS = [
+  { key: 'cAbCdEfGhIjKl', name: 'Till 2', createdAt: '2025-05-02', lastUsedAt: '2025-05-20', synced: false },
+  { key: 'cMnOpQrStUvWx', name: 'My phone', createdAt: '2025-05-10', lastUsedAt: null, synced: true },
+];
+const passkeySection = (passkeys: unknown[], needsPass = false) => ({ partial: 'factor-passkey', view: { passkeys, needsPass, nameMax: 60 } });
+const overview = {
+  ...account,
+  user,
+  storeName: 'Corner Coffee Co.',
+  mfaRequired: true,
+  remaining: 9,
+  fewCodesLeft: false,
+  devices: SAMPLE_DEVICES,
+  factorSections: [passkeySection(SAMPLE_PASSKEYS)],
+};
+const passkeyOptions = JSON.stringify({ challenge: 'abc', rpId: 'localhost', allowCredentials: [] });
 
 /** [name, template, view] for each page state worth looking at. */
 export async function sampleViews(): Promise<Array<[string, string, Record<string, unknown>]>> {
@@ -66,12 +81,12 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     [
       'account-off',
       'account',
-      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [] },
+      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [], factorSections: [passkeySection([])] },
     ],
     [
       'account-off-cashier',
       'account',
-      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [] },
+      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [], factorSections: [passkeySection([])] },
     ],
     ['account-remove-confirm', 'account-remove', { ...account, stage: 'confirm' }],
     ['account-remove-password', 'account-remove', { ...account, stage: 'password', error: 'Incorrect password.' }],
@@ -86,5 +101,16 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
       },
     ],
     ['logout-done', 'logout-done', { clientName: 'POS Web' }],
+    [
+      'passkey-verify',
+      'passkey-verify',
+      { ...base, optionsJson: passkeyOptions, scripts: ['webauthn.js', 'passkey.js'], alternatives: [{ url: '/interaction/abc123/use-app', label: 'factors.totp.switch' }] },
+    ],
+    ['passkey-verify-cloned', 'passkey-verify', { ...base, optionsJson: passkeyOptions, error: 'This passkey was refused.', alternatives: [] }],
+    ['passkey-register', 'passkey-register', { ...account, name: 'Till 2', optionsJson: passkeyOptions, scripts: ['webauthn.js', 'passkey.js'] }],
+    ['passkey-remove', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[0], last: false }],
+    ['passkey-remove-last', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[1], last: true, error: 'Incorrect password.' }],
+    ['phr-missing', 'phr-missing', { ...base, accountUrl: '/account' }],
+    ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
   ];
 }

@@ -38,7 +38,7 @@ test('B8: every page renders in English and Dutch with no missing translation', 
       assert.match(html, /<h1>[^<]+/, `${name} has a heading`);
       // no raw key or placeholder leaked into the page
       assert.doesNotMatch(html, /\{[a-zA-Z_]\w*\}/, `${name}/${locale} placeholder`);
-      assert.doesNotMatch(html, /\b(?:common|errors|enrol|totp-enrol|totp-verify|breach|store|password|recovery|logout|account|account-remove|account-codes)\.[a-z_]+\b(?![.\w-]*\.(?:com|css|js|svg|txt))/, `${name}/${locale} raw key`);
+      assert.doesNotMatch(html, /\b(?:common|errors|enrol|totp-enrol|totp-verify|breach|store|password|recovery|logout|account|account-remove|account-codes|factors|passkey-verify|passkey-register|passkey-remove|phr-missing)\.[a-z_]+\b(?![.\w-]*\.(?:com|css|js|svg|txt))/, `${name}/${locale} raw key`);
     }
   }
 });
@@ -79,7 +79,7 @@ test('S15/checklist 60: every form posts and carries the CSRF token (logout uses
         continue;
       }
       // sign-in forms post to their interaction step, account forms to a fixed /account/... route
-      assert.match(form, /action="(?:\/interaction\/abc123\/step|\/account\/[a-z/]+)"/, name);
+      assert.match(form, /action="(?:\/interaction\/abc123\/step|\/account\/[\w/-]+)"/, name);
       assert.match(form, /<input type="hidden" name="csrf" value="csrf-token-123">/, name);
     }
   }
@@ -234,8 +234,8 @@ test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery co
   assert.match(revoke.at(-1)!, /<input type="hidden" name="device" value="all">[\s\S]*Forget all devices<\/button>/);
   for (const form of [codes, ...revoke]) assert.match(form, /name="password" type="password" autocomplete="current-password"/);
   const ids = [...html.matchAll(/<input id="([^"]+)" name="password"/g)].map((m) => m[1]);
-  // recovery codes, each revoke form, and the password and email change forms
-  assert.equal(ids.length, 1 + revoke.length + 2);
+  // recovery codes, adding a passkey, each revoke form, and the password and email change forms
+  assert.equal(ids.length, 1 + 1 + revoke.length + 2);
   assert.equal(new Set(ids).size, ids.length, 'password field ids are unique');
   for (const id of ids) assert.match(html, new RegExp(`<label for="${id}">`));
   assert.match(html, /title="Mozilla\/5\.0 \(iPhone;[^"]*"/);
@@ -268,7 +268,7 @@ test('S6: Security & ID page without MFA: set-up button, required badge, no code
   assert.match(html, /Account owner/);
   const setup = forms(html).filter((f) => f.includes('action="/account/mfa/'));
   assert.equal(setup.length, 1);
-  assert.equal(forms(html).length, 3, 'set up, change password, change email');
+  assert.equal(forms(html).length, 4, 'set up, add a passkey, change password, change email');
   assert.match(setup[0], /action="\/account\/mfa\/setup"[\s\S]*Set up multi-factor authentication<\/button>/);
   assert.doesNotMatch(html, /\/account\/mfa\/(?:reset|remove|codes)/);
   assert.doesNotMatch(html, /unused recovery code/);

@@ -5,7 +5,7 @@ import type { StoreView, UserDirectory, UserView } from '../../services/account/
 import type { PasswordPort } from '../../services/account/passwords.js';
 import type { EmailPort } from '../../services/account/email.js';
 import type { MfaUserPort, PendingNotice } from '../../services/mfa/index.js';
-import type { Credential } from '../../services/mfa/credentials.js';
+import { CREDENTIAL_TYPES, type Credential } from '../../services/mfa/credentials.js';
 import type { AccountThrottleState, ThrottlePort } from '../../services/throttle/guard.js';
 import type { StoreRecords, UserRecords } from './user-records.js';
 import type { UserDoc } from '../user.js';
@@ -95,7 +95,7 @@ export function mongoPasswordPort({ User }: Models, users: UserRecords): Passwor
   };
 }
 
-const credentialTypes = new Set(['totp', 'passkey']);
+const credentialTypes = new Set<string>(CREDENTIAL_TYPES);
 
 // The stored credentials object as the typed list; entries of an unknown type are left out.
 export function credentialsOf(u: Pick<UserDoc, 'credentials'>): Credential[] {

@@ -1,7 +1,8 @@
 // A user's second-factor credentials: one typed list, each entry owned by its factor (factors/), which validates its data.
 import { randomBytes } from 'node:crypto';
 
-export type CredentialType = 'totp' | 'passkey';
+export const CREDENTIAL_TYPES = ['totp', 'passkey'] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 export interface Credential<D = Record<string, unknown>> {
   /** our own id of the credential (safe as a field name); a passkey's WebAuthn id is in its data */

@@ -50,7 +50,7 @@ export type ClaimSlot = (markers?: Marker[]) => Promise<number>;
 export type AttemptVerdict = 'ok' | 'failed' | 'busy';
 export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number } | { kind: 'closed' };
 
-export type Factor = 'password' | 'totp' | 'recovery';
+export type Factor = 'password' | 'totp' | 'recovery' | 'passkey';
 
 export interface Subject {
   storeId: string;
