@@ -24,9 +24,10 @@ import type { Notifier } from './services/notifications/index.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
-import { mongoEmailPort, mongoMfaUserPort, mongoPasswordPort, mongoThrottle, mongoUserDirectory } from './models/stores/user-directory.js';
+import { mongoEmailPort, mongoLanguagePort, mongoMfaUserPort, mongoPasswordPort, mongoThrottle, mongoUserDirectory } from './models/stores/user-directory.js';
 import { storeRecords, userRecords } from './models/stores/user-records.js';
 import { createEmailService } from './services/account/email.js';
+import { createLanguageService } from './services/account/language.js';
 import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
 import { mongoAudit, mongoFlows } from './models/stores/misc.js';
@@ -110,6 +111,7 @@ export function createServices(deps: ContainerDeps) {
     // the account pages' wizard state
     accountWizards: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
+    languages: createLanguageService({ store: mongoLanguagePort(models), audit }),
     throttle,
     knownDevices: knownDevices(cookieKey),
     accessPasses: createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify }),

@@ -41,7 +41,9 @@ export interface AccountPages extends AccountKit {
 export function accountKit(deps: AccountDeps) {
   const { services, render } = deps;
   const sessions = accountSessions(deps.provider, deps.csrfKey);
-  const locale = (ctx: Koa.Context): Locale => pickLocale(ctx.query.ui_locales as string | undefined, ctx.get('accept-language'));
+  // the page's ui_locales, else the language the signed-in user chose (requireSession notes it), else the browser's
+  const locale = (ctx: Koa.Context): Locale =>
+    pickLocale((ctx.query.ui_locales as string | undefined) ?? (ctx.state as { chosenLocale?: Locale }).chosenLocale, ctx.get('accept-language'));
 
   // The password again, throttled; a breached one is remembered for a warning until changed (S2: every entry is checked).
   async function reauthenticate(ctx: Koa.Context, s: AccountSession, password: string) {
@@ -75,6 +77,7 @@ export function accountKit(deps: AccountDeps) {
         ctx.redirect('/account/login');
         return undefined;
       }
+      if (user.localeChosen && user.locale) (ctx.state as { chosenLocale?: Locale }).chosenLocale = user.locale;
       // a session proves MFA by its sign-in (acr), or by setting up a factor here (src/account/kit.ts: proof)
       const proven = satisfies(session.acr, ACR.mfa) || Boolean(await services.accountWizards.load(accountKeys.proof(session)));
       if (user.mfaEnabled && !proven && !(await allowed?.())) {

@@ -1,5 +1,7 @@
 // The user's own "Security & ID" pages: MFA status, set up / reset / remove, recovery codes, remembered devices (S6, S12, S13, B10, B11).
 import { createHash, randomBytes } from 'node:crypto';
+import { accountLanguageRoutes } from './language-routes.js';
+import { languageChoiceOf } from '../http/language-choice.js';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
@@ -26,6 +28,7 @@ const NOTICES: Record<string, string> = {
   devices: 'account.notice_devices',
   password: 'credentials.notice_password',
   email: 'credentials.notice_email',
+  language: 'language.notice',
   ...Object.assign({}, ...factors.map((f) => f.accountNotices ?? {})),
 };
 
@@ -50,6 +53,7 @@ export function accountRouter(deps: AccountDeps): Router {
     // the page of newly regenerated codes is no longer current: they are not offered again (checklist 44)
     await services.accountWizards.remove(codesKey(s));
     const user = await accountUser(s);
+    await services.languages.used(user, locale(ctx));
     const store = await services.users.storeById(user.storeId);
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
     const devices = await services.devices.list(user.id);
@@ -71,6 +75,7 @@ export function accountRouter(deps: AccountDeps): Router {
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: Boolean(await services.accountWizards.load(breachKey(s))),
+        language: languageChoiceOf(user.locale, user.localeChosen),
       },
       error,
     );
@@ -284,6 +289,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const own = factor.accountRoutes?.({ ...kit, overview });
     if (own) router.use(own.routes());
   }
+  router.use(accountLanguageRoutes({ ...kit, overview }).routes());
 
   return router;
 }

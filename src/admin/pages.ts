@@ -4,13 +4,14 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import { ASSIGNABLE_ROLES, REMEMBER_DAYS, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
 import { auditQuery, mfaChange, newUser, policyChange, roleChange, userListQuery } from './input.js';
+import { languageChoiceOf } from '../http/language-choice.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { dateTime, deviceRow, passRow, pager, policyView, queryString, roleLabel, userRow } from './views.js';
 
 const PAGE_SIZE = 25;
 const AUDIT_PAGE_SIZE = 50;
 const OVERVIEW_MAX = 5000;
-const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy']);
+const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
   const { admin, body } = kit;
@@ -127,6 +128,8 @@ export function registerPages(router: Router, kit: AdminKit): void {
       allowed,
       isSelf: user.id === a.user.id,
       ownerProtected: user.role === 'owner' && a.user.role !== 'owner',
+      language: languageChoiceOf(user.locale, user.localeChosen),
+      languageAction: `/admin/users/${user.id}/language`,
       roles: ASSIGNABLE_ROLES.map((r) => ({ value: r, label: roleLabel(a.t, r), selected: r === user.role })),
     });
   });
@@ -186,11 +189,19 @@ export function registerPages(router: Router, kit: AdminKit): void {
 
   const policyPage = async (ctx: Koa.Context, error?: string) => {
     const a = adminOf(ctx);
+    const view = await admin.policy.view(a.actor);
     kit.show(
       ctx,
       'admin-policy',
       'policy',
-      { notice: noticeOf(ctx), policy: policyView(await admin.policy.view(a.actor)), days: REMEMBER_DAYS, error: error ? errorText(ctx, error) : undefined },
+      {
+        notice: noticeOf(ctx),
+        policy: policyView(view),
+        days: REMEMBER_DAYS,
+        language: languageChoiceOf(view.language.locale, view.language.chosen),
+        countryLanguage: a.t(`language.names.${view.language.byCountry}`),
+        error: error ? errorText(ctx, error) : undefined,
+      },
       error ? statusOf(error) : 200,
     );
   };

@@ -14,6 +14,7 @@ import { ADMIN_CLIENT_ID, adminSignIn, type AdminIdentity } from './sign-in.js';
 import { chromeView } from './views.js';
 import { errorKey, statusOf, type AdminContext, type AdminKit, type AdminRequest } from './kit.js';
 import { registerPages } from './pages.js';
+import { registerLanguagePages } from './language-pages.js';
 import { registerApi } from './api.js';
 import { formBody } from '../http/form.js';
 
@@ -58,6 +59,7 @@ export function adminRouter(deps: AdminDeps): Router {
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },
     endSessions: mongoSessionRevoker(models, services.payloads),
     passes: services.accessPasses,
+    languages: services.languages,
     unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
   });
 
@@ -201,5 +203,6 @@ export function adminRouter(deps: AdminDeps): Router {
 
   registerApi(router, kit);
   registerPages(router, kit);
+  registerLanguagePages(router, kit);
   return router;
 }

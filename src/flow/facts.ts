@@ -22,6 +22,8 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       enrolPassRequired: store ? enrolmentPassRequired(user, store, services.clock()) : true,
       emailVerified: Boolean(user.email && user.emailVerified),
       throttle: user.throttle,
+      locale: user.locale,
+      localeChosen: user.localeChosen,
     },
     deviceRemembered,
     device: services.knownDevices.parse(cookies.known),

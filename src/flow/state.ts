@@ -6,6 +6,7 @@ import { FACTOR_IDS } from '../../factors/factor.js';
 import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
+import type { Locale } from '../http/i18n.js';
 
 export const flowStateSchema = z.object({
   uid: z.string().min(1),
@@ -63,6 +64,9 @@ export interface FlowFacts {
     /** a verified address an enrolment link may go to */
     emailVerified: boolean;
     throttle: AccountThrottleState;
+    /** the language emails are written in, and whether the user chose it (src/services/account/language.ts) */
+    locale: Locale | null;
+    localeChosen: boolean;
   };
   deviceRemembered: boolean;
   /** the known-device cookie of this browser (B18) */

@@ -1,7 +1,7 @@
 // The outbox notifier (S4, B6): resolves recipients, renders the email in the reader's language and writes it to the outbox.
 import type { Logger } from 'pino';
-import { isLocale, type Locale } from '../http/i18n.js';
-import type { UserDirectory, UserView } from '../services/account/users.js';
+import type { Locale } from '../http/i18n.js';
+import type { StoreView, UserDirectory, UserView } from '../services/account/users.js';
 import type { AuditRecorder } from '../services/audit/index.js';
 import type { Notification, Notifier } from '../services/notifications/index.js';
 import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
@@ -32,7 +32,8 @@ interface Recipient {
   onBehalf: boolean;
 }
 
-const localeOf = (u: UserView): Locale => (isLocale(u.locale) ? u.locale : 'en');
+// the reader's own language, else the store's (B22)
+const localeOf = (u: UserView, store: StoreView | undefined): Locale => u.locale ?? store?.locale ?? 'en';
 // enough to refuse obvious junk; nodemailer encodes whatever it sends
 const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(v.trim());
 // admins and the owner confirm their address by the button in the "MFA on" email (S6)
@@ -45,8 +46,8 @@ const VERIFYING_ROLES = new Set(['owner', 'admin']);
  * alter nor block a queued notice; a template bug fails loudly in the request rather than silently in the worker.
  */
 export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
-  async function recipientsFor(n: Notification, user: UserView): Promise<Recipient[]> {
-    const direct = (address: string): Recipient => ({ address, name: user.name, locale: localeOf(user), onBehalf: false });
+  async function recipientsFor(n: Notification, user: UserView, store: StoreView | undefined): Promise<Recipient[]> {
+    const direct = (address: string): Recipient => ({ address, name: user.name, locale: localeOf(user, store), onBehalf: false });
     // an email change is told to both the old and the new address (checklist 67)
     const candidates = n.type === 'email_changed' ? [n.details?.oldEmail, n.details?.newEmail, user.email] : [user.email];
     const addresses: string[] = [];
@@ -60,7 +61,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     if (addresses.length && !alsoOwner) return addresses.map(direct);
     // no address of their own: the store owner is told, in the owner's language (S4)
     const owner = await deps.ownerOf(user.storeId);
-    const toOwner = owner && owner.id !== user.id && isAddress(owner.email) ? [{ address: owner.email.trim(), name: owner.name, locale: localeOf(owner), onBehalf: true }] : [];
+    const toOwner = owner && owner.id !== user.id && isAddress(owner.email) ? [{ address: owner.email.trim(), name: owner.name, locale: localeOf(owner, store), onBehalf: true }] : [];
     return [...addresses.map(direct), ...toOwner];
   }
 
@@ -80,7 +81,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       deps.logger.warn({ notification: n.type, userId: n.userId }, 'notification for an unknown user dropped');
       return;
     }
-    const [store, actor, recipients] = await Promise.all([deps.users.storeById(user.storeId), actorOf(n), recipientsFor(n, user)]);
+    const store = await deps.users.storeById(user.storeId);
+    const [actor, recipients] = await Promise.all([actorOf(n), recipientsFor(n, user, store)]);
     if (!recipients.length) {
       deps.logger.warn({ notification: n.type, userId: n.userId }, 'notification has no recipient (no user or owner email)');
       await deps.audit.record({ type: 'notification.undeliverable', userId: user.id, storeId: user.storeId, details: { notification: n.type } });

@@ -8,6 +8,8 @@ export const storeAccountSchema = new Schema(
     name: { type: String, required: true },
     country: { type: String, required: true, uppercase: true, default: 'NL' },
     integrations: { type: [String], default: [] },
+    // the language of emails to users who have never used a page; null: by country (src/services/account/language.ts)
+    locale: { type: String, enum: ['en', 'nl', null], default: null },
     policy: {
       requireForManagers: { type: Boolean, default: false },
       requireForEveryone: { type: Boolean, default: false },

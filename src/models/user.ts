@@ -20,7 +20,10 @@ export const userSchema = new Schema(
     // set when an admin chose the password: the user replaces it at the next sign-in (checklist 61)
     mustChangePassword: { type: Boolean, default: false },
     active: { type: Boolean, default: true },
-    locale: { type: String, default: null },
+    // the language of the pages the user last used, or the one they (or an admin) chose: emails are written in it (B22)
+    locale: { type: String, enum: ['en', 'nl', null], default: null },
+    // chosen on the account page or by an admin: pages in another language no longer replace it
+    localeChosen: { type: Boolean, default: false },
     // second-factor credentials by our key: { type, name, createdAt, lastUsedAt, data } (src/services/mfa/credentials.ts);
     // an object rather than an array so one credential is set or unset by its path (FerretDB has no positional $)
     credentials: { type: Schema.Types.Mixed, default: {} },

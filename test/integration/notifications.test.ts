@@ -32,7 +32,7 @@ describe('email notifications through the outbox (S4, B6; checklist 66-68)', () 
       { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, SUPPORT_EMAIL: SUPPORT, COOKIE_KEYS, MAIL_FROM: 'POS Sign-in <no-reply@pos.test>' },
       { outbox: { pollMs: 0 } },
     );
-    storeId = await stack.createStore('bakery', { name: 'Bakery Bros' });
+    storeId = await stack.createStore('bakery', { name: 'Bakery Bros', country: 'GB' });
     ids.olivia = await stack.createUser(storeId, 'olivia', 'owner', 'owner passphrase 1', { name: 'Olivia Owner', locale: 'en' });
     ids.anna = await stack.createUser(storeId, 'anna', 'admin', 'admin passphrase 1', { name: 'Anna Admin', locale: 'nl' });
     ids.carl = await stack.createUser(storeId, 'carl', 'cashier', 'cashier passphrase 1', { name: 'Carl Cashier' });
@@ -313,7 +313,7 @@ describe('the Verify email address link (S6; checklist 70)', () => {
   before(async () => {
     sink = await startSmtpSink();
     stack = await startStack({ SMTP_URL: `smtp://127.0.0.1:${sink.port}`, COOKIE_KEYS }, { outbox: { pollMs: 0 } });
-    storeId = await stack.createStore('verify');
+    storeId = await stack.createStore('verify', { country: 'GB' });
   });
   after(async () => {
     await stack?.close();

@@ -37,16 +37,17 @@ describe('database round trips and indexes on the hot paths (issue 9)', () => {
   const names = (commands: Stack['commands']) => commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`).join('\n');
 
   // a cashier with an authenticator app of their own (one code per time step each, so no test waits for a step)
-  async function cashier(): Promise<{ username: string; app: AuthenticatorApp }> {
+  // (who last used the pages in English, as these sign-ins are: the language is remembered only when it changes, B22)
+  async function cashier(locale: string | null = 'en'): Promise<{ username: string; app: AuthenticatorApp }> {
     const username = `cashier${++users}`;
-    const userId = await stack.createUser(storeId, username, 'cashier', PASSWORD);
+    const userId = await stack.createUser(storeId, username, 'cashier', PASSWORD, { locale });
     return { username, app: await stack.enrol(userId, 'tills', username) };
   }
 
   // authorize -> store -> password -> TOTP -> code -> token, as a browser and the POS would
-  async function signIn() {
+  async function signIn(locale?: string | null) {
     const agent = new Agent();
-    const { username, app } = await cashier();
+    const { username, app } = await cashier(locale);
     const steps = await counted(async () => {
       const flow = await beginSignIn(stack, agent);
       const password = await submit(agent, flow.page, { store: 'tills' });
@@ -64,6 +65,12 @@ describe('database round trips and indexes on the hot paths (issue 9)', () => {
     const { signIn: total, exchange } = await signIn();
     assert.ok(total.length <= 15, `sign-in: ${total.length} commands\n${names(total)}`);
     assert.ok(exchange.length <= 4, `code exchange: ${exchange.length} commands\n${names(exchange)}`);
+  });
+
+  it('a sign-in in a language the user has not used before costs one write to remember it, and the re-read after it (B22)', async () => {
+    const { signIn: total } = await signIn(null);
+    assert.ok(total.length <= 17, `sign-in: ${total.length} commands\n${names(total)}`);
+    assert.equal(total.filter((c) => c.commandName === 'update' && c.command.update === 'users').length, 1, names(total));
   });
 
   it('a refresh issues at most 4 commands, the rotated token\'s refresh too', async () => {

@@ -22,12 +22,12 @@ const T0 = new Date('2025-03-04T10:15:00Z');
 const renderer = createEmailRenderer({ root });
 
 const store: StoreView = {
-  id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', integrations: [],
+  id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', locale: 'en', localeChosen: true, integrations: [],
   policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null },
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
-  active: true, locale: null, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
+  active: true, locale: null, localeChosen: false, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
 });
 
 const TYPES: NotificationType[] = [

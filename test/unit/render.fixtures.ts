@@ -33,6 +33,7 @@ const overview = {
   ...account,
   user,
   storeName: 'Corner Coffee Co.',
+  language: 'automatic',
   mfaRequired: true,
   remaining: 9,
   fewCodesLeft: false,
@@ -77,7 +78,7 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['enrol-account-code', 'totp-enrol', { ...wizard, stage: 'code', resetting: true }],
     ['enrol-account-reset-codes', 'totp-enrol', { ...wizard, stage: 'codes', resetting: true, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
     ['account', 'account', { ...overview, notice: 'Multi-factor authentication is set up.' }],
-    ['account-few-codes', 'account', { ...overview, remaining: 1, fewCodesLeft: true, error: 'Incorrect password.' }],
+    ['account-few-codes', 'account', { ...overview, remaining: 1, fewCodesLeft: true, language: 'nl', error: 'Incorrect password.' }],
     [
       'account-off',
       'account',

@@ -262,13 +262,21 @@ test('B11: few recovery codes left: warning, singular count, the regenerate form
   assert.match(render('account-few-codes', 'nl'), /1 ongebruikte herstelcode</);
 });
 
+test('B22: the language field shows the current choice; automatic by default', () => {
+  assert.match(render('account'), /<option value="automatic" selected>Automatic: the language of the pages I use<\/option>/);
+  const chosen = render('account-few-codes', 'nl');
+  assert.match(chosen, /<form method="post" action="\/account\/language"/);
+  assert.match(chosen, /<option value="nl" lang="nl" selected>Nederlands<\/option>/);
+  assert.match(chosen, /Taal van e-mails en deze pagina's|Taal van e-mails en deze pagina&#x27;s/);
+});
+
 test('S6: Security & ID page without MFA: set-up button, required badge, no codes, empty devices list', () => {
   const html = render('account-off');
   assert.match(html, /<span class="badge badge-off">Not set up<\/span> <span class="badge badge-warn">Required for your role<\/span>/);
   assert.match(html, /Account owner/);
   const setup = forms(html).filter((f) => f.includes('action="/account/mfa/'));
   assert.equal(setup.length, 1);
-  assert.equal(forms(html).length, 4, 'set up, add a passkey, change password, change email');
+  assert.equal(forms(html).length, 5, 'set up, add a passkey, language, change password, change email');
   assert.match(setup[0], /action="\/account\/mfa\/setup"[\s\S]*Set up multi-factor authentication<\/button>/);
   assert.doesNotMatch(html, /\/account\/mfa\/(?:reset|remove|codes)/);
   assert.doesNotMatch(html, /unused recovery code/);

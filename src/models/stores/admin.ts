@@ -1,5 +1,6 @@
 // Mongo implementations of the admin ports: store-scoped users, store policy, audit queries, admin sessions, revocation.
 import { isValidObjectId, Types } from 'mongoose';
+import { isLocale } from '../../http/i18n.js';
 import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
@@ -28,6 +29,8 @@ const toRecord = (u: TimestampedUser): AdminUserRecord => ({
   createdAt: u.createdAt ?? null,
   signInClosed: Boolean(u.throttle?.closedAt),
   lockGeneration: u.throttle?.generation ?? 0,
+  locale: isLocale(u.locale) ? u.locale : null,
+  localeChosen: Boolean(u.localeChosen),
 });
 
 export function mongoAdminUsers({ User }: Models): AdminUserPort {

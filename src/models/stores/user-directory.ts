@@ -10,6 +10,8 @@ import type { AccountThrottleState, ThrottlePort } from '../../services/throttle
 import type { StoreRecords, UserRecords } from './user-records.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
+import { isLocale } from '../../http/i18n.js';
+import { localeForCountry, type LanguagePort } from '../../services/account/language.js';
 
 export const throttleOf = (u: UserDoc): AccountThrottleState => ({
   failures: u.throttle?.failures ?? 0,
@@ -28,7 +30,8 @@ export const toUserView = (u: UserDoc): UserView => ({
   emailVerified: Boolean(u.emailVerified),
   role: u.role as UserView['role'],
   active: u.active !== false,
-  locale: u.locale ?? null,
+  locale: isLocale(u.locale) ? u.locale : null,
+  localeChosen: Boolean(u.localeChosen),
   mfaEnabled: Boolean(u.mfa?.enabled),
   credentialTypes: [...new Set(credentialsOf(u).map((c) => c.type))],
   mustEnrol: Boolean(u.mfa?.mustEnrol),
@@ -41,6 +44,8 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
   prefix: s.prefix,
   name: s.name,
   country: s.country,
+  locale: isLocale(s.locale) ? s.locale : localeForCountry(s.country),
+  localeChosen: isLocale(s.locale),
   integrations: [...(s.integrations ?? [])],
   policy: {
     requireForManagers: Boolean(s.policy?.requireForManagers),
@@ -189,6 +194,20 @@ export function mongoThrottle({ User }: Models): ThrottlePort {
         { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null, 'throttle.closedAt': null, 'throttle.devices': [], 'throttle.generation': generation + 1 } },
       );
       return res.modifiedCount === 1;
+    },
+  };
+}
+
+export function mongoLanguagePort({ User, StoreAccount }: Models): LanguagePort {
+  return {
+    async setUserLocale(userId, locale, chosen) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { locale, localeChosen: chosen } });
+    },
+    async clearUserChoice(userId) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { localeChosen: false } });
+    },
+    async setStoreLocale(storeId, locale) {
+      await StoreAccount.updateOne({ _id: oid(storeId) }, { $set: { locale } });
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Role } from '../policy/index.js';
 import type { AccountThrottleState } from '../throttle/guard.js';
 import type { CredentialType } from '../mfa/credentials.js';
+import type { Locale } from '../../http/i18n.js';
 
 export interface UserView {
   id: string;
@@ -12,7 +13,9 @@ export interface UserView {
   emailVerified: boolean;
   role: Role;
   active: boolean;
-  locale: string | null;
+  locale: Locale | null;
+  /** the locale was chosen (account page, admin), not just the last one used */
+  localeChosen: boolean;
   /** at least one second factor is set up */
   mfaEnabled: boolean;
   /** the kinds of second-factor credential the user has (src/services/mfa/credentials.ts) */
@@ -28,6 +31,9 @@ export interface StoreView {
   prefix: string;
   name: string;
   country: string;
+  /** the language of emails to users without one of their own: chosen by an admin, else by country */
+  locale: Locale;
+  localeChosen: boolean;
   integrations: string[];
   policy: {
     requireForManagers: boolean;

@@ -15,7 +15,7 @@ export interface AdminServicesDeps extends AdminUserServiceDeps {
 export function createAdminServices(deps: AdminServicesDeps) {
   return {
     users: createAdminUserService(deps),
-    policy: createAdminPolicyService({ stores: deps.stores, audit: deps.audit }),
+    policy: createAdminPolicyService({ stores: deps.stores, audit: deps.audit, languages: deps.languages }),
     audit: createAdminAuditService({ events: deps.events, users: deps.users, audit: deps.audit }),
   };
 }

@@ -3,6 +3,8 @@ import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { StorePolicy, StorePort } from './ports.js';
 import { isConsoleRole, type Party } from './rules.js';
+import type { Locale } from '../../http/i18n.js';
+import { localeForCountry, type LanguageService } from '../account/language.js';
 
 export const REMEMBER_DAYS = { min: 1, max: 90 } as const;
 
@@ -12,6 +14,8 @@ export interface PolicyView {
   adminsRequired: true;
   /** S5: every Australian store integrated with Xero must use MFA for its admins */
   auXero: { active: boolean; country: string; xero: boolean };
+  /** B22: the language of emails to users who have never used a page; chosen, else by country */
+  language: { locale: Locale; chosen: boolean; byCountry: Locale };
 }
 
 export type PolicyError = 'not_admin' | 'admins_always_required' | 'remember_days_range';
@@ -19,10 +23,15 @@ export type PolicyError = 'not_admin' | 'admins_always_required' | 'remember_day
 export function policyViewOf(store: StoreView): PolicyView {
   const xero = store.integrations.some((i) => i.trim().toLowerCase() === 'xero');
   const country = store.country.trim().toUpperCase();
-  return { policy: { ...store.policy }, adminsRequired: true, auXero: { active: country === 'AU' && xero, country, xero } };
+  return {
+    policy: { ...store.policy },
+    adminsRequired: true,
+    auXero: { active: country === 'AU' && xero, country, xero },
+    language: { locale: store.locale, chosen: store.localeChosen, byCountry: localeForCountry(country) },
+  };
 }
 
-export function createAdminPolicyService(deps: { stores: StorePort; audit: AuditRecorder }) {
+export function createAdminPolicyService(deps: { stores: StorePort; audit: AuditRecorder; languages: Pick<LanguageService, 'chooseForStore'> }) {
   const load = async (storeId: string) => {
     const store = await deps.stores.byId(storeId);
     if (!store) throw new Error(`store ${storeId} is gone`);
@@ -32,6 +41,13 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
   return {
     async view(actor: Party): Promise<PolicyView> {
       return policyViewOf(await load(actor.storeId));
+    },
+
+    /** The store's default language for emails; null: by the store's country (audited there). */
+    async setLanguage(actor: Party & { ip?: string }, locale: Locale | null): Promise<{ ok: true } | { ok: false; error: PolicyError }> {
+      if (!isConsoleRole(actor.role)) return { ok: false, error: 'not_admin' };
+      await deps.languages.chooseForStore(actor.storeId, locale, { actorId: actor.id, ip: actor.ip });
+      return { ok: true };
     },
 
     // A partial change: fields left out keep their value. Applies from the next sign-in (the flow reads it then).

@@ -1,5 +1,6 @@
 // Ports of the admin use cases: store-scoped user records, store policy, audit queries and session revocation.
 import type { Role } from '../policy/index.js';
+import type { Locale } from '../../http/i18n.js';
 import type { StoreView } from '../account/users.js';
 
 export type StorePolicy = StoreView['policy'];
@@ -20,6 +21,9 @@ export interface AdminUserRecord {
   /** sign-in from unknown devices closed after too many failures (B18), and the lock's generation */
   signInClosed: boolean;
   lockGeneration: number;
+  /** the language the user's emails are written in (null: the store's), and whether it was chosen (B22) */
+  locale: Locale | null;
+  localeChosen: boolean;
 }
 
 export interface UserQuery {

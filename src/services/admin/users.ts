@@ -1,5 +1,7 @@
 // Admin use cases on a store's users: list and search, create, change role, (de)activate, MFA reset/removal, devices (S11, B10, D5).
 import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
+import type { Locale } from '../../http/i18n.js';
+import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { DeviceRecord } from '../account/devices.js';
@@ -48,6 +50,8 @@ export interface AdminUserServiceDeps {
   unlockSignIn(userId: string, generation: number, actor: { actorId: string; storeId: string; ip?: string }): Promise<boolean>;
   /** temporary access passes (B17): created (shown once), listed (never the pass), revoked */
   passes: Pick<AccessPasses, 'create' | 'active' | 'revoke'>;
+  /** the language of the user's emails (B22): chosen here, else the one of their pages */
+  languages: Pick<LanguageService, 'choose' | 'chooseForStore'>;
   audit: AuditRecorder;
 }
 
@@ -177,6 +181,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         revoke_devices: may('revoke_devices'),
         unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
         issue_pass: may('issue_pass') && user.active,
+        set_language: may('set_language'),
       };
     },
 
@@ -213,6 +218,14 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         await audit(actor, 'admin.user_role_changed', user.id, { from: user.role, to: role, sessionsEnded });
       }
       return done(summarise(await reread(actor, user.id), await storeOf(actor)));
+    },
+
+    // The language the user's emails are written in; null: the language of their pages again (audited there).
+    async setLanguage(actor: AdminActor, userId: string, locale: Locale | null): Promise<Outcome<AdminUserSummary>> {
+      const found = await target(actor, userId, 'set_language');
+      if (!found.ok) return found;
+      await deps.languages.choose(found.value, locale, { actorId: actor.id, ip: actor.ip });
+      return done(summarise(await reread(actor, userId), await storeOf(actor)));
     },
 
     // Disabling an account ends its sessions and revokes its refresh tokens and remembered devices (checklist 59).
