@@ -69,7 +69,7 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['enrol-begin', 'totp-enrol', { ...base, stage: 'begin', required: true }],
     ['enrol-begin-recovery', 'totp-enrol', { ...base, stage: 'begin', afterRecovery: true }],
     ['enrol-password', 'totp-enrol', { ...base, stage: 'password', username: 'alice' }],
-    ['enrol-scan', 'totp-enrol', { ...base, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],
+    ['enrol-scan', 'totp-enrol', { ...base, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', otpauthUri: 'otpauth://totp/POS%20Sign-in:demo%3Aalice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in' }],
     ['enrol-code', 'totp-enrol', { ...base, stage: 'code' }],
     ['enrol-codes', 'totp-enrol', { ...base, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt' }],
     ['enrol-account-reset-begin', 'totp-enrol', { ...wizard, stage: 'begin', resetting: true }],

@@ -323,3 +323,25 @@ test('account page escapes user values', () => {
   assert.doesNotMatch(html, /<script>alert|<b>|<i>store|<img src=x|<u>ip/);
   assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
 });
+
+test('S14: the wrong-code page offers the article\'s fixes, folded and open; the first code page keeps them folded', () => {
+  const wrong = render('totp-verify-error', 'nl');
+  assert.match(wrong, /<details class="help" open>\s*<summary>Wordt de code niet geaccepteerd\?<\/summary>/);
+  assert.match(wrong, /Automatisch of Netwerk/);
+  assert.match(wrong, /Instellingen &gt; Tijdcorrectie voor codes &gt; Nu synchroniseren/);
+  assert.match(render('totp-verify'), /<details class="help">\s*<summary>Code not accepted\?<\/summary>/);
+  assert.match(render('enrol-code'), /<details class="help">/, 'the code step of enrolment too');
+});
+
+test('S11: the recovery page says what to do when the codes are lost too', () => {
+  const html = render('recovery');
+  assert.match(html, /<summary>Lost your recovery codes\?<\/summary>/);
+  assert.match(html, /Ask an administrator or the account owner of your store/);
+  assert.match(html, /Contact support from the email address registered for the account owner/);
+});
+
+test('enrolling on the phone itself: the QR step also links the otpauth URI ("Open in authenticator app")', () => {
+  const html = render('enrol-scan');
+  assert.match(html, /<p class="open-in-app"><a class="btn btn-secondary" href="otpauth:\/\/totp\/POS%20Sign-in:demo%3Aalice\?secret&#x3D;JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&amp;issuer&#x3D;POS%20Sign-in">Open in authenticator app<\/a><\/p>/);
+  assert.match(render('enrol-scan', 'nl'), />Openen in authenticatie-app<\/a>/);
+});
