@@ -1,14 +1,19 @@
-// Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> password -> scan -> code -> recovery codes -> Done.
-import { advance, defineStep, need, rerender } from '../../src/flow/step.js';
+// Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> (password) -> scan -> code -> recovery codes -> Done,
+// with Back and Cancel (which ends the request with access_denied: the user chose not to finish signing in).
+import { abort, advance, defineStep, need, rerender } from '../../src/flow/step.js';
+import type { FlowState } from '../../src/flow/state.js';
 import { advanceWizard, wizardInput, wizardView } from './wizard.js';
 import { mustEnrolNow } from '../must-enrol.js';
+
+// the password page of this very sign-in proved it; a step-up of an earlier session did not (it is asked again)
+const passwordJustTyped = (state: FlowState) => Boolean(state.passwordVerified) && !state.stepUp;
 
 export const totpEnrolStep = defineStep({
   id: 'totp-enrol',
   applies: mustEnrolNow,
   async render(state, facts, services) {
     const progress = state.enrol ?? { stage: 'begin' as const };
-    const view = await wizardView(progress, { app: services.factors.totp, codes: services.mfa }, {
+    const view = await wizardView(progress, { app: services.factors.totp, codes: services.mfa, passwordProven: passwordJustTyped(state) }, {
       storePrefix: need(facts.store, 'facts.store').prefix,
       username: need(facts.user, 'facts.user').username,
       downloadUrl: `/interaction/${state.uid}/recovery-codes.txt`,
@@ -21,9 +26,13 @@ export const totpEnrolStep = defineStep({
   input: wizardInput,
   async submit(input, state, _facts, services, req) {
     const userId = need(state.userId, 'state.userId');
-    const result = await advanceWizard(state.enrol ?? { stage: 'begin' }, input, {
+    const progress = state.enrol ?? { stage: 'begin' as const };
+    // the codes are active once shown: from there on, the only way is forward
+    if (input.move === 'cancel' && progress.stage !== 'codes') return abort('access_denied', 'the user cancelled setting up multi-factor authentication');
+    const result = await advanceWizard(progress, input, {
       app: services.factors.totp,
       codes: services.mfa,
+      passwordProven: passwordJustTyped(state),
       reauthenticate: (password) => services.reauthenticate(userId, password, req.ip),
       userId,
       ip: req.ip,

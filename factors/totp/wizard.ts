@@ -1,5 +1,7 @@
 // The enrolment wizard's stages (S6, S7, S12), shared by the sign-in step and the account page:
 // Begin -> password -> scan -> code -> recovery codes -> Done; MFA is active only after a valid code (checklist 38).
+// Back goes one stage back (the same secret from the code stage); at sign-in the password stage is skipped when the
+// password was typed in this very sign-in (it was just proved); the account page keeps it (S6).
 import { z } from 'zod';
 import type { MfaService } from '../../src/services/mfa/index.js';
 import type { TotpFactorService } from './service.js';
@@ -19,6 +21,8 @@ export const wizardInput = z.object({
   password: z.string().max(1024).optional(),
   code: z.string().trim().max(20).optional(),
   saved: z.string().max(5).optional(),
+  // "Back" and, at sign-in, "Cancel" (the account page's Cancel is a link)
+  move: z.enum(['back', 'cancel']).optional(),
 });
 export type WizardInput = z.infer<typeof wizardInput>;
 
@@ -26,6 +30,8 @@ export interface WizardDeps {
   app: Pick<TotpFactorService, 'newPendingSecret' | 'confirmEnrolment' | 'describePending'>;
   codes: Pick<MfaService, 'sealCodes' | 'unsealCodes'>;
   reauthenticate(password: string): Promise<'ok' | 'password_wrong' | 'too_many'>;
+  /** the password was typed moments ago in this same sign-in: no password stage */
+  passwordProven?: boolean;
   userId: string;
   ip?: string;
 }
@@ -35,13 +41,20 @@ export type WizardResult = { ok: true; next: WizardProgress; confirmed: boolean 
 export async function advanceWizard(current: WizardProgress, input: WizardInput, deps: WizardDeps): Promise<WizardResult> {
   if (input.stage !== current.stage) return { ok: false, error: 'session_expired' };
   const next = (p: WizardProgress, confirmed = false): WizardResult => ({ ok: true, next: p, confirmed });
+  const scan = (): WizardResult => next({ stage: 'scan', secretSealed: deps.app.newPendingSecret() });
+  if (input.move === 'back') {
+    if (current.stage === 'code') return next({ stage: 'scan', secretSealed: current.secretSealed });
+    if (current.stage === 'scan' || current.stage === 'password') return next({ stage: 'begin' });
+    // the recovery codes are active once shown: there is no way back to before them
+    return { ok: false, error: 'session_expired' };
+  }
   switch (current.stage) {
     case 'begin':
-      return next({ stage: 'password' });
+      return deps.passwordProven ? scan() : next({ stage: 'password' });
     case 'password': {
       const result = await deps.reauthenticate(input.password ?? '');
       if (result !== 'ok') return { ok: false, error: result };
-      return next({ stage: 'scan', secretSealed: deps.app.newPendingSecret() });
+      return scan();
     }
     case 'scan':
       return next({ ...current, stage: 'code' });
@@ -59,8 +72,15 @@ export async function advanceWizard(current: WizardProgress, input: WizardInput,
 }
 
 // What the totp-enrol page shows for the current stage: the QR code and text code, or the new recovery codes.
-export async function wizardView(p: WizardProgress, deps: Pick<WizardDeps, 'app' | 'codes'>, account: { storePrefix: string; username: string; downloadUrl: string }) {
-  const view: Record<string, unknown> = { stage: p.stage };
+export async function wizardView(
+  p: WizardProgress,
+  deps: Pick<WizardDeps, 'app' | 'codes' | 'passwordProven'>,
+  account: { storePrefix: string; username: string; downloadUrl: string },
+) {
+  // "Step n of 5", or of 4 without the password stage
+  const skip = deps.passwordProven ? 1 : 0;
+  const steps = { begin: 1, password: 2, scan: 3 - skip, code: 4 - skip, codes: 5 - skip, total: 5 - skip };
+  const view: Record<string, unknown> = { stage: p.stage, steps };
   if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.app.describePending(p.secretSealed, account.storePrefix, account.username));
   if (p.stage === 'codes' && p.codesSealed) Object.assign(view, { codes: deps.codes.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl });
   return view;

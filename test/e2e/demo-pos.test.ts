@@ -68,8 +68,7 @@ describe('demo POS in a browser (issue 2 item 7, S6-S8)', () => {
     // the temporary access pass an owner handed over (B17)
     await page.fill('input[name="pass"]', await stack.accessPass(adaId));
     await page.click('button[type="submit"]');
-    await page.click('button[type="submit"]'); // Begin
-    await page.fill('input[name="password"]', 'admin passphrase 9');
+    // Begin: the password page just proved the password, so the QR code comes next
     await page.click('button[type="submit"]');
     await page.waitForSelector('svg');
     const app = AuthenticatorApp.fromEnrolmentPage(await page.content());

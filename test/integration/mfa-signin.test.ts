@@ -37,14 +37,16 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.ok(olga);
     const begin = await submit(agent, proof, { pass: await stack.accessPass(olga.id) });
     assert.match(begin.body, /name="stage" value="begin"/);
-    const pwd = await submit(agent, begin, { stage: 'begin' });
-    assert.match(pwd.body, /name="stage" value="password"/);
-    const wrong = await submit(agent, pwd, { stage: 'password', password: 'not it at all' });
-    assert.equal(wrong.status, 400);
-    const scan = await submit(agent, wrong, { stage: 'password', password: PASSWORD });
+    // the password page of this sign-in just proved the password: no password stage (issue 13)
+    const scan = await submit(agent, begin, { stage: 'begin' });
+    assert.doesNotMatch(scan.body, /name="password"/);
     assert.match(scan.body, /<svg/);
     app = AuthenticatorApp.fromEnrolmentPage(scan.body);
-    const code = await submit(agent, scan, { stage: 'scan' });
+    const first = await submit(agent, scan, { stage: 'scan' });
+    // Back from the code stage shows the same QR code (nothing scanned is lost), and Next returns to the code
+    const back = await submit(agent, first, { stage: 'code', move: 'back' }, { match: 'value="back"' });
+    assert.equal(AuthenticatorApp.fromEnrolmentPage(back.body).secret, app.secret);
+    const code = await submit(agent, back, { stage: 'scan' });
     // not active before a valid code (checklist 38)
     const before = await stack.db.models.User.findOne({ username: 'olga' }).lean();
     assert.equal(before!.mfa!.enabled, false);
@@ -131,8 +133,7 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     const wizard = await submit(agent, bad, { code: codes[0]!.toUpperCase() });
     assert.match(wizard.body, /name="stage" value="begin"/, 'forced to enrol again');
     assert.ok(stack.notifications.some((n) => n.type === 'recovery_code_used' && n.details?.remaining === 11));
-    const pwd = await submit(agent, wizard, { stage: 'begin' });
-    const scan = await submit(agent, pwd, { stage: 'password', password: PASSWORD });
+    const scan = await submit(agent, wizard, { stage: 'begin' });
     const newApp = AuthenticatorApp.fromEnrolmentPage(scan.body);
     assert.notEqual(newApp.secret, app.secret, 'a new secret');
     const code = await submit(agent, scan, { stage: 'scan' });
@@ -195,5 +196,20 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     await submit(agent, locked, { code: '000000' });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'account.locked' }));
     assert.ok(stack.notifications.some((n) => n.type === 'account_locked'));
+  });
+
+  it('Cancel in the enrolment wizard at sign-in ends the request with access_denied and sets nothing up (issue 13)', async () => {
+    const id = await stack.createUser(storeId, 'cas', 'cashier', PASSWORD, { mfa: { mustEnrol: true } });
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'florist:' });
+    const proof = await submit(agent, flow.page, { username: 'cas', password: PASSWORD });
+    const begin = /name="pass"/.test(proof.body) ? await submit(agent, proof, { pass: await stack.accessPass(id) }) : proof;
+    const scan = await submit(agent, begin, { stage: 'begin' });
+    const code = await submit(agent, scan, { stage: 'scan' });
+    const cancelled = await submit(agent, code, { stage: 'code', move: 'cancel' }, { match: 'value="cancel"', stopAt: flow.redirect });
+    assert.match(cancelled.url, /[?&]error=access_denied/);
+    const user = await stack.db.models.User.findById(id).lean();
+    assert.equal(user!.mfa!.enabled, false);
+    assert.deepEqual(user!.credentials ?? {}, {});
   });
 });

@@ -11,7 +11,10 @@ const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
 const account = { csrf: 'csrf-token-123' };
-const wizard = { ...account, action: '/account/mfa/wizard', fromAccount: true };
+// "Step n of 5" on the account page; at sign-in the password stage is skipped (the password page just proved it)
+const STEPS_ACCOUNT = { begin: 1, password: 2, scan: 3, code: 4, codes: 5, total: 5 };
+const STEPS_SIGN_IN = { begin: 1, password: 2, scan: 2, code: 3, codes: 4, total: 4 };
+const wizard = { ...account, action: '/account/mfa/wizard', fromAccount: true, steps: STEPS_ACCOUNT };
 const user = { name: 'Alice Jansen', username: 'alice', email: 'alice@example.com', role: 'admin', mfaEnabled: true, mustEnrol: false };
 export const SAMPLE_DEVICES = [
   {
@@ -66,12 +69,12 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['enrol-proof-sent', 'enrol-proof', { ...base, canEmail: true, linkSent: true, error: 'This temporary access pass is not valid, has expired or was already used.' }],
     ['unlock-confirm', 'unlock', { stage: 'confirm', token: 'abc.def' }],
     ['unlock-used', 'unlock', { stage: 'used' }],
-    ['enrol-begin', 'totp-enrol', { ...base, stage: 'begin', required: true }],
-    ['enrol-begin-recovery', 'totp-enrol', { ...base, stage: 'begin', afterRecovery: true }],
-    ['enrol-password', 'totp-enrol', { ...base, stage: 'password', username: 'alice' }],
-    ['enrol-scan', 'totp-enrol', { ...base, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', otpauthUri: 'otpauth://totp/POS%20Sign-in:demo%3Aalice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in' }],
-    ['enrol-code', 'totp-enrol', { ...base, stage: 'code' }],
-    ['enrol-codes', 'totp-enrol', { ...base, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt' }],
+    ['enrol-begin', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', required: true }],
+    ['enrol-begin-recovery', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', afterRecovery: true }],
+    ['enrol-password', 'totp-enrol', { ...base, steps: STEPS_ACCOUNT, stage: 'password', username: 'alice' }],
+    ['enrol-scan', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', otpauthUri: 'otpauth://totp/POS%20Sign-in:demo%3Aalice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in' }],
+    ['enrol-code', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'code' }],
+    ['enrol-codes', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt' }],
     ['enrol-account-reset-begin', 'totp-enrol', { ...wizard, stage: 'begin', resetting: true }],
     ['enrol-account-password', 'totp-enrol', { ...wizard, stage: 'password', resetting: false }],
     ['enrol-account-reset-scan', 'totp-enrol', { ...wizard, stage: 'scan', resetting: true, qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],

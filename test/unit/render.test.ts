@@ -192,7 +192,7 @@ test('S6/S12: the wizard from the account pages offers Cancel (not on the codes 
     assert.match(html, /action="\/account\/mfa\/wizard"/, name);
   }
   assert.doesNotMatch(render('enrol-account-reset-codes'), /href="\/account">Cancel/);
-  assert.doesNotMatch(render('enrol-begin'), /Cancel/, 'the sign-in wizard has no cancel link');
+  assert.doesNotMatch(render('enrol-begin'), /href="\/account">Cancel/, 'the sign-in wizard has no link to the account page');
   const begin = render('enrol-account-reset-begin', 'nl');
   assert.match(begin, /<h1>Configuratie van multifactorauthenticatie herstellen<\/h1>/);
   assert.match(begin, /oude verbinding in je authenticatie-app/);
@@ -344,4 +344,17 @@ test('enrolling on the phone itself: the QR step also links the otpauth URI ("Op
   const html = render('enrol-scan');
   assert.match(html, /<p class="open-in-app"><a class="btn btn-secondary" href="otpauth:\/\/totp\/POS%20Sign-in:demo%3Aalice\?secret&#x3D;JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&amp;issuer&#x3D;POS%20Sign-in">Open in authenticator app<\/a><\/p>/);
   assert.match(render('enrol-scan', 'nl'), />Openen in authenticatie-app<\/a>/);
+});
+
+test('issue 13: the sign-in wizard has Back (not on the first and last stages) and Cancel, and counts 4 steps without the password', () => {
+  const code = render('enrol-code');
+  assert.match(code, /Step 3 of 4/);
+  assert.match(code, /<input type="hidden" name="stage" value="code">\s*<button type="submit" name="move" value="back" class="btn btn-secondary">Back<\/button>/);
+  assert.match(code, /<button type="submit" name="move" value="cancel" class="btn btn-link">Cancel<\/button>/);
+  assert.match(render('enrol-scan'), /Step 2 of 4[\s\S]*name="move" value="back"/);
+  assert.doesNotMatch(render('enrol-begin'), /value="back"/);
+  assert.match(render('enrol-begin'), /value="cancel"/);
+  assert.doesNotMatch(render('enrol-codes'), /name="move"/, 'the codes are active once shown: only forward');
+  assert.match(render('enrol-account-code'), /Step 4 of 5[\s\S]*value="back"[\s\S]*href="\/account">Cancel/);
+  assert.match(render('enrol-code', 'nl'), />Terug<\/button>/);
 });
