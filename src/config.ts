@@ -36,6 +36,7 @@ const schema = z.object({
   ACCESS_PASS_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -66,8 +67,8 @@ export interface Config {
   trustProxy: TrustedProxies;
   /** how long a temporary access pass lasts (B17) */
   accessPassHours: number;
-  /** Prometheus endpoint on its own port; off when unset. */
-  metrics: { port: number | undefined; host: string };
+  /** Prometheus endpoint on its own port; off when unset; with a token, only for `Authorization: Bearer <token>`. */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -102,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     accessPassHours: e.ACCESS_PASS_HOURS,
   };
 }

@@ -11,6 +11,9 @@ import type { Services } from '../../src/container.js';
 import type { Notification, Notifier } from '../../src/services/notifications/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
 import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
+import { createMetrics } from '../../src/metrics/registry.js';
+import { startMetricsServer } from '../../src/metrics/server.js';
+import { mongoOutboxBacklog } from '../../src/models/stores/outbox.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
@@ -32,6 +35,8 @@ export interface Stack {
   commands: CommandLog;
   /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
   outbox?: OutboxWorker;
+  /** GET /metrics on its own port, when the stack runs with metrics (see StackOptions). */
+  metricsUrl?: string;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -57,6 +62,8 @@ export interface StackOptions {
   outbox?: boolean | { pollMs?: number };
   /** A database the test controls (to stop and start it); by default one of the run's shared server. */
   database?: TestDatabase;
+  /** Serve Prometheus metrics as src/main.ts does with METRICS_PORT (and METRICS_TOKEN from env), at stack.metricsUrl. */
+  metrics?: boolean;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -80,7 +87,9 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     ...env,
   });
   const commands: CommandLog = [];
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e) } });
+  const metrics = opts.metrics ? createMetrics() : undefined;
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } });
+  metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -97,10 +106,13 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services } = await createApp({ config, db, logger, notify });
+  const { app, services } = await createApp({ config, db, logger, notify, observe: metrics?.observer });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
+  const metricsServer = metrics && (await startMetricsServer(metrics.registry, 0, '127.0.0.1', config.metrics.token));
+  const metricsAddress = metricsServer?.address();
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://127.0.0.1:${metricsAddress.port}/metrics` : undefined;
 
   const accountOf = async (key: string) => {
     const [kind, storeId, username] = key.split(':');
@@ -119,9 +131,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     demoUrl,
     config,
     outbox,
+    metricsUrl,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      if (metricsServer) await new Promise((r) => metricsServer.close(r));
       await outbox?.stop();
       await db.close();
       await hibp.close();
