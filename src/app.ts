@@ -21,7 +21,7 @@ import { interactionRouter } from './flow/runner.js';
 import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
-import { createUnlockLinks, unlockRouter, verifyEmailRouter } from './mail/index.js';
+import { createUnlockLinks, devMailRouter, unlockRouter, verifyEmailRouter, type MailCatcher } from './mail/index.js';
 import type { Notifier } from './services/notifications/index.js';
 import type { Observer } from './services/observe/index.js';
 import { healthEndpoints } from './http/health.js';
@@ -36,6 +36,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Monitoring of sign-ins, throttling and breach checks (src/metrics/registry.ts). */
   observe?: Observer;
+  /** The development mail catcher (no SMTP_URL): its emails are shown at /dev/mail, never in production. */
+  devMail?: MailCatcher;
 }
 
 export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider> }> {
@@ -83,6 +85,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.
   app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
+  // 7e. Development without a mail server: the caught emails (the route does not exist in production).
+  if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.

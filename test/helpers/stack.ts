@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import type { Services } from '../../src/container.js';
 import type { Notification, Notifier } from '../../src/services/notifications/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
-import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
+import { createMailNotifier, createMailWorker, mailDelivery, type MailCatcher, type OutboxWorker } from '../../src/mail/index.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { startMetricsServer } from '../../src/metrics/server.js';
 import { mongoOutboxBacklog } from '../../src/models/stores/outbox.js';
@@ -35,6 +35,8 @@ export interface Stack {
   commands: CommandLog;
   /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
   outbox?: OutboxWorker;
+  /** The development mail catcher, when the real outbox runs without SMTP_URL (as `npm start` does). */
+  devMail?: MailCatcher;
   /** GET /metrics on its own port, when the stack runs with metrics (see StackOptions). */
   metricsUrl?: string;
   close(): Promise<void>;
@@ -64,6 +66,8 @@ export interface StackOptions {
   database?: TestDatabase;
   /** Serve Prometheus metrics as src/main.ts does with METRICS_PORT (and METRICS_TOKEN from env), at stack.metricsUrl. */
   metrics?: boolean;
+  /** Hand createApp a development mail catcher even when the configuration would not make one (production tests). */
+  devMail?: MailCatcher;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -95,18 +99,22 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
+  let devMail = opts.devMail;
   const outboxOpts = opts.outbox ?? Boolean(env.SMTP_URL);
   if (outboxOpts) {
+    // SMTP_URL's server, or the development catcher, exactly as src/main.ts chooses
+    const delivery = mailDelivery(config);
+    devMail ??= delivery.catcher;
     const real = createMailNotifier({ config, models: db.models, secrets: await loadDeploymentSecrets(config, db.models), logger });
     notify = async (n) => {
       notifications.push(n);
       await real(n);
     };
     const pollMs = typeof outboxOpts === 'object' ? (outboxOpts.pollMs ?? 100) : 100;
-    outbox = createMailWorker({ config, models: db.models, logger, pollMs });
+    outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services } = await createApp({ config, db, logger, notify, observe: metrics?.observer });
+  const { app, services } = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -131,6 +139,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     demoUrl,
     config,
     outbox,
+    devMail,
     metricsUrl,
     async close() {
       server.closeAllConnections();
