@@ -13,7 +13,8 @@ describe('development mail in a browser (issue 12 item 5)', () => {
 
   before(async () => {
     stack = await startStack({}, { outbox: true });
-    const storeId = await stack.createStore('bistro');
+    // a British store: its users' mail is in English
+    const storeId = await stack.createStore('bistro', { country: 'GB' });
     ownerId = await stack.createUser(storeId, 'bea', 'owner', 'owner passphrase 2026', { name: 'Bea Owner' });
     await stack.enrol(ownerId, 'bistro', 'bea');
     for (let i = 0; i < 100 && !stack.devMail?.list().length; i++) await new Promise((r) => setTimeout(r, 100));

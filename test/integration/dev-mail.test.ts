@@ -23,7 +23,8 @@ describe('development mail catcher at /dev/mail (issue 12 item 5)', () => {
   before(async () => {
     // no SMTP_URL and not production: what `npm start` does on a fresh clone
     stack = await startStack({}, { outbox: true });
-    storeId = await stack.createStore('deli');
+    // a British store: its users' mail is in English
+    storeId = await stack.createStore('deli', { country: 'GB' });
   });
   after(() => stack.close());
 
@@ -135,7 +136,7 @@ describe('production: SMTP_URL required, no /dev/mail (issue 12 item 5)', () => 
     assert.doesNotMatch(res.body, /Development mail|dev-mail/);
     assert.equal((await fetch(`${stack.issuer}/healthz`)).status, 200);
 
-    const storeId = await stack.createStore('prod');
+    const storeId = await stack.createStore('prod', { country: 'GB' });
     const ownerId = await stack.createUser(storeId, 'pia', 'owner', 'owner passphrase 2026');
     await stack.enrol(ownerId, 'prod', 'pia');
     assert.equal((await stack.outbox!.drain()).sent, 1);
