@@ -21,8 +21,10 @@ import { interactionRouter } from './flow/runner.js';
 import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
-import { createUnlockLinks, unlockRouter, verifyEmailRouter } from './mail/index.js';
+import { createUnlockLinks, devMailRouter, unlockRouter, verifyEmailRouter, type MailCatcher } from './mail/index.js';
 import type { Notifier } from './services/notifications/index.js';
+import type { Observer } from './services/observe/index.js';
+import { healthEndpoints } from './http/health.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,12 +34,16 @@ export interface AppDeps {
   logger: Logger;
   notify?: Notifier;
   clock?: () => Date;
+  /** Monitoring of sign-ins, throttling and breach checks (src/metrics/registry.ts). */
+  observe?: Observer;
+  /** The development mail catcher (no SMTP_URL): its emails are shown at /dev/mail, never in production. */
+  devMail?: MailCatcher;
 }
 
 export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider> }> {
   const { config, db, logger } = deps;
   const secrets = await loadDeploymentSecrets(config, db.models);
-  const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock });
+  const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
   const assets = createAssets(ROOT);
   const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
@@ -57,6 +63,16 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   // 1-5. Security headers, errors, assets, no-store, form bodies (src/http/shell.ts).
   app.use(clientAddressLayer(config.trustProxy));
   for (const layer of httpShell({ render, logger, assets })) app.use(layer);
+  // 5b. Liveness and readiness probes: before anything that reads the database or counts requests.
+  app.use(
+    healthEndpoints({
+      pingDatabase: async () => {
+        if (!db.conn.db) throw new Error('no database handle');
+        await db.conn.db.command({ ping: 1 });
+      },
+      signingKeysLoaded: () => secrets.jwks.keys.some((k) => typeof k.d === 'string'),
+    }),
+  );
   // 6. One unit of work per request (src/http/unit-of-work.ts).
   app.use(unitOfWork(services.payloads));
   // 7. The sign-in steps.
@@ -69,6 +85,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.
   app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
+  // 7e. Development without a mail server: the caught emails (the route does not exist in production).
+  if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.

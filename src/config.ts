@@ -26,7 +26,8 @@ const schema = z.object({
   HIBP_BASE_URL: z.url().default('https://api.pwnedpasswords.com'),
   HIBP_TIMEOUT_MS: z.coerce.number().int().min(100).max(10000).default(1500),
   BREACH_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
-  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  // unset outside production: emails are kept in memory and shown at /dev/mail (src/mail/dev-catcher.ts)
+  SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('POS Sign-in <no-reply@example-pos.com>'),
   SUPPORT_EMAIL: z.email().default('support@example-pos.com'),
   CLIENTS_FILE: z.string().default('config/clients.json'),
@@ -36,6 +37,15 @@ const schema = z.object({
   ACCESS_PASS_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+}).superRefine((e, ctx) => {
+  if (e.NODE_ENV === 'production' && !e.SMTP_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMTP_URL'],
+      message: 'required when NODE_ENV=production (e.g. smtp://user:password@mail.example.com:587); only development keeps emails in memory at /dev/mail',
+    });
+  }
 });
 
 export type Env = z.infer<typeof schema>;
@@ -58,7 +68,8 @@ export interface Config {
   };
   rememberDeviceDays: number;
   breach: { baseUrl: string; timeoutMs: number; failMode: 'open' | 'closed' };
-  mail: { smtpUrl: string; from: string; supportEmail: string };
+  /** smtpUrl unset (never in production): the in-process development mail catcher */
+  mail: { smtpUrl: string | undefined; from: string; supportEmail: string };
   clientsFile: string;
   resourceServersFile: string;
   logLevel: Env['LOG_LEVEL'];
@@ -66,8 +77,8 @@ export interface Config {
   trustProxy: TrustedProxies;
   /** how long a temporary access pass lasts (B17) */
   accessPassHours: number;
-  /** Prometheus endpoint on its own port; off when unset. */
-  metrics: { port: number | undefined; host: string };
+  /** Prometheus endpoint on its own port; off when unset; with a token, only for `Authorization: Bearer <token>`. */
+  metrics: { port: number | undefined; host: string; token: string | undefined };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -102,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resourceServersFile: e.RESOURCE_SERVERS_FILE,
     logLevel: e.LOG_LEVEL,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
-    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     accessPassHours: e.ACCESS_PASS_HOURS,
   };
 }

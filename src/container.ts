@@ -34,6 +34,7 @@ import { mongoAudit, mongoFlows } from './models/stores/misc.js';
 import { createPayloadStore } from './models/stores/payloads.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
+import { noObserver, type Observer, type SignInObserver } from './services/observe/index.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -42,6 +43,8 @@ export interface ContainerDeps {
   logger: Logger;
   clock?: () => Date;
   notify?: Notifier;
+  /** Monitoring (src/metrics/registry.ts); nothing is observed without it. */
+  observe?: Observer;
 }
 
 export function createServices(deps: ContainerDeps) {
@@ -49,6 +52,8 @@ export function createServices(deps: ContainerDeps) {
   const [cookieKey] = secrets.cookieKeys;
   if (!cookieKey) throw new Error('no cookie signing key');
   const clock = deps.clock ?? (() => new Date());
+  const observe = deps.observe ?? noObserver;
+  const signIns: SignInObserver = observe;
   const audit = mongoAudit(models);
   // oidc_payloads through one unit of work per request (src/http/unit-of-work.ts), and the consume-once markers
   const payloads = createPayloadStore(models, clock);
@@ -69,9 +74,10 @@ export function createServices(deps: ContainerDeps) {
     timeoutMs: config.breach.timeoutMs,
     cacheSize: 10_000,
     cacheTtlMs: 60 * 60 * 1000,
+    observe,
   });
   const totp = createTotp({ clock, issuer: config.productName });
-  const throttle = createThrottleGuard({ store: mongoThrottle(models), claimInOrder: once.claimInOrder, clock, audit, notify });
+  const throttle = createThrottleGuard({ store: mongoThrottle(models), claimInOrder: once.claimInOrder, clock, audit, notify, observe });
   const passwords = createPasswordService({
     hasher: createPasswordHasher(),
     breach,
@@ -100,6 +106,8 @@ export function createServices(deps: ContainerDeps) {
     config: { ...config, breachFailMode: config.breach.failMode },
     logger,
     clock,
+    // sign-in outcomes and step timings, reported by the flow runner (src/flow)
+    observe: signIns,
     audit,
     notify,
     users,

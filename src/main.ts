@@ -9,19 +9,22 @@ import { createMetrics } from './metrics/registry.js';
 import { startMetricsServer } from './metrics/server.js';
 import { seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
-import { createMailWorker } from './mail/index.js';
+import { createMailWorker, mailDelivery } from './mail/index.js';
+import { mongoOutboxBacklog } from './models/stores/outbox.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
 
 async function main() {
   const database = await resolveDatabase(config, (msg) => logger.info(msg));
-  const metrics = createMetrics();
-  // command monitoring costs a copy of every command: only when the metrics are served
-  const monitor = config.metrics.port === undefined ? undefined : metrics.dbMonitor;
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor });
+  // metrics (and command monitoring, which costs a copy of every command) only when they are served
+  const metrics = config.metrics.port === undefined ? undefined : createMetrics();
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: metrics?.dbMonitor });
   logger.info({ kind: db.kind }, 'database connected');
-  const { app, services } = await createApp({ config, db, logger });
+  metrics?.watchOutbox(mongoOutboxBacklog(db.models));
+  // SMTP_URL's server, or in development without one the in-process catcher shown at /dev/mail
+  const mail = mailDelivery(config);
+  const { app, services } = await createApp({ config, db, logger, observe: metrics?.observer, devMail: mail.catcher });
 
   if (config.seedDemo) {
     const seeded = await seedDemo(db.models, services.passwords.hash);
@@ -33,12 +36,13 @@ async function main() {
   }
 
   // B6: every instance sends from the shared outbox; claims keep each email to one sender
-  const mailWorker = createMailWorker({ config, models: db.models, logger });
+  const mailWorker = createMailWorker({ config, models: db.models, logger, sender: mail.sender });
   mailWorker.start();
 
   const server = await listen(app, config.port, 'PORT');
-  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host);
+  const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
   logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`);
+  if (mail.catcher) logger.info({ url: `${config.issuer}/dev/mail` }, `no SMTP_URL: emails are kept in memory, see ${config.issuer}/dev/mail`);
   const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 

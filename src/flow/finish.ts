@@ -59,6 +59,7 @@ export function finisher(provider: Provider, services: Services, knownCookie: De
         userAgent: ctx.get('user-agent'),
         details: { clientId: state.clientId, amr, stepUp: state.stepUp, secondFactor: state.secondFactor ?? null },
       });
+      services.observe.signIn({ outcome: 'completed', factor: state.secondFactor ?? 'password', acr, amr: amr.join('+') });
       // a step-up is an active authentication too, so auth_time moves forward (OIDC Core 2: auth_time)
       await finishWith(ctx, state, { login: { accountId: need(state.userId, 'state.userId'), amr, acr, ts: Math.floor(services.clock().getTime() / 1000), remember: true } });
     },

@@ -14,6 +14,8 @@ import { initialFlowState } from './initial-state.js';
 import type { FlowFacts, FlowState } from './state.js';
 import type { Step } from './step.js';
 import type { InteractionTokens } from './tokens.js';
+import { submissionOutcome } from './outcome.js';
+import { secondsSince } from '../services/observe/index.js';
 
 export interface RunnerDeps {
   provider: Provider;
@@ -71,6 +73,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
 
   async function show(ctx: Koa.Context, loaded: Loaded, step: Step, error?: { code: string; vars?: Record<string, string | number> }, carry?: string) {
     const { state } = loaded;
+    const started = performance.now();
     const { template, view } = await step.render(state, loaded.facts, services);
     ctx.status = error ? 400 : 200;
     ctx.type = 'html';
@@ -86,6 +89,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
       },
       state.locale,
     );
+    services.observe.step({ step: step.id, phase: 'render', seconds: secondsSince(started) });
   }
 
   // The next page right away (no redirect and no second read): the step that now applies, or the end.
@@ -121,6 +125,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   }
 
   router.post('/:uid/:step', async (ctx) => {
+    const started = performance.now();
     const body = formBody(ctx);
     const uid = ctx.params.uid;
     const carried = tokens.carried(uid, body.carry);
@@ -149,6 +154,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     if (!parsed.success) return show(ctx, loaded, step, { code: 'invalid_input' }, carry);
 
     const result = await step.submit(parsed.data, loaded.state, loaded.facts, services, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
+    const outcome = submissionOutcome(step, result);
+    if (outcome) services.observe.signIn(outcome);
     if (result.kind === 'abort') return abort(ctx, loaded.state, result.error, result.description);
     // a refusal that changes nothing (a lock-out, say) reads and writes nothing more: a flood stays cheap
     const changes = result.kind !== 'rerender' || Object.keys(result.patch ?? {}).length > 0;
@@ -162,8 +169,10 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
     if (changes && !handsOn && !handedOn) await services.flows.save(state);
     const after: Loaded = { state, facts: await facts(ctx, state) };
-    if (result.kind === 'rerender') return show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
-    await next(ctx, after, handedOn ?? carry);
+    if (result.kind === 'rerender') await show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
+    else await next(ctx, after, handedOn ?? carry);
+    // the whole answer to the step's form: its checks, the writes and the next page
+    services.observe.step({ step: step.id, phase: 'submit', seconds: secondsSince(started) });
   });
 
   return router;

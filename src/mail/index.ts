@@ -16,6 +16,7 @@ import { createOutboxWorker, type OutboxWorker } from './worker.js';
 import { createSmtpSender, senderDomain, type MailSender } from './transport.js';
 import { createVerifyLinks } from './verify-link.js';
 import { createUnlockLinks } from './unlock-link.js';
+import { createMailCatcher, type MailCatcher } from './dev-catcher.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -53,15 +54,27 @@ export interface MailWorkerDeps {
   /** Poll interval (default 2 s). */
   pollMs?: number;
   clock?: () => Date;
-  /** Defaults to SMTP from config.mail. */
+  /** Defaults to SMTP from config.mail (mailDelivery below). */
   sender?: MailSender;
+}
+
+/**
+ * Where emails go: SMTP_URL's server, or, without one (never in production: src/config.ts refuses that), the
+ * in-process catcher whose emails the /dev/mail page shows.
+ */
+export function mailDelivery(config: Pick<Config, 'mail' | 'production'>): { sender: MailSender; catcher?: MailCatcher } {
+  const { smtpUrl, from } = config.mail;
+  if (smtpUrl) return { sender: createSmtpSender({ smtpUrl, from }) };
+  if (config.production) throw new Error('SMTP_URL is required in production');
+  const catcher = createMailCatcher({ from });
+  return { sender: catcher.sender, catcher };
 }
 
 /** An outbox worker over SMTP; every instance of the provider runs one, claims keep each email to one sender. */
 export function createMailWorker(deps: MailWorkerDeps): OutboxWorker {
   return createOutboxWorker({
     outbox: mongoOutbox(deps.models),
-    sender: deps.sender ?? createSmtpSender(deps.config.mail),
+    sender: deps.sender ?? mailDelivery(deps.config).sender,
     logger: deps.logger,
     clock: deps.clock,
     pollMs: deps.pollMs,
@@ -73,4 +86,6 @@ export { verifyEmailRouter } from './verify-router.js';
 export { unlockRouter } from './unlock-router.js';
 export { createVerifyLinks, VERIFY_TTL_MS, type VerifyLinks } from './verify-link.js';
 export { createUnlockLinks, type UnlockLinks } from './unlock-link.js';
+export { devMailRouter } from './dev-mail-router.js';
+export type { MailCatcher, CapturedMail } from './dev-catcher.js';
 export { retryDelayMs, type OutboxWorker, type DrainResult } from './worker.js';

@@ -20,6 +20,20 @@ export function senderDomain(from: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 }
 
+/** The nodemailer message for an outgoing email, the same for every transport. */
+export function messageOf(from: string, mail: OutgoingMail) {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    // RFC 3834: automatic mail, so out-of-office replies stay away
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+  };
+}
+
 export function createSmtpSender(opts: { smtpUrl: string; from: string }): MailSender {
   // url values win over these defaults, so SMTP_URL can still tune anything (e.g. ?pool=false)
   const transport = nodemailer.createTransport({
@@ -32,16 +46,7 @@ export function createSmtpSender(opts: { smtpUrl: string; from: string }): MailS
   });
   return {
     async send(mail) {
-      await transport.sendMail({
-        from: opts.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
-        // RFC 3834: automatic mail, so out-of-office replies stay away
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
-      });
+      await transport.sendMail(messageOf(opts.from, mail));
     },
     close() {
       transport.close();

@@ -21,6 +21,8 @@ export const outboxMessageSchema = new Schema({
   expiresAt: { type: Date, default: null },
 });
 outboxMessageSchema.index({ status: 1, nextAttemptAt: 1 });
+// the backlog's oldest message, for monitoring (src/metrics)
+outboxMessageSchema.index({ status: 1, createdAt: 1 });
 
 export type OutboxMessageDoc = InferSchemaType<typeof outboxMessageSchema> & { _id: Types.ObjectId };
 

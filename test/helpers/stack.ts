@@ -10,7 +10,10 @@ import { createApp } from '../../src/app.js';
 import type { Services } from '../../src/container.js';
 import type { Notification, Notifier } from '../../src/services/notifications/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
-import { createMailNotifier, createMailWorker, type OutboxWorker } from '../../src/mail/index.js';
+import { createMailNotifier, createMailWorker, mailDelivery, type MailCatcher, type OutboxWorker } from '../../src/mail/index.js';
+import { createMetrics } from '../../src/metrics/registry.js';
+import { startMetricsServer } from '../../src/metrics/server.js';
+import { mongoOutboxBacklog } from '../../src/models/stores/outbox.js';
 import { startTestDatabase, type TestDatabase } from './database.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
@@ -32,6 +35,10 @@ export interface Stack {
   commands: CommandLog;
   /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
   outbox?: OutboxWorker;
+  /** The development mail catcher, when the real outbox runs without SMTP_URL (as `npm start` does). */
+  devMail?: MailCatcher;
+  /** GET /metrics on its own port, when the stack runs with metrics (see StackOptions). */
+  metricsUrl?: string;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -57,6 +64,10 @@ export interface StackOptions {
   outbox?: boolean | { pollMs?: number };
   /** A database the test controls (to stop and start it); by default one of the run's shared server. */
   database?: TestDatabase;
+  /** Serve Prometheus metrics as src/main.ts does with METRICS_PORT (and METRICS_TOKEN from env), at stack.metricsUrl. */
+  metrics?: boolean;
+  /** Hand createApp a development mail catcher even when the configuration would not make one (production tests). */
+  devMail?: MailCatcher;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -80,27 +91,36 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     ...env,
   });
   const commands: CommandLog = [];
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e) } });
+  const metrics = opts.metrics ? createMetrics() : undefined;
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } });
+  metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
+  let devMail = opts.devMail;
   const outboxOpts = opts.outbox ?? Boolean(env.SMTP_URL);
   if (outboxOpts) {
+    // SMTP_URL's server, or the development catcher, exactly as src/main.ts chooses
+    const delivery = mailDelivery(config);
+    devMail ??= delivery.catcher;
     const real = createMailNotifier({ config, models: db.models, secrets: await loadDeploymentSecrets(config, db.models), logger });
     notify = async (n) => {
       notifications.push(n);
       await real(n);
     };
     const pollMs = typeof outboxOpts === 'object' ? (outboxOpts.pollMs ?? 100) : 100;
-    outbox = createMailWorker({ config, models: db.models, logger, pollMs });
+    outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services } = await createApp({ config, db, logger, notify });
+  const { app, services } = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
+  const metricsServer = metrics && (await startMetricsServer(metrics.registry, 0, '127.0.0.1', config.metrics.token));
+  const metricsAddress = metricsServer?.address();
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://127.0.0.1:${metricsAddress.port}/metrics` : undefined;
 
   const accountOf = async (key: string) => {
     const [kind, storeId, username] = key.split(':');
@@ -119,9 +139,12 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     demoUrl,
     config,
     outbox,
+    devMail,
+    metricsUrl,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      if (metricsServer) await new Promise((r) => metricsServer.close(r));
       await outbox?.stop();
       await db.close();
       await hibp.close();

@@ -89,3 +89,18 @@ export function mongoOwnerLookup({ User }: Models): OwnerLookup {
     return owner ? toUserView(owner) : undefined;
   };
 }
+
+/** Counted up to this many: beyond it the number only says "a lot", and the count stays cheap. */
+export const BACKLOG_COUNT_CAP = 10_000;
+
+/** The outbox backlog for monitoring: pending messages (capped count) and when the oldest was queued. */
+export function mongoOutboxBacklog({ OutboxMessage }: Models) {
+  return async (): Promise<{ pending: number; oldestCreatedAt: Date | null }> => {
+    const [pending, oldest] = await Promise.all([
+      OutboxMessage.countDocuments({ status: 'pending' }, { limit: BACKLOG_COUNT_CAP }),
+      // {status, createdAt} index: one index entry on MongoDB
+      OutboxMessage.findOne({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).lean(),
+    ]);
+    return { pending, oldestCreatedAt: oldest?.createdAt ?? null };
+  };
+}

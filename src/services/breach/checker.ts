@@ -3,6 +3,7 @@
 // is made here, with the same wire format (GET /range/<prefix>?mode=sha1, Add-Padding, User-Agent).
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { secondsSince, type BreachObserver } from '../observe/index.js';
 
 export type BreachResult =
   | { status: 'ok' }
@@ -22,6 +23,8 @@ export interface BreachCheckerOptions {
   cacheSize: number;
   cacheTtlMs: number;
   clock?: () => Date;
+  /** Sees each check's outcome and how long it took (monitoring). */
+  observe?: BreachObserver;
 }
 
 export interface BreachChecker {
@@ -127,9 +130,8 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
     return pending;
   }
 
-  async function check(password: string): Promise<BreachResult> {
+  async function lookUp(sha1: string): Promise<BreachResult> {
     try {
-      const sha1 = createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase();
       // checklist 14: only the first 5 hex characters leave the process.
       const count = (await range(sha1.slice(0, 5))).get(sha1.slice(5)) ?? 0;
       return count > 0 ? { status: 'breached', count } : { status: 'ok' };
@@ -137,6 +139,15 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
       const message = err instanceof Error ? err.message || err.name : String(err);
       return { status: 'unavailable', error: `range request failed: ${message}` };
     }
+  }
+
+  async function check(password: string): Promise<BreachResult> {
+    const started = performance.now();
+    const sha1 = createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase();
+    const source = cache.has(sha1.slice(0, 5)) ? 'cache' : 'api';
+    const result = await lookUp(sha1);
+    opts.observe?.checked({ outcome: result.status, source, seconds: secondsSince(started) });
+    return result;
   }
 
   return { check };

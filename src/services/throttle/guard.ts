@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { addressFailuresAsAccount, backoffSeconds, CLOSE_AFTER } from './index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
+import { noObserver, type ThrottleObserver } from '../observe/index.js';
 
 export interface SourceCount {
   failures: number;
@@ -78,7 +79,10 @@ export function createThrottleGuard(deps: {
   clock: () => Date;
   audit: AuditRecorder;
   notify: Notifier;
+  /** Sees refusals and lock-outs (monitoring). */
+  observe?: ThrottleObserver;
 }) {
+  const observe = deps.observe ?? noObserver;
   const local = new LRUCache<string, SourceCount & { closedAt?: Date }>({ max: 100_000, ttl: DAY_MS });
   const localSlots = new LRUCache<string, true>({ max: 100_000, ttl: 5_000 });
 
@@ -130,6 +134,7 @@ export function createThrottleGuard(deps: {
     await deps.store.save(s.user.id, { failures, lastFailureAt: now, closedAt });
     // told once: at the failure that closes it
     if (closedAt && !before.closedAt) {
+      observe.locked({ factor: meta.factor });
       await deps.audit.record({ type: 'account.locked', storeId: s.storeId, userId: s.user.id, ip: meta.ip, details: { factor: meta.factor, failures } });
       await deps.notify({ type: 'account_locked', userId: s.user.id, details: { ip: meta.ip, generation: s.user.throttle.generation } });
     }
@@ -182,13 +187,19 @@ export function createThrottleGuard(deps: {
      */
     async attempt(s: Subject, meta: AttemptMeta, check: (claim: ClaimSlot) => Promise<AttemptVerdict>, opts: { clearOnSuccess: boolean }): Promise<AttemptOutcome> {
       const refused = guard.refusal(s, meta);
-      if (refused) return refused;
+      if (refused) {
+        observe.refused({ reason: refused.kind, factor: meta.factor });
+        return refused;
+      }
       let verdict: AttemptVerdict = 'busy';
       for (let tries = 0; tries < 2 && verdict === 'busy'; tries++) {
         if (tries > 0) await new Promise((r) => setTimeout(r, 1_000 - (deps.clock().getTime() % 1_000) + 5));
         verdict = await check(claimerFor(s, slotFor(s, meta.factor, deps.clock())));
       }
-      if (verdict === 'busy') return { kind: 'wait', seconds: 1 };
+      if (verdict === 'busy') {
+        observe.refused({ reason: 'busy', factor: meta.factor });
+        return { kind: 'wait', seconds: 1 };
+      }
       if (verdict === 'failed') {
         await fail(s, meta, deps.clock());
         return { kind: 'failed' };
