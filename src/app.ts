@@ -22,6 +22,7 @@ import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
 import { createUnlockLinks, unlockRouter, verifyEmailRouter } from './mail/index.js';
+import { passwordResetRouter } from './password-reset/routes.js';
 import type { Notifier } from './services/notifications/index.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,6 +70,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.
   app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
+  // 7e. The "Reset your password" link (B14): public, token-signed; the second factor, then the new password.
+  app.use(passwordResetRouter({ provider, services, render, deviceCookie, knownCookie }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.
