@@ -5,9 +5,10 @@ import type { Step } from '../src/flow/step.js';
 import { enrolSteps, verifySteps } from '../factors/index.js';
 import { storeStep } from './store/index.js';
 import { passwordStep } from './password/index.js';
+import { forgotPasswordStep } from './forgot-password/index.js';
 import { enrolProofStep } from './enrol-proof/index.js';
 import { breachStep } from './breach/index.js';
 import { newPasswordStep } from './new-password/index.js';
 import { phrMissingStep } from './phr-missing/index.js';
 
-export const steps: Step[] = [storeStep, passwordStep, ...verifySteps, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [storeStep, forgotPasswordStep, passwordStep, ...verifySteps, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

@@ -22,6 +22,7 @@ import { interactionTokens } from './flow/tokens.js';
 import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
 import { createUnlockLinks, devMailRouter, unlockRouter, verifyEmailRouter, type MailCatcher } from './mail/index.js';
+import { passwordResetRouter } from './password-reset/routes.js';
 import type { Notifier } from './services/notifications/index.js';
 import type { Observer } from './services/observe/index.js';
 import { healthEndpoints } from './http/health.js';
@@ -85,7 +86,9 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.
   app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
-  // 7e. Development without a mail server: the caught emails (the route does not exist in production).
+  // 7e. The "Reset your password" link (B14): public, token-signed; the second factor, then the new password.
+  app.use(passwordResetRouter({ provider, services, render, deviceCookie, knownCookie }).routes());
+  // 7f. Development without a mail server: the caught emails (the route does not exist in production).
   if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());

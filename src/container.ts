@@ -35,6 +35,9 @@ import { createPayloadStore } from './models/stores/payloads.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
 import { noObserver, type Observer, type SignInObserver } from './services/observe/index.js';
+import { createPasswordReset } from './services/password-reset/index.js';
+import { createRequestLimiter, RESET_REQUEST_LIMITS } from './services/throttle/requests.js';
+import { createResetLinks } from './mail/reset-link.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -100,6 +103,8 @@ export function createServices(deps: ContainerDeps) {
     notify,
     clock,
   });
+  const resetLinks = createResetLinks({ cookieKeys: secrets.cookieKeys, clock });
+  const endSessions = (userId: string, keepSessionId?: string) => revokeEverythingOf(models, payloads, userId, keepSessionId);
   const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
 
   return {
@@ -126,7 +131,21 @@ export function createServices(deps: ContainerDeps) {
     stores: storeDocs,
     payloads,
     once,
-    endOtherSessions: (userId: string, keepSessionId: string) => revokeEverythingOf(models, payloads, userId, keepSessionId),
+    endOtherSessions: (userId: string, keepSessionId: string) => endSessions(userId, keepSessionId),
+    // forgot password (B14): the emailed link, and what the link's pages do (src/password-reset)
+    resetLinks,
+    passwordReset: createPasswordReset({
+      users,
+      passwords,
+      links: resetLinks,
+      limiter: createRequestLimiter({ claim: once.claim, clock, limits: RESET_REQUEST_LIMITS, purpose: 'reset-request' }),
+      claim: once.claim,
+      endSessions: (userId: string) => endSessions(userId),
+      audit,
+      notify,
+      clock,
+      issuer: config.issuer,
+    }),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);

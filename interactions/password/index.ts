@@ -11,6 +11,7 @@ export const passwordStep = defineStep({
       storeName: facts.store?.name ?? state.storePrefix,
       username: state.username ?? '',
       changeStoreUrl: `/interaction/${state.uid}/change-store`,
+      forgotUrl: `/interaction/${state.uid}/forgot-password`,
       switchingUser: Boolean(state.switchingUser),
     },
   }),

@@ -109,6 +109,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
     for (const route of step.routes ?? []) {
       router.get(`/:uid/${route.path}`, async (ctx) => {
         const loaded = await load(ctx, ctx.params.uid, 'stored');
+        // a link on a page that was handed the store (the password page's "Forgot your password?") carries it along
+        const carried = tokens.carried(loaded.state.uid, ctx.query.carry);
+        if (carried) loaded.state = { ...loaded.state, ...carried };
         const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
         if (result.kind === 'not-found') return ctx.throw(404, 'errors.not_found');
         if (result.kind === 'error') return ctx.throw(400, `errors.${result.code}`);

@@ -31,6 +31,8 @@ export const flowStateSchema = z.object({
   // the factor the user switched to ("Use a recovery code"); unset: the first one they have (factors/index.ts)
   factor: z.enum(FACTOR_IDS).optional(),
   switchingUser: z.boolean().optional(),
+  // "Forgot your password?" (B14): asking for the username, then the emailed-link answer
+  forgot: z.enum(['ask', 'sent']).optional(),
   failureNotified: z.boolean().optional(),
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),

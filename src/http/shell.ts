@@ -9,7 +9,7 @@ import { formParser, plainBodiesOnly } from './request-body.js';
 import { securityHeaders } from './security-headers.js';
 
 // Our own pages (sign-in steps, account, admin): never cached, small urlencoded forms parsed here.
-export const OWN_PAGES = /^\/(interaction|account|admin)(\/|$)/;
+export const OWN_PAGES = /^\/(interaction|account|admin|password-reset)(\/|$)/;
 
 export function httpShell(opts: { render: Pick<Renderer, 'page'>; logger: Logger; assets: Pick<Assets, 'middleware'> }): Koa.Middleware[] {
   const forms = formParser('16kb');

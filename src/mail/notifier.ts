@@ -56,6 +56,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     }
     // an enrolment link proves the user's own verified address, so it goes there or nowhere (B17)
     if (n.type === 'enrolment_link') return user.email && user.emailVerified ? [direct(user.email.trim())] : [];
+    // a password reset link is for the user alone: never to the owner, who resets passwords in the console (B14)
+    if (n.type === 'password_reset_link') return user.email ? [direct(user.email.trim())] : [];
     // a closed sign-in concerns the store too: its owner is always told (B18)
     const alsoOwner = n.type === 'account_locked';
     if (addresses.length && !alsoOwner) return addresses.map(direct);
@@ -66,7 +68,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
   }
 
   async function actorOf(n: Notification): Promise<ViewInput['actor']> {
-    if (n.type === 'account_locked' || n.type === 'second_factor_failed') return 'system';
+    if (n.type === 'account_locked' || n.type === 'second_factor_failed' || n.type === 'password_reset_link') return 'system';
     if (n.type === 'account_unlocked' && n.actorId === n.userId) return 'self';
     if (n.actorId === undefined || n.actorId === n.userId) return 'self';
     // the operator break-glass path (S11) acts without a user id

@@ -20,6 +20,7 @@ export const EMAIL_TEMPLATES = [
   'second-factor-failed',
   'passkey-added',
   'passkey-removed',
+  'password-reset-link',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

@@ -5,6 +5,7 @@ import type { Notification } from '../services/notifications/index.js';
 import { CLOSE_AFTER } from '../services/throttle/index.js';
 import { UNLOCK_TTL_MS } from './unlock-link.js';
 import { VERIFY_TTL_MS } from './verify-link.js';
+import { RESET_LINK_MINUTES } from '../services/password-reset/index.js';
 
 export interface ViewInput {
   notification: Notification;
@@ -76,6 +77,12 @@ export function buildView(input: ViewInput): Record<string, unknown> {
     case 'enrolment_link':
       view.linkUrl = str(d.url);
       view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
+      break;
+    case 'password_reset_link':
+      view.linkUrl = str(d.url);
+      view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
+      view.minutes = RESET_LINK_MINUTES;
+      view.ip = str(d.ip);
       break;
     case 'passkey_added':
     case 'passkey_removed':

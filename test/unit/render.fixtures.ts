@@ -45,6 +45,19 @@ const overview = {
 };
 const passkeyOptions = JSON.stringify({ challenge: 'abc', rpId: 'localhost', allowCredentials: [] });
 
+// The emailed "Reset your password" link's page (src/password-reset/routes.ts) at each of its stages.
+const reset = { token: 'abc.def', ui_locales: 'en', storeName: 'Corner Coffee Co.', username: 'alice', base: '/password-reset/corner', minutes: 30 };
+const resetAlternatives = [{ url: '/password-reset/corner?token=abc.def&factor=recovery', label: 'factors.recovery.switch' }];
+const resetSamples: Array<[string, string, Record<string, unknown>]> = [
+  ['password-reset-totp', 'password-reset', { ...reset, stage: 'factor', factorId: 'totp', alternatives: resetAlternatives }],
+  ['password-reset-recovery', 'password-reset', { ...reset, stage: 'factor', factorId: 'recovery', alternatives: [], error: 'This recovery code is not valid or was already used.' }],
+  ['password-reset-passkey', 'password-reset', { ...reset, stage: 'factor', factorId: 'passkey', optionsJson: passkeyOptions, scripts: ['webauthn.js', 'passkey.js'], alternatives: resetAlternatives }],
+  ['password-reset-new', 'password-reset', { ...reset, stage: 'new', proof: 'p.q' }],
+  ['password-reset-done', 'password-reset', { stage: 'done', continueUrl: '/interaction/abc123/back-to-sign-in' }],
+  ['password-reset-expired', 'password-reset', { stage: 'problem', reason: 'expired', minutes: 30 }],
+  ['password-reset-other-store', 'password-reset', { stage: 'problem', reason: 'other_store' }],
+];
+
 /** [name, template, view] for each page state worth looking at. */
 export async function sampleViews(): Promise<Array<[string, string, Record<string, unknown>]>> {
   const qrSvg = await QRCode.toString('otpauth://totp/POS%20Sign-in:alice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in', {
@@ -116,5 +129,8 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['passkey-remove-last', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[1], last: true, error: 'Incorrect password.' }],
     ['phr-missing', 'phr-missing', { ...base, accountUrl: '/account' }],
     ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
+    ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
+    ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
+    ...resetSamples,
   ];
 }

@@ -74,6 +74,12 @@ test('S15/checklist 60: every form posts and carries the CSRF token (logout uses
         assert.match(form, /id="op\.logoutForm"/);
         continue;
       }
+      // the reset link's forms carry its token, which is their CSRF protection (src/password-reset/routes.ts)
+      if (template === 'password-reset') {
+        assert.match(form, /action="\/password-reset\/corner\/(?:factor|password)"/, name);
+        assert.match(form, /<input type="hidden" name="token" value="abc\.def">/, name);
+        continue;
+      }
       if (template === 'unlock') {
         assert.match(form, /<input type="hidden" name="token" value="abc\.def">/);
         continue;

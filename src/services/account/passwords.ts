@@ -1,4 +1,5 @@
 // Password use cases: sign-in verification with a dummy hash for unknown users, re-authentication, change.
+import { createHash } from 'node:crypto';
 import type { PasswordHasher } from '../passwords/index.js';
 import { checkNewPassword, type NewPasswordContext, type NewPasswordRejection } from '../passwords/index.js';
 import type { BreachChecker } from '../breach/index.js';
@@ -40,6 +41,12 @@ export function createPasswordService(deps: PasswordServiceDeps) {
 
     async verifyUser(userId: string, password: string): Promise<boolean> {
       return deps.hasher.verify(await deps.store.hashOf(userId), password);
+    },
+
+    /** A fingerprint of the current password hash (new salt each change): an emailed reset link is bound to it. */
+    async version(userId: string): Promise<string | undefined> {
+      const hash = await deps.store.hashOf(userId);
+      return hash ? createHash('sha256').update(hash).digest('base64url').slice(0, 22) : undefined;
     },
 
     async checkNew(password: string, context: NewPasswordContext): Promise<NewPasswordVerdict> {

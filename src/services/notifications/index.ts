@@ -13,7 +13,8 @@ export type NotificationType =
   | 'enrolment_link'
   | 'second_factor_failed'
   | 'passkey_added'
-  | 'passkey_removed';
+  | 'passkey_removed'
+  | 'password_reset_link';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };
