@@ -67,6 +67,7 @@ export function createServices(deps: ContainerDeps) {
   const userDocs = userRecords(models);
   const storeDocs = storeRecords(models);
   const users = mongoUserDirectory(userDocs, storeDocs);
+  const languages = createLanguageService({ store: mongoLanguagePort(models), audit });
   const devices = createDeviceService({ store: mongoDevices(models), clock });
   const revokeDevices = async (userId: string) => {
     await devices.revokeAll(userId);
@@ -124,7 +125,7 @@ export function createServices(deps: ContainerDeps) {
     // the account pages' wizard state
     accountWizards: mongoFlows(models),
     email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
-    languages: createLanguageService({ store: mongoLanguagePort(models), audit }),
+    languages,
     throttle,
     knownDevices: knownDevices(cookieKey),
     accessPasses: createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify }),
@@ -143,6 +144,7 @@ export function createServices(deps: ContainerDeps) {
       endSessions: (userId: string) => endSessions(userId),
       audit,
       notify,
+      languages,
       clock,
       issuer: config.issuer,
     }),
