@@ -33,6 +33,10 @@ import { mongoAudit, mongoFlows } from './models/stores/misc.js';
 import { createPayloadStore } from './models/stores/payloads.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
+import { createSessionService } from './services/sessions/index.js';
+import { mongoProviderSessions } from './models/stores/provider-sessions.js';
+import { mongoLogoutOutbox } from './models/stores/logout-outbox.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './provider/session-activity.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -93,6 +97,13 @@ export function createServices(deps: ContainerDeps) {
     notify,
     clock,
   });
+  // the store's provider-session timeouts (B15): from the short-lived user and store caches, read with each session
+  const sessionLimits = async (accountId: string): Promise<SessionLimits> => {
+    const user = await users.recentById(accountId);
+    const store = user && (await users.storeById(user.storeId));
+    if (!store) return DEFAULT_SESSION_LIMITS;
+    return { idleMinutes: store.policy.sessionIdleMinutes, absoluteHours: store.policy.sessionAbsoluteHours };
+  };
   const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
 
   return {
@@ -117,6 +128,11 @@ export function createServices(deps: ContainerDeps) {
     payloads,
     once,
     endOtherSessions: (userId: string, keepSessionId: string) => revokeEverythingOf(models, payloads, userId, keepSessionId),
+    sessionLimits,
+    // the account's provider sessions: listed and ended by the user and by admins (B15)
+    sessions: createSessionService({ port: mongoProviderSessions(models, payloads, clock), limits: sessionLimits, clock }),
+    // back-channel logout deliveries (B16), sent by src/logout/worker.ts
+    logoutOutbox: mongoLogoutOutbox(models),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);

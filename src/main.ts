@@ -21,7 +21,7 @@ async function main() {
   const monitor = config.metrics.port === undefined ? undefined : metrics.dbMonitor;
   const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor });
   logger.info({ kind: db.kind }, 'database connected');
-  const { app, services } = await createApp({ config, db, logger });
+  const { app, services, logoutWorker } = await createApp({ config, db, logger });
 
   if (config.seedDemo) {
     const seeded = await seedDemo(db.models, services.passwords.hash);
@@ -35,6 +35,8 @@ async function main() {
   // B6: every instance sends from the shared outbox; claims keep each email to one sender
   const mailWorker = createMailWorker({ config, models: db.models, logger });
   mailWorker.start();
+  // B16: back-channel logout tokens, from the same kind of outbox
+  logoutWorker.start();
 
   const server = await listen(app, config.port, 'PORT');
   const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host);
@@ -46,6 +48,7 @@ async function main() {
     server.close();
     metricsServer?.close();
     await mailWorker.stop();
+    await logoutWorker.stop();
     await demo?.close();
     await db.close();
     await database.stop();

@@ -17,6 +17,7 @@ import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
+import type { LogoutWorker } from '../../src/logout/worker.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
@@ -32,6 +33,8 @@ export interface Stack {
   commands: CommandLog;
   /** The outbox worker, when the stack runs with the real outbox (see StackOptions). */
   outbox?: OutboxWorker;
+  /** The back-channel logout worker (B16): started when StackOptions.logouts says so, else drain() it. */
+  logouts: LogoutWorker;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -57,6 +60,10 @@ export interface StackOptions {
   outbox?: boolean | { pollMs?: number };
   /** A database the test controls (to stop and start it); by default one of the run's shared server. */
   database?: TestDatabase;
+  /** The services' clock (session idle checks, expiry, throttling); the real one by default. */
+  clock?: () => Date;
+  /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
+  logouts?: { pollMs?: number };
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -97,7 +104,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services } = await createApp({ config, db, logger, notify });
+  const { app, services, logoutWorker } = await createApp({ config, db, logger, notify, clock: opts.clock, logoutPollMs: opts.logouts?.pollMs ?? 100 });
+  if (opts.logouts) logoutWorker.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -119,10 +127,12 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     demoUrl,
     config,
     outbox,
+    logouts: logoutWorker,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await outbox?.stop();
+      await logoutWorker.stop();
       await db.close();
       await hibp.close();
       await database.stop();

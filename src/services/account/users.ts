@@ -36,6 +36,8 @@ export interface StoreView {
     rememberDeviceDays: number;
     enrolmentPassForAll: boolean;
     passwordEnrolmentUntil: Date | null;
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
   };
 }
 

@@ -177,6 +177,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         revoke_devices: may('revoke_devices'),
         unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
         issue_pass: may('issue_pass') && user.active,
+        end_sessions: may('end_sessions'),
       };
     },
 
