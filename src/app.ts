@@ -16,6 +16,9 @@ import { createPageRenderer } from './http/page.js';
 import { httpShell } from './http/shell.js';
 import { clientAddressLayer, trustsProxies } from './http/client-address.js';
 import { unitOfWork } from './http/unit-of-work.js';
+import { requestClient } from './http/request-client.js';
+import { routeBackchannelLogoutThroughOutbox } from './logout/backchannel.js';
+import { createLogoutWorker, type LogoutWorker } from './logout/worker.js';
 import { providerDatabaseTrouble } from './http/database-trouble.js';
 import { interactionRouter } from './flow/runner.js';
 import { interactionTokens } from './flow/tokens.js';
@@ -39,9 +42,11 @@ export interface AppDeps {
   observe?: Observer;
   /** The development mail catcher (no SMTP_URL): its emails are shown at /dev/mail, never in production. */
   devMail?: MailCatcher;
+  /** how often the back-channel logout worker polls (ms) */
+  logoutPollMs?: number;
 }
 
-export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider> }> {
+export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider>; logoutWorker: LogoutWorker }> {
   const { config, db, logger } = deps;
   const secrets = await loadDeploymentSecrets(config, db.models);
   const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
@@ -51,7 +56,18 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
   const proxied = trustsProxies(config.trustProxy);
-  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: proxied });
+  const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: proxied, allowPrivateAddresses: !config.production });
+  // B16: back-channel logout tokens leave through the outbox; the worker is started by the caller (src/main.ts)
+  const deliverLogout = routeBackchannelLogoutThroughOutbox(provider, services.logoutOutbox, services.clock);
+  const logoutWorker = createLogoutWorker({
+    outbox: services.logoutOutbox,
+    deliver: deliverLogout,
+    storeOf: async (accountId) => (await services.users.recentById(accountId))?.storeId,
+    audit: services.audit,
+    logger,
+    clock: services.clock,
+    pollMs: deps.logoutPollMs,
+  });
   const secure = config.issuer.startsWith('https://');
   const [csrfKey] = secrets.cookieKeys;
   if (!csrfKey) throw new Error('no cookie signing key');
@@ -76,6 +92,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   );
   // 6. One unit of work per request (src/http/unit-of-work.ts).
   app.use(unitOfWork(services.payloads));
+  // 6b. Who is asking (address, browser), for the provider session's record (B15; src/http/request-client.ts).
+  app.use(requestClient());
   // 7. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
   const knownCookie = { name: secure ? '__Host-known' : 'known', secure };
@@ -96,5 +114,5 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(providerDatabaseTrouble());
   app.use(mount(provider));
 
-  return { app, services, provider };
+  return { app, services, provider, logoutWorker };
 }

@@ -38,6 +38,10 @@ import { noObserver, type Observer, type SignInObserver } from './services/obser
 import { createPasswordReset } from './services/password-reset/index.js';
 import { createRequestLimiter, RESET_REQUEST_LIMITS } from './services/throttle/requests.js';
 import { createResetLinks } from './mail/reset-link.js';
+import { createSessionService } from './services/sessions/index.js';
+import { mongoProviderSessions } from './models/stores/provider-sessions.js';
+import { mongoLogoutOutbox } from './models/stores/logout-outbox.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './provider/session-activity.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -106,6 +110,13 @@ export function createServices(deps: ContainerDeps) {
   });
   const resetLinks = createResetLinks({ cookieKeys: secrets.cookieKeys, clock });
   const endSessions = (userId: string, keepSessionId?: string) => revokeEverythingOf(models, payloads, userId, keepSessionId);
+  // the store's provider-session timeouts (B15): from the short-lived user and store caches, read with each session
+  const sessionLimits = async (accountId: string): Promise<SessionLimits> => {
+    const user = await users.recentById(accountId);
+    const store = user && (await users.storeById(user.storeId));
+    if (!store) return DEFAULT_SESSION_LIMITS;
+    return { idleMinutes: store.policy.sessionIdleMinutes, absoluteHours: store.policy.sessionAbsoluteHours };
+  };
   const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
 
   return {
@@ -148,6 +159,11 @@ export function createServices(deps: ContainerDeps) {
       clock,
       issuer: config.issuer,
     }),
+    sessionLimits,
+    // the account's provider sessions: listed and ended by the user and by admins (B15)
+    sessions: createSessionService({ port: mongoProviderSessions(models, payloads, clock), limits: sessionLimits, clock }),
+    // back-channel logout deliveries (B16), sent by src/logout/worker.ts
+    logoutOutbox: mongoLogoutOutbox(models),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);

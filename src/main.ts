@@ -24,7 +24,7 @@ async function main() {
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   // SMTP_URL's server, or in development without one the in-process catcher shown at /dev/mail
   const mail = mailDelivery(config);
-  const { app, services } = await createApp({ config, db, logger, observe: metrics?.observer, devMail: mail.catcher });
+  const { app, services, logoutWorker } = await createApp({ config, db, logger, observe: metrics?.observer, devMail: mail.catcher });
 
   if (config.seedDemo) {
     const seeded = await seedDemo(db.models, services.passwords.hash);
@@ -38,6 +38,8 @@ async function main() {
   // B6: every instance sends from the shared outbox; claims keep each email to one sender
   const mailWorker = createMailWorker({ config, models: db.models, logger, sender: mail.sender });
   mailWorker.start();
+  // B16: back-channel logout tokens, from the same kind of outbox
+  logoutWorker.start();
 
   const server = await listen(app, config.port, 'PORT');
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
@@ -50,6 +52,7 @@ async function main() {
     server.close();
     metricsServer?.close();
     await mailWorker.stop();
+    await logoutWorker.stop();
     await demo?.close();
     await db.close();
     await database.stop();

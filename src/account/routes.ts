@@ -12,6 +12,7 @@ import { factors } from '../../factors/index.js';
 import type { AccountSession } from './session.js';
 import { enrolmentPassRequired } from '../services/access-passes/index.js';
 import { accountKeys, accountKit, type AccountDeps } from './kit.js';
+import { sessionRows } from '../http/session-rows.js';
 
 interface WizardState extends WizardProgress {
   uid: string;
@@ -29,6 +30,7 @@ const NOTICES: Record<string, string> = {
   password: 'credentials.notice_password',
   email: 'credentials.notice_email',
   language: 'language.notice',
+  sessions: 'sessions.notice_ended',
   ...Object.assign({}, ...factors.map((f) => f.accountNotices ?? {})),
 };
 
@@ -57,6 +59,10 @@ export function accountRouter(deps: AccountDeps): Router {
     const store = await services.users.storeById(user.storeId);
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
     const devices = await services.devices.list(user.id);
+    const sessions = await services.sessions.list(user.id, s.sessionId);
+    const clientNames = new Map<string, string | undefined>();
+    for (const id of new Set(sessions.flatMap((x) => x.clientIds))) clientNames.set(id, (await deps.provider.Client.find(id))?.clientName);
+    const t = (key: string, vars?: Record<string, string | number>) => render.t(locale(ctx), key, vars);
     const noticeKey = notice ? NOTICES[notice] : undefined;
     const factorSections = [];
     for (const factor of factors) if (factor.account) factorSections.push({ partial: factor.account.partial, view: await factor.account.view(user, kit) });
@@ -73,6 +79,8 @@ export function accountRouter(deps: AccountDeps): Router {
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
         devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
+        sessions: sessionRows(t, locale(ctx), sessions, (id) => clientNames.get(id)),
+        otherSessions: sessions.some((x) => !x.current),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: Boolean(await services.accountWizards.load(breachKey(s))),
         language: languageChoiceOf(user.locale, user.localeChosen),
@@ -249,6 +257,25 @@ export function accountRouter(deps: AccountDeps): Router {
     await services.audit.record({ type: 'device.revoked', userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { device: String(id) } });
     ctx.status = 303;
     ctx.redirect('/account?done=devices');
+  });
+
+  // B15, checklist 54: end one other session, or all others (the password again); their clients are told (B16).
+  router.post('/sessions/end', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const which = body(ctx).session;
+    if (typeof which !== 'string' || !which || which.length > 100) return overview(ctx, s, undefined, 'invalid_input');
+    const err = await guard(ctx, s, true);
+    if (err) return overview(ctx, s, undefined, err);
+    const current = (await services.sessions.list(s.accountId, s.sessionId)).find((x) => x.current);
+    // this browser's own session ends with "Sign out", not here
+    if (which !== 'others' && which === current?.uid) return overview(ctx, s, undefined, 'session_current');
+    const ended = which === 'others' ? await services.sessions.endOthers(s.accountId, s.sessionId) : Number(await services.sessions.endOne(s.accountId, which));
+    if (which !== 'others' && !ended) return overview(ctx, s, undefined, 'session_not_found');
+    const me = await accountUser(s);
+    await services.audit.record({ type: 'session.ended', userId: s.accountId, storeId: me.storeId, actorId: s.accountId, ip: ctx.ip, userAgent: ctx.get('user-agent'), details: { which: which === 'others' ? 'others' : 'one', count: ended } });
+    ctx.status = 303;
+    ctx.redirect('/account?done=sessions');
   });
 
   // Password change (checklist 11): current password, new one twice, NIST length rules, common and breached lists.

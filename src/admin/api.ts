@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import type { AdminUserSummary, Outcome, PolicyView } from '../services/admin/index.js';
 import type { DeviceRecord } from '../services/account/devices.js';
-import { auditQuery, mfaChange, newUser, policyChange, roleChange, userListQuery } from './input.js';
+import { auditQuery, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 
 const PAGE_SIZE = 25;
@@ -114,6 +114,27 @@ export function registerApi(router: Router, kit: AdminKit): void {
     }));
   });
 
+  // B15: a user's provider sessions; end one ({"session": "<uid>"}) or all ({"session": "all"})
+  router.get('/api/users/:id/sessions', authed, async (ctx) => {
+    reply(ctx, await admin.sessions.list(state(ctx).actor, ctx.params.id), (sessions) => ({
+      sessions: sessions.map((s) => ({
+        id: s.uid,
+        browser: s.browser ?? null,
+        os: s.os ?? null,
+        ip: s.ip ?? null,
+        startedAt: s.startedAt ? iso(s.startedAt) : null,
+        lastUsedAt: s.lastUsedAt ? iso(s.lastUsedAt) : null,
+        clients: s.clientIds,
+      })),
+    }));
+  });
+
+  router.post('/api/users/:id/sessions/end', ...post, async (ctx) => {
+    const which = input(ctx).session;
+    if (typeof which !== 'string' || !which || which.length > 100) return fail(ctx, 'invalid_input');
+    reply(ctx, await admin.sessions.end(state(ctx).actor, ctx.params.id, which), (v) => v);
+  });
+
   router.post('/api/users/:id/role', ...post, async (ctx) => {
     const parsed = roleChange.safeParse(input(ctx));
     if (!parsed.success) return fail(ctx, 'invalid_input');
@@ -155,7 +176,7 @@ export function registerApi(router: Router, kit: AdminKit): void {
 
   router.post('/api/policy', ...post, async (ctx) => {
     const parsed = policyChange.safeParse(input(ctx));
-    if (!parsed.success) return fail(ctx, parsed.error.issues.some((i) => i.path[0] === 'rememberDeviceDays') ? 'remember_days_range' : 'invalid_input');
+    if (!parsed.success) return fail(ctx, policyInputError(parsed.error.issues));
     const outcome = await admin.policy.update(state(ctx).actor, parsed.data);
     if (!outcome.ok) return fail(ctx, outcome.error);
     ctx.body = policyJson(outcome.value);

@@ -1,6 +1,6 @@
 // Input of the admin routes (forms, JSON, query strings) as zod schemas: scalars only, bounded lengths (checklist 85).
 import { z } from 'zod';
-import { REMEMBER_DAYS } from '../services/admin/index.js';
+import { REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '../services/admin/index.js';
 
 const role = z.enum(['owner', 'admin', 'manager', 'cashier']);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -41,6 +41,8 @@ export const policyChange = z
     requireForEveryone: flag.optional(),
     rememberDeviceAllowed: flag.optional(),
     rememberDeviceDays: z.coerce.number().int().min(REMEMBER_DAYS.min).max(REMEMBER_DAYS.max).optional(),
+    sessionIdleMinutes: z.coerce.number().int().min(SESSION_IDLE_MINUTES.min).max(SESSION_IDLE_MINUTES.max).optional(),
+    sessionAbsoluteHours: z.coerce.number().int().min(SESSION_ABSOLUTE_HOURS.min).max(SESSION_ABSOLUTE_HOURS.max).optional(),
     // B17: a pass for everyone's first authenticator; password-only first enrolment until a date (empty: never)
     enrolmentPassForAll: flag.optional(),
     passwordEnrolmentUntil: z
@@ -49,6 +51,15 @@ export const policyChange = z
       .optional(),
   })
   .strict();
+
+/** The error a refused policy form gets: a number out of its range is named, anything else is invalid input. */
+export function policyInputError(issues: ReadonlyArray<{ path: PropertyKey[] }>): string {
+  const field = (name: string) => issues.some((i) => i.path[0] === name);
+  if (field('rememberDeviceDays')) return 'remember_days_range';
+  if (field('sessionIdleMinutes')) return 'session_idle_range';
+  if (field('sessionAbsoluteHours')) return 'session_absolute_range';
+  return 'invalid_input';
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;

@@ -28,6 +28,8 @@ export interface AdminKit {
   authenticate(kind: 'page' | 'api'): Koa.Middleware;
   body(ctx: Koa.Context): Record<string, unknown>;
   show(ctx: Koa.Context, template: string, section: Section, view: Record<string, unknown>, status?: number): void;
+  /** a registered client's name (for the sessions list) */
+  clientName(clientId: string): Promise<string | undefined>;
 }
 
 /** The HTTP status of each refusal or input problem the use cases report (anything else is a 400). */

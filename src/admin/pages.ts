@@ -2,16 +2,17 @@
 import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { ASSIGNABLE_ROLES, REMEMBER_DAYS, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
-import { auditQuery, mfaChange, newUser, policyChange, roleChange, userListQuery } from './input.js';
+import { ASSIGNABLE_ROLES, REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
+import { auditQuery, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { languageChoiceOf } from '../http/language-choice.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
+import { sessionRows } from '../http/session-rows.js';
 import { dateTime, deviceRow, passRow, pager, policyView, queryString, roleLabel, userRow } from './views.js';
 
 const PAGE_SIZE = 25;
 const AUDIT_PAGE_SIZE = 50;
 const OVERVIEW_MAX = 5000;
-const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language']);
+const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language', 'sessions']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
   const { admin, body } = kit;
@@ -120,11 +121,16 @@ export function registerPages(router: Router, kit: AdminKit): void {
     if (!outcome.ok) return refused(ctx, outcome.error);
     const { user, devices, passes } = outcome.value;
     const allowed = admin.users.allowed(a.actor, user);
+    const sessions = await admin.sessions.list(a.actor, user.id);
+    const listed = sessions.ok ? sessions.value : [];
+    const names = new Map<string, string | undefined>();
+    for (const id of new Set(listed.flatMap((x) => x.clientIds))) names.set(id, await kit.clientName(id));
     kit.show(ctx, 'admin-user', 'users', {
       notice: noticeOf(ctx),
       user: userRow(a.t, a.locale, user),
       devices: devices.map((d) => deviceRow(a.locale, d)),
       passes: passes.map((p) => passRow(a.t, a.locale, p)),
+      sessions: sessionRows(a.t, a.locale, listed, (id) => names.get(id)),
       allowed,
       isSelf: user.id === a.user.id,
       ownerProtected: user.role === 'owner' && a.user.role !== 'owner',
@@ -183,6 +189,13 @@ export function registerPages(router: Router, kit: AdminKit): void {
     after(ctx, await admin.users.unlockSignIn(adminOf(ctx).actor, ctx.params.id), ctx.params.id, 'unlocked');
   });
 
+  // B15: end one of the user's sessions, or all of them; their clients are told by back-channel logout (B16)
+  router.post('/users/:id/sessions/end', authed, async (ctx) => {
+    const which = body(ctx).session;
+    if (typeof which !== 'string' || !which || which.length > 100) return refused(ctx, 'invalid_input');
+    after(ctx, await admin.sessions.end(adminOf(ctx).actor, ctx.params.id, which), ctx.params.id, 'sessions');
+  });
+
   router.post('/users/:id/devices/revoke', authed, async (ctx) => {
     after(ctx, await admin.users.revokeDevices(adminOf(ctx).actor, ctx.params.id), ctx.params.id, 'devices');
   });
@@ -198,6 +211,8 @@ export function registerPages(router: Router, kit: AdminKit): void {
         notice: noticeOf(ctx),
         policy: policyView(view),
         days: REMEMBER_DAYS,
+        idle: SESSION_IDLE_MINUTES,
+        absolute: SESSION_ABSOLUTE_HOURS,
         language: languageChoiceOf(view.language.locale, view.language.chosen),
         countryLanguage: a.t(`language.names.${view.language.byCountry}`),
         error: error ? errorText(ctx, error) : undefined,
@@ -218,8 +233,10 @@ export function registerPages(router: Router, kit: AdminKit): void {
       rememberDeviceDays: b.rememberDeviceDays,
       enrolmentPassForAll: b.enrolmentPassForAll ?? false,
       passwordEnrolmentUntil: b.passwordEnrolmentUntil ?? '',
+      sessionIdleMinutes: b.sessionIdleMinutes,
+      sessionAbsoluteHours: b.sessionAbsoluteHours,
     });
-    if (!parsed.success) return policyPage(ctx, parsed.error.issues.some((i) => i.path[0] === 'rememberDeviceDays') ? 'remember_days_range' : 'invalid_input');
+    if (!parsed.success) return policyPage(ctx, policyInputError(parsed.error.issues));
     const outcome = await admin.policy.update(adminOf(ctx).actor, parsed.data);
     if (!outcome.ok) return policyPage(ctx, outcome.error);
     seeOther(ctx, '/admin/policy?done=policy');

@@ -58,6 +58,7 @@ export function adminRouter(deps: AdminDeps): Router {
     mfa: services.mfa,
     devices: { list: (id) => services.devices.list(id), revokeAll: (id) => services.devices.revokeAll(id) },
     endSessions: mongoSessionRevoker(models, services.payloads),
+    sessions: services.sessions,
     passes: services.accessPasses,
     languages: services.languages,
     unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
@@ -134,6 +135,7 @@ export function adminRouter(deps: AdminDeps): Router {
     sessions,
     authenticate,
     body,
+    clientName: async (clientId) => (await deps.provider.Client.find(clientId))?.clientName,
     show(ctx, template, section, view, status = 200) {
       const a = (ctx as AdminContext).state.admin;
       ctx.status = status;

@@ -8,6 +8,7 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { page, escapeHtml as h } from './page.js';
 import { reportsApi } from './reports-api.js';
+import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -25,6 +26,8 @@ interface DemoSession {
   idToken?: string;
   claims?: Record<string, unknown>;
   userinfo?: Record<string, unknown>;
+  /** the provider told us (back-channel logout) that this sign-in ended */
+  signedOutByProvider?: boolean;
 }
 
 export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server; close(): Promise<void> }> {
@@ -75,7 +78,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     const s = session(ctx);
     ctx.set('Cache-Control', 'no-store');
     if (!s.claims) {
-      ctx.body = page('Demo POS', `<h1>Demo POS</h1><p>Register 1 is locked.</p><a class="button" href="/login">Sign in</a>`);
+      const notice = s.signedOutByProvider ? `<p class="notice" id="signed-out" role="status">You were signed out: your sign-in session ended.</p>` : '';
+      s.signedOutByProvider = false;
+      ctx.body = page('Demo POS', `<h1>Demo POS</h1>${notice}<p>Register 1 is locked.</p><a class="button" href="/login">Sign in</a>`);
       return;
     }
     const c = s.claims;
@@ -173,6 +178,25 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
 
   const jwksUri = config.serverMetadata().jwks_uri;
   if (!jwksUri) throw new Error('demo POS: the issuer publishes no jwks_uri');
+  // B16: the provider tells us when a session ends; the register shows "signed out" at its next request
+  router.post(
+    '/backchannel-logout',
+    backchannelLogoutEndpoint({
+      issuer: opts.issuer,
+      jwksUri,
+      clientId: opts.clientId ?? 'demo-pos',
+      signOut({ sid, sub }) {
+        let ended = 0;
+        for (const s of sessions.values()) {
+          if (!s.claims || (sid ? s.claims.sid !== sid : s.claims.sub !== sub)) continue;
+          s.claims = s.userinfo = s.idToken = s.reportsToken = undefined;
+          s.signedOutByProvider = true;
+          ended++;
+        }
+        return ended;
+      },
+    }),
+  );
   router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
   router.get('/api/reports/payouts', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl, level: 'phr' }));
   app.use(router.routes());

@@ -12,6 +12,7 @@ import { appSecretModel } from './app-secret.js';
 import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
 import { accessPassModel } from './access-pass.js';
+import { logoutDeliveryModel } from './logout-delivery.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -27,6 +28,7 @@ export function createModels(conn: Connection) {
     OutboxMessage: outboxMessageModel(conn),
     AdminSession: adminSessionModel(conn),
     AccessPass: accessPassModel(conn),
+    LogoutDelivery: logoutDeliveryModel(conn),
   };
 }
 
@@ -44,4 +46,5 @@ export const EXPIRING: Array<keyof Models> = [
   'OutboxMessage',
   'AdminSession',
   'AccessPass',
+  'LogoutDelivery',
 ];

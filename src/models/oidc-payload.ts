@@ -18,6 +18,12 @@ export const oidcPayloadSchema = new Schema({
   // tokens: their grant's payload when written, and its expiry (src/models/stores/payloads.ts)
   grant: { type: String, default: null },
   grantExpiresAt: { type: Date, default: null },
+  // Sessions: the browser that last used it, when, and the clients to tell by back-channel logout when it ends
+  // (src/provider/session-activity.ts); [{ clientId, sid }] as a JSON string
+  userAgent: { type: String, default: null },
+  ip: { type: String, default: null },
+  lastUsedAt: { type: Date, default: null },
+  logoutTargets: { type: String, default: null },
 });
 // lookups by _id use the primary key; these serve the lifted fields (one exact value each)
 oidcPayloadSchema.index({ grantId: 1 });

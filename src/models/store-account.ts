@@ -19,6 +19,9 @@ export const storeAccountSchema = new Schema(
       // everyone when enrolmentPassForAll), except until passwordEnrolmentUntil (a first roll-out)
       enrolmentPassForAll: { type: Boolean, default: false },
       passwordEnrolmentUntil: { type: Date, default: null },
+      // B15 (checklist 57): a provider session unused this long, or this long after its sign-in, is not used again
+      sessionIdleMinutes: { type: Number, default: 60 },
+      sessionAbsoluteHours: { type: Number, default: 12 },
     },
   },
   { timestamps: true },

@@ -22,6 +22,11 @@ export interface ProviderDeps {
   services: Services;
   render: Renderer;
   trustProxy: boolean;
+  /**
+   * Outgoing requests (back-channel logout) may reach loopback and private addresses. oidc-provider refuses them
+   * (SSRF protection), which stays on in production; in development the demo POS listens on localhost.
+   */
+  allowPrivateAddresses?: boolean;
 }
 
 const localeOf = (ctx: KoaContextWithOIDC) =>
@@ -31,7 +36,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   const { services, render } = deps;
 
   const configuration: Configuration = {
-    adapter: mongoAdapterFactory(services.payloads, services.once, services.clock),
+    adapter: mongoAdapterFactory(services.payloads, services.once, services.clock, {
+      limits: services.sessionLimits,
+      backchannelClients: new Set(deps.clients.filter((c) => c.backchannel_logout_uri).map((c) => c.client_id)),
+    }),
     clients: deps.clients,
     jwks: deps.secrets.jwks as Configuration['jwks'],
     cookies: { keys: deps.secrets.cookieKeys },
@@ -124,6 +132,9 @@ export function createProvider(deps: ProviderDeps): Provider {
           return { scope: server.scope, audience: server.indicator, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } };
         },
       },
+      // B16: every client with a backchannel_logout_uri is told when a session it signed in with ends; the
+      // deliveries go through our outbox (src/logout/backchannel.ts)
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -157,6 +168,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     // refresh tokens: an absolute lifetime that rotation does not extend (src/provider/lifetimes.ts)
     ttl: TTL,
     renderError: renderProviderError(render, localeOf),
+    ...(deps.allowPrivateAddresses
+      ? { fetch: (url: Parameters<typeof fetch>[0], options?: RequestInit) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) }
+      : {}),
   };
 
   const provider = new Provider(deps.issuer, configuration);

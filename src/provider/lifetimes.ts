@@ -1,5 +1,6 @@
 // How long each artifact lives, in seconds (the table in README "Tokens: what a relying party can rely on").
-import type { Configuration, RefreshToken } from 'oidc-provider';
+import type { Configuration, RefreshToken, Session } from 'oidc-provider';
+import { MAX_SESSION_HOURS } from './session-activity.js';
 
 /** A refresh token chain ends this long after its first token was issued; rotation never extends it (checklist 81). */
 export const REFRESH_TOKEN_ABSOLUTE_SECONDS = 12 * 3600;
@@ -12,12 +13,20 @@ export function refreshTokenTtl(_ctx: unknown, token: RefreshToken): number {
   return Math.max(1, first + REFRESH_TOKEN_ABSOLUTE_SECONDS - now);
 }
 
+// A session document is kept at most the longest absolute lifetime a store may choose after its sign-in; the store's own
+// idle and absolute limits are checked whenever it is read (src/provider/session-activity.ts, mongo-adapter.ts).
+export function sessionTtl(_ctx: unknown, session: Session): number {
+  const now = Math.floor(Date.now() / 1000);
+  const start = session.loginTs ?? now;
+  return Math.max(1, start + MAX_SESSION_HOURS * 3600 - now);
+}
+
 export const TTL: NonNullable<Configuration['ttl']> = {
   AccessToken: 600,
   AuthorizationCode: 60,
   IdToken: 3600,
   Interaction: 3600,
   Grant: 12 * 3600,
-  Session: 12 * 3600,
+  Session: sessionTtl,
   RefreshToken: refreshTokenTtl,
 };

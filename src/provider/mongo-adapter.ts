@@ -4,10 +4,14 @@ import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Models } from '../models/index.js';
 import type { ConsumeOnce } from '../models/stores/consume-once.js';
 import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
+import { mongoLogoutOutbox } from '../models/stores/logout-outbox.js';
+import { clientFields, DEFAULT_SESSION_LIMITS, logoutTargetsOf, sessionFields, sessionOverdue, TOUCH_EVERY_MS, type LogoutTarget, type SessionRules } from './session-activity.js';
 
 const DAY_MS = 86_400_000;
 
-export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, clock: () => Date = () => new Date()) {
+const noSessionRules: SessionRules = { limits: async () => DEFAULT_SESSION_LIMITS, backchannelClients: new Set() };
+
+export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, clock: () => Date = () => new Date(), sessions: SessionRules = noSessionRules) {
   const parse = (doc: PayloadDoc | undefined): AdapterPayload | undefined => {
     if (!doc?.payload) return undefined;
     const payload = JSON.parse(doc.payload) as AdapterPayload;
@@ -32,11 +36,21 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
         accountId: payload.accountId ?? null,
         consumed: payload.consumed ?? null,
         expiresAt: expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null,
+        ...(this.model === 'Session' ? sessionFields(payload, clock(), sessions.backchannelClients) : {}),
       });
     }
 
     async find(id: string) {
-      return parse(await payloads.get(this.key(id)));
+      const doc = await payloads.get(this.key(id));
+      const payload = parse(doc);
+      if (!doc || !payload || this.model !== 'Session' || !payload.accountId) return payload;
+      // B15, checklist 57: a session unused too long, or signed in too long ago, is not used again (sign in anew)
+      const now = clock();
+      if (sessionOverdue({ lastUsedAt: doc.lastUsedAt, loginTs: payload.loginTs, iat: payload.iat }, await sessions.limits(payload.accountId), now)) return undefined;
+      if (!doc.lastUsedAt || now.getTime() - doc.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+        await payloads.set(this.key(id), { lastUsedAt: now, ...clientFields() }, { mustExist: true });
+      }
+      return payload;
     }
 
     async findByUserCode(userCode: string) {
@@ -71,10 +85,47 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
 
 // Ends every session, grant, token and sign-in in progress of an account (deactivation, MFA reset; checklist 59, 64),
 // optionally keeping the session the user is acting from (checklist 53: a credential change ends the other sessions).
+// The clients those sessions signed in to are told by back-channel logout, through the outbox (B16; src/logout).
 export async function revokeEverythingOf(models: Models, payloads: PayloadStore, accountId: string, keepSessionId?: string): Promise<number> {
   const kept = keepSessionId ? `Session:${keepSessionId}` : undefined;
-  const filter = kept ? { accountId, _id: { $ne: kept } } : { accountId };
+  const sessions = await models.OidcPayload.find({ accountId, model: 'Session' }).lean<PayloadDoc[]>();
+  await queueLogoutsOf(models, accountId, sessions, kept);
+  // the session kept keeps its own clients' grants and tokens too (this browser stays signed in to them)
+  const keptSession = sessions.find((doc) => doc._id === kept);
+  const keptGrants = keptSession ? grantIdsOf(keptSession) : [];
+  const keptIds = kept ? [kept, ...keptGrants.map((g) => `Grant:${g}`)] : [];
+  const filter = kept ? { accountId, _id: { $nin: keptIds }, grantId: { $nin: keptGrants } } : { accountId };
   const res = await models.OidcPayload.deleteMany(filter);
-  payloads.forget((doc) => doc.accountId === accountId && doc._id !== kept);
+  payloads.forget((doc) => doc.accountId === accountId && !keptIds.includes(doc._id) && !keptGrants.includes(doc.grantId ?? ''));
   return res.deletedCount;
+}
+
+/** Ends one session of an account, found by its uid (never by the cookie's id); false when there is none. */
+export async function endSessionByUid(models: Models, payloads: PayloadStore, accountId: string, uid: string): Promise<boolean> {
+  const docs = await models.OidcPayload.find({ accountId, model: 'Session', uid }).lean<PayloadDoc[]>();
+  const doc = docs.find((d) => d.accountId === accountId && d.uid === uid);
+  if (!doc) return false;
+  await queueLogoutsOf(models, accountId, [doc]);
+  // as a sign-out would: the session's grants end with their tokens
+  const grantIds = new Set(grantIdsOf(doc));
+  for (const grantId of grantIds) {
+    await models.OidcPayload.deleteMany({ grantId });
+    await models.OidcPayload.deleteOne({ _id: `Grant:${grantId}` });
+  }
+  await models.OidcPayload.deleteOne({ _id: doc._id });
+  payloads.forget((d) => d._id === doc._id || grantIds.has(d.grantId ?? '') || grantIds.has(d._id.replace(/^Grant:/, '')));
+  return true;
+}
+
+function grantIdsOf(session: PayloadDoc): string[] {
+  const { authorizations } = JSON.parse(session.payload) as { authorizations?: Record<string, { grantId?: string } | undefined> };
+  return Object.values(authorizations ?? {}).flatMap((a) => (a?.grantId ? [a.grantId] : []));
+}
+
+async function queueLogoutsOf(models: Models, accountId: string, sessions: PayloadDoc[], keptId?: string): Promise<void> {
+  const targets: LogoutTarget[] = sessions.filter((s) => s._id !== keptId).flatMap((s) => logoutTargetsOf(s));
+  await mongoLogoutOutbox(models).enqueue(
+    targets.map((t) => ({ clientId: t.clientId, accountId, sid: t.sid })),
+    new Date(),
+  );
 }

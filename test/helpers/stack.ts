@@ -20,6 +20,7 @@ import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
+import type { LogoutWorker } from '../../src/logout/worker.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
@@ -39,6 +40,8 @@ export interface Stack {
   devMail?: MailCatcher;
   /** GET /metrics on its own port, when the stack runs with metrics (see StackOptions). */
   metricsUrl?: string;
+  /** The back-channel logout worker (B16): started when StackOptions.logouts says so, else drain() it. */
+  logouts: LogoutWorker;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -68,6 +71,10 @@ export interface StackOptions {
   metrics?: boolean;
   /** Hand createApp a development mail catcher even when the configuration would not make one (production tests). */
   devMail?: MailCatcher;
+  /** The services' clock (session idle checks, expiry, throttling); the real one by default. */
+  clock?: () => Date;
+  /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
+  logouts?: { pollMs?: number };
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -114,7 +121,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services } = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail });
+  const { app, services, logoutWorker } = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock: opts.clock, logoutPollMs: opts.logouts?.pollMs ?? 100 });
+  if (opts.logouts) logoutWorker.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -141,11 +149,13 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox,
     devMail,
     metricsUrl,
+    logouts: logoutWorker,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       if (metricsServer) await new Promise((r) => metricsServer.close(r));
       await outbox?.stop();
+      await logoutWorker.stop();
       await db.close();
       await hibp.close();
       await database.stop();

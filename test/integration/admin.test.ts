@@ -382,7 +382,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(saved.status, 200);
     assert.match(textOf(saved.body), /policy has been saved/);
     const store = (await stack.services.users.storeById(storeId))!;
-    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null });
+    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.policy_changed', storeId, actorId: ids.admin }));
 
     const afterChange = await posSignIn(new Agent(), 'carl', PW.cashier);
@@ -409,6 +409,53 @@ describe('admin console (D5, B12, S11)', () => {
     assert.match(au.body, /data-au-xero="active"/);
     const auJson = JSON.parse((await get(adminAgent, '/admin/api/policy')).body) as { auXero: { active: boolean } };
     assert.equal(auJson.auXero.active, true);
+  });
+
+  it('admins see a user\'s sessions and end one or all of them (B15)', async () => {
+    const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+    for (const agent of [new Agent({ 'user-agent': firefox }), new Agent()]) {
+      const signIn = await posSignIn(agent, 'dan', PW.cashier);
+      assert.ok(signIn.done);
+    }
+    const page = await get(adminAgent, `/admin/users/${ids.dan}`);
+    assert.equal(page.status, 200);
+    const section = page.body.slice(page.body.indexOf('id="sessions-heading"'), page.body.indexOf('id="devices-heading"'));
+    assert.match(textOf(section), /Firefox on Windows Address This computer/);
+    const listed = JSON.parse((await get(adminAgent, `/admin/api/users/${ids.dan}/sessions`)).body) as { sessions: Array<{ id: string; browser: string | null }> };
+    assert.equal(listed.sessions.length, 2);
+
+    const one = formOf(section, '/sessions/end');
+    const ended = await adminAgent.request(`${stack.issuer}/admin/users/${ids.dan}/sessions/end`, { form: one.fields });
+    assert.equal(ended.status, 303);
+    const after = JSON.parse((await get(adminAgent, `/admin/api/users/${ids.dan}/sessions`)).body) as { sessions: Array<{ id: string }> };
+    assert.equal(after.sessions.length, 1);
+    assert.ok(!after.sessions.some((x) => x.id === one.fields.session));
+    const unknown = await apiPost(adminAgent, `/admin/api/users/${ids.dan}/sessions/end`, { session: 'no-such-session' }, adminCsrf);
+    assert.equal(unknown.status, 404);
+    const all = await apiPost(adminAgent, `/admin/api/users/${ids.dan}/sessions/end`, { session: 'all' }, adminCsrf);
+    assert.equal(all.status, 200);
+    assert.equal(JSON.parse((await get(adminAgent, `/admin/api/users/${ids.dan}/sessions`)).body).sessions.length, 0);
+    assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.sessions_ended', userId: ids.dan, actorId: ids.admin, 'details.reason': 'admin_all' }));
+    const own = await apiPost(adminAgent, `/admin/api/users/${ids.admin}/sessions/end`, { session: 'all' }, adminCsrf);
+    assert.equal(own.status, 403, 'an admin\'s own sessions are ended on the account page');
+  });
+
+  it('session timeouts are store policy within their bounds (B15, checklist 57)', async () => {
+    const idle = await apiPost(adminAgent, '/admin/api/policy', { sessionIdleMinutes: 61 }, adminCsrf);
+    assert.equal(idle.status, 400);
+    assert.equal(((await idle.json()) as { error: string }).error, 'session_idle_range');
+    const absolute = await apiPost(adminAgent, '/admin/api/policy', { sessionAbsoluteHours: 25 }, adminCsrf);
+    assert.equal(((await absolute.json()) as { error: string }).error, 'session_absolute_range');
+    const page = await get(adminAgent, '/admin/policy');
+    const refused = await submit(adminAgent, page, { rememberDeviceAllowed: 'on', rememberDeviceDays: '7', sessionIdleMinutes: '2', sessionAbsoluteHours: '12' }, { match: 'action="/admin/policy"' });
+    assert.equal(refused.status, 400);
+    assert.match(textOf(refused.body), /Choose a number of minutes from 5 to 60/);
+    const saved = await apiPost(adminAgent, '/admin/api/policy', { sessionIdleMinutes: 15, sessionAbsoluteHours: 8 }, adminCsrf);
+    assert.equal(saved.status, 200);
+    const store = (await stack.services.users.storeById(storeId))!;
+    assert.equal(store.policy.sessionIdleMinutes, 15);
+    assert.equal(store.policy.sessionAbsoluteHours, 8);
+    await apiPost(adminAgent, '/admin/api/policy', { sessionIdleMinutes: 60, sessionAbsoluteHours: 12 }, adminCsrf);
   });
 
   it('deactivating ends the user\'s sessions and refresh tokens; they can no longer sign in (checklist 59)', async () => {

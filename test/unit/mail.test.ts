@@ -23,7 +23,7 @@ const renderer = createEmailRenderer({ root });
 
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', locale: 'en', localeChosen: true, integrations: [],
-  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null },
+  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',

@@ -119,6 +119,8 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
             'policy.rememberDeviceDays': p.rememberDeviceDays,
             'policy.enrolmentPassForAll': p.enrolmentPassForAll,
             'policy.passwordEnrolmentUntil': p.passwordEnrolmentUntil,
+            'policy.sessionIdleMinutes': p.sessionIdleMinutes,
+            'policy.sessionAbsoluteHours': p.sessionAbsoluteHours,
           },
         },
       );

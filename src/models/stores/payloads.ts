@@ -27,6 +27,11 @@ export interface PayloadDoc {
   /** tokens: the payload of their grant when they were written, and when that grant expires */
   grant?: string | null;
   grantExpiresAt?: Date | null;
+  /** Sessions (src/provider/session-activity.ts) */
+  userAgent?: string | null;
+  ip?: string | null;
+  lastUsedAt?: Date | null;
+  logoutTargets?: string | null;
 }
 
 type Fields = Partial<Omit<PayloadDoc, '_id'>>;

@@ -54,6 +54,8 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     rememberDeviceDays: s.policy?.rememberDeviceDays ?? 30,
     enrolmentPassForAll: Boolean(s.policy?.enrolmentPassForAll),
     passwordEnrolmentUntil: s.policy?.passwordEnrolmentUntil ?? null,
+    sessionIdleMinutes: s.policy?.sessionIdleMinutes ?? 60,
+    sessionAbsoluteHours: s.policy?.sessionAbsoluteHours ?? 12,
   },
 });
 

@@ -42,6 +42,8 @@ export interface StoreView {
     rememberDeviceDays: number;
     enrolmentPassForAll: boolean;
     passwordEnrolmentUntil: Date | null;
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
   };
 }
 

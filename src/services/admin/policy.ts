@@ -7,6 +7,9 @@ import type { Locale } from '../../http/i18n.js';
 import { localeForCountry, type LanguageService } from '../account/language.js';
 
 export const REMEMBER_DAYS = { min: 1, max: 90 } as const;
+/** Provider session timeouts (B15, checklist 57: idle at most 1 h, overall at most 24 h for AAL2). */
+export const SESSION_IDLE_MINUTES = { min: 5, max: 60 } as const;
+export const SESSION_ABSOLUTE_HOURS = { min: 1, max: 24 } as const;
 
 export interface PolicyView {
   policy: StorePolicy;
@@ -18,7 +21,9 @@ export interface PolicyView {
   language: { locale: Locale; chosen: boolean; byCountry: Locale };
 }
 
-export type PolicyError = 'not_admin' | 'admins_always_required' | 'remember_days_range';
+export type PolicyError = 'not_admin' | 'admins_always_required' | 'remember_days_range' | 'session_idle_range' | 'session_absolute_range';
+
+const within = (n: number, r: { min: number; max: number }) => Number.isInteger(n) && n >= r.min && n <= r.max;
 
 export function policyViewOf(store: StoreView): PolicyView {
   const xero = store.integrations.some((i) => i.trim().toLowerCase() === 'xero');
@@ -66,9 +71,13 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
         rememberDeviceDays: change.rememberDeviceDays ?? before.rememberDeviceDays,
         enrolmentPassForAll: change.enrolmentPassForAll ?? before.enrolmentPassForAll,
         passwordEnrolmentUntil: change.passwordEnrolmentUntil === undefined ? before.passwordEnrolmentUntil : change.passwordEnrolmentUntil,
+        sessionIdleMinutes: change.sessionIdleMinutes ?? before.sessionIdleMinutes,
+        sessionAbsoluteHours: change.sessionAbsoluteHours ?? before.sessionAbsoluteHours,
       };
       const days = after.rememberDeviceDays;
       if (!Number.isInteger(days) || days < REMEMBER_DAYS.min || days > REMEMBER_DAYS.max) return { ok: false, error: 'remember_days_range' };
+      if (!within(after.sessionIdleMinutes, SESSION_IDLE_MINUTES)) return { ok: false, error: 'session_idle_range' };
+      if (!within(after.sessionAbsoluteHours, SESSION_ABSOLUTE_HOURS)) return { ok: false, error: 'session_absolute_range' };
       const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
       const changed = (Object.keys(after) as Array<keyof StorePolicy>).filter((k) => !same(after[k], before[k]));
       if (changed.length) {

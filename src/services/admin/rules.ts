@@ -1,7 +1,7 @@
 // Who may do what in the admin console: pure rules over actor and target (S11, D5, B12).
 import type { Role } from '../policy/index.js';
 
-export type AdminAction = 'view' | 'change_role' | 'deactivate' | 'reactivate' | 'reset_mfa' | 'remove_mfa' | 'revoke_devices' | 'unlock_sign_in' | 'issue_pass' | 'set_language';
+export type AdminAction = 'view' | 'change_role' | 'deactivate' | 'reactivate' | 'reset_mfa' | 'remove_mfa' | 'revoke_devices' | 'unlock_sign_in' | 'issue_pass' | 'set_language' | 'end_sessions';
 
 /** Why an action is refused; routes map these to 403 (other_store to 404 in the pages, to avoid probing ids). */
 export type Denial = 'not_admin' | 'other_store' | 'self' | 'owner_protected' | 'owner_role';

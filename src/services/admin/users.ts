@@ -182,6 +182,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
         issue_pass: may('issue_pass') && user.active,
         set_language: may('set_language'),
+        end_sessions: may('end_sessions'),
       };
     },
 
