@@ -1,5 +1,6 @@
 // The user's own "Security & ID" pages: MFA status, set up / reset / remove, recovery codes, remembered devices (S6, S12, S13, B10, B11).
 import { createHash, randomBytes } from 'node:crypto';
+import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import { accountLanguageRoutes } from './language-routes.js';
 import { languageChoiceOf } from '../http/language-choice.js';
 import Router from '@koa/router';
@@ -78,7 +79,13 @@ export function accountRouter(deps: AccountDeps): Router {
         factorSections,
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
-        devices: devices.map((d) => ({ ...d, createdAt: d.createdAt.toISOString().slice(0, 10), expiresAt: d.expiresAt.toISOString().slice(0, 10) })),
+        devices: devices.map((d) => ({
+          ...d,
+          device: userAgentInWords(t, d.userAgent),
+          ip: addressInWords(t, d.ip),
+          createdAt: d.createdAt.toISOString().slice(0, 10),
+          expiresAt: d.expiresAt.toISOString().slice(0, 10),
+        })),
         sessions: sessionRows(t, locale(ctx), sessions, (id) => clientNames.get(id)),
         otherSessions: sessions.some((x) => !x.current),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,

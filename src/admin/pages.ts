@@ -128,7 +128,7 @@ export function registerPages(router: Router, kit: AdminKit): void {
     kit.show(ctx, 'admin-user', 'users', {
       notice: noticeOf(ctx),
       user: userRow(a.t, a.locale, user),
-      devices: devices.map((d) => deviceRow(a.locale, d)),
+      devices: devices.map((d) => deviceRow(a.t, a.locale, d)),
       passes: passes.map((p) => passRow(a.t, a.locale, p)),
       sessions: sessionRows(a.t, a.locale, listed, (id) => names.get(id)),
       allowed,

@@ -1,5 +1,6 @@
 // View models of the admin pages: translated labels, badges, dates and links, as data for the Handlebars templates.
 import type { Locale } from '../http/i18n.js';
+import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import type { AdminUserSummary, MfaStatus, PolicyView } from '../services/admin/index.js';
 import type { DeviceRecord } from '../services/account/devices.js';
 import type { PassRecord } from '../services/access-passes/index.js';
@@ -64,11 +65,12 @@ export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
   };
 }
 
-export function deviceRow(locale: Locale, d: DeviceRecord) {
+export function deviceRow(t: Translate, locale: Locale, d: DeviceRecord) {
   return {
     id: d.id,
     userAgent: d.userAgent,
-    ip: d.ip,
+    device: userAgentInWords(t, d.userAgent),
+    ip: addressInWords(t, d.ip),
     createdAt: dateTime(locale, d.createdAt),
     lastUsedAt: dateTime(locale, d.lastUsedAt),
     expiresAt: dateTime(locale, d.expiresAt),

@@ -1,5 +1,6 @@
 // The data every notification email is rendered from: who it is about, who did it, when (UTC), and the type's own facts.
 import { translate, type Locale } from '../http/i18n.js';
+import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import type { StoreView, UserView } from '../services/account/users.js';
 import type { Notification } from '../services/notifications/index.js';
 import { CLOSE_AFTER } from '../services/throttle/index.js';
@@ -89,8 +90,8 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.passkeyName = str(d.name) ?? '';
       break;
     case 'second_factor_failed':
-      view.ip = str(d.ip);
-      view.browser = str(d.userAgent)?.slice(0, 200);
+      view.ip = addressInWords((key, vars) => translate(locale, key, vars), str(d.ip));
+      view.browser = str(d.userAgent) ? userAgentInWords((key, vars) => translate(locale, key, vars), str(d.userAgent)) : undefined;
       break;
     case 'mfa_enabled':
       if (input.verifyUrl) {

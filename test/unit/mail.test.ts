@@ -302,3 +302,17 @@ test('S11: the support break-glass reset names support; no address anywhere is a
   assert.equal(queued.length, 1);
   assert.deepEqual(audits.map((a) => a.type), ['notification.undeliverable']);
 });
+
+test('issue 13 item 7: the wrong-code email names the browser in words and this machine as "This computer"', () => {
+  for (const [locale, words, place] of [['en', 'Chrome on Linux', 'This computer'], ['nl', 'Chrome op Linux', 'Deze computer']] as const) {
+    const view = buildView({
+      notification: { type: 'second_factor_failed', userId: 'ann', details: { ip: '::1', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' } },
+      user: person('ann'), store, actor: 'system', at: T0, productName: 'POS Sign-in', supportEmail: 'help@x.test',
+      recipient: { name: 'Ann', locale, onBehalf: false, address: 'ann@x.test' },
+    });
+    const out = renderer.render(templateFor('second_factor_failed'), view, locale);
+    assert.match(out.text, new RegExp(words));
+    assert.match(out.text, new RegExp(place));
+    assert.doesNotMatch(out.text, /Mozilla|::1/);
+  }
+});

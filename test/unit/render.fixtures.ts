@@ -23,9 +23,10 @@ export const SAMPLE_DEVICES = [
     expiresAt: '2025-06-01',
     lastUsedAt: new Date('2025-05-20T08:15:00Z'),
     userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    device: 'Mobile Safari on iOS',
     ip: '203.0.113.24',
   },
-  { id: '665f1c2ab3e4d5f6a7b8c9d1', createdAt: '2025-05-10', expiresAt: '2025-06-09', lastUsedAt: null, userAgent: null, ip: null },
+  { id: '665f1c2ab3e4d5f6a7b8c9d1', createdAt: '2025-05-10', expiresAt: '2025-06-09', lastUsedAt: null, userAgent: null, device: 'Unknown device', ip: null },
 ];
 const SAMPLE_PASSKEYS = [
   { key: 'cAbCdEfGhIjKl', name: 'Till 2', createdAt: '2025-05-02', lastUsedAt: '2025-05-20', synced: false },

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRenderer } from '../../src/http/render.js';
-import type { Locale } from '../../src/http/i18n.js';
+import { translate, type Locale } from '../../src/http/i18n.js';
+import { addressInWords, userAgentInWords } from '../../src/http/session-rows.js';
 import { SAMPLE_CODES, SAMPLE_DEVICES, sampleViews } from './render.fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -245,7 +246,8 @@ test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery co
   assert.equal(new Set(ids).size, ids.length, 'password field ids are unique');
   for (const id of ids) assert.match(html, new RegExp(`<label for="${id}">`));
   assert.match(html, /title="Mozilla\/5\.0 \(iPhone;[^"]*"/);
-  assert.match(html, /Unknown browser/);
+  assert.match(html, /<p class="device-agent" title="Mozilla\/5\.0 \(iPhone;[^"]*">Mobile Safari on iOS<\/p>/, 'the device in words, the raw string on hover');
+  assert.match(html, /Unknown device/);
   assert.match(html, /203\.0\.113\.24/);
   assert.match(html, /<time datetime="2025-06-01">2025-06-01<\/time>/);
   assert.match(html, /<a class="account-signout" href="\/session\/end">Sign out<\/a>/);
@@ -363,4 +365,15 @@ test('issue 13: the sign-in wizard has Back (not on the first and last stages) a
   assert.doesNotMatch(render('enrol-codes'), /name="move"/, 'the codes are active once shown: only forward');
   assert.match(render('enrol-account-code'), /Step 4 of 5[\s\S]*value="back"[\s\S]*href="\/account">Cancel/);
   assert.match(render('enrol-code', 'nl'), />Terug<\/button>/);
+});
+
+test('issue 13 item 7: a user agent in words, this machine as "This computer", in both languages', () => {
+  const en = (key: string, vars?: Record<string, string | number>) => translate('en', key, vars);
+  const nl = (key: string, vars?: Record<string, string | number>) => translate('nl', key, vars);
+  const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+  assert.equal(userAgentInWords(en, chrome), 'Chrome on Linux');
+  assert.equal(userAgentInWords(nl, chrome), 'Chrome op Linux');
+  assert.equal(userAgentInWords(en, null), 'Unknown device');
+  assert.equal(addressInWords(en, '::1'), 'This computer');
+  assert.equal(addressInWords(en, '203.0.113.24'), '203.0.113.24');
 });

@@ -38,6 +38,8 @@ export interface SessionView {
 }
 
 const LOCAL = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** The address of this machine itself (shown as "This computer": a development setup, or a proxy on the host). */
+export const isLocalAddress = (ip: string | null | undefined): boolean => Boolean(ip && LOCAL.has(ip));
 
 /** "Chrome" and "Linux" from a user agent; undefined parts when it says nothing we know. */
 export function describeUserAgent(userAgent: string | null): { browser?: string; os?: string } {
@@ -60,7 +62,7 @@ export function createSessionService(deps: { port: SessionPort; limits(accountId
           browser,
           os,
           ip: s.ip ?? undefined,
-          local: s.ip ? LOCAL.has(s.ip) : false,
+          local: isLocalAddress(s.ip),
           startedAt: s.loginTs ? new Date(s.loginTs * 1000) : undefined,
           lastUsedAt: s.lastUsedAt ?? (s.iat ? new Date(s.iat * 1000) : undefined),
           current: s.id === currentId,
