@@ -26,6 +26,7 @@ const ACCOUNT_CLIENT = 'account-console';
 
 const NOTICES: Record<string, string> = {
   mfa: 'account.notice_mfa',
+  mfa_reset: 'account.notice_mfa_reset',
   removed: 'account.notice_removed',
   devices: 'account.notice_devices',
   password: 'credentials.notice_password',
@@ -181,7 +182,7 @@ export function accountRouter(deps: AccountDeps): Router {
     }
     if (result.next.done) {
       await services.accountWizards.remove(w.uid);
-      return ctx.redirect('/account?done=mfa');
+      return ctx.redirect(w.mode === 'reset' ? '/account?done=mfa_reset' : '/account?done=mfa');
     }
     await services.accountWizards.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
     ctx.redirect('/account/mfa/wizard');
@@ -225,14 +226,24 @@ export function accountRouter(deps: AccountDeps): Router {
     ctx.body = render.recoveryCodesText(locale(ctx), services.mfa.unsealCodes(sealed), user.username);
   });
 
+  // whoever must use MFA (owners and admins always, S1) can reset it but not remove their last factor
+  async function mustKeepMfa(s: AccountSession) {
+    const user = await accountUser(s);
+    const store = await services.users.storeById(user.storeId);
+    return !store || services.policy.required(user, store, { requireMfa: false });
+  }
+
   // S13: "You are about to remove multi-factor authentication" -> Next -> password -> Remove.
   router.get('/mfa/remove', async (ctx) => {
     const s = await requireSession(ctx);
-    if (s) show(ctx, s, 'account-remove', { stage: ctx.query.step === 'password' ? 'password' : 'confirm' });
+    if (!s) return;
+    if (await mustKeepMfa(s)) return overview(ctx, s, undefined, 'mfa_required_cannot_remove');
+    show(ctx, s, 'account-remove', { stage: ctx.query.step === 'password' ? 'password' : 'confirm' });
   });
   router.post('/mfa/remove', async (ctx) => {
     const s = await requireSession(ctx);
     if (!s) return;
+    if (await mustKeepMfa(s)) return overview(ctx, s, undefined, 'mfa_required_cannot_remove');
     const err = await guard(ctx, s, true);
     if (err) return show(ctx, s, 'account-remove', { stage: 'password' }, err);
     await services.mfa.remove(s.accountId, { actorId: s.accountId, ip: ctx.ip });

@@ -1,5 +1,6 @@
 // The data every notification email is rendered from: who it is about, who did it, when (UTC), and the type's own facts.
 import { translate, type Locale } from '../http/i18n.js';
+import { mfaRequirement } from '../services/policy/index.js';
 import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import type { StoreView, UserView } from '../services/account/users.js';
 import type { Notification } from '../services/notifications/index.js';
@@ -84,6 +85,10 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.expiresAt = d.expiresAt ? formatUtc(new Date(String(d.expiresAt)), locale) : undefined;
       view.minutes = RESET_LINK_MINUTES;
       view.ip = str(d.ip);
+      break;
+    case 'mfa_removed':
+      // store policy or the role may still demand MFA: then the next sign-in sets it up again (not "password only")
+      view.enrolAgain = input.store ? mfaRequirement({ role: input.user.role, store: input.store, client: { requireMfa: false } }).required : false;
       break;
     case 'passkey_added':
     case 'passkey_removed':

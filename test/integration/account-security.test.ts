@@ -102,7 +102,10 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
       return apps[0]!.data.secretSealed;
     };
     const before = await appOf();
-    ({ app } = await runWizard(await account(), '/account/mfa/reset'));
+    const reset = await runWizard(await account(), '/account/mfa/reset');
+    ({ app } = reset);
+    // issue 13: the banner says it was reset, not "set up"
+    assert.match(textOf(reset.done.body), /Multi-factor authentication has been reset: use the new entry in your authenticator app/);
     const after = await appOf();
     assert.notEqual(after, before);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
@@ -125,4 +128,26 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_removed'));
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'mfa.removed', userId }));
   });
+
+  it('an owner can reset MFA but not remove the last factor: no Remove button, and the pages refuse (issue 13, S1)', async () => {
+    const store = await stack.services.users.storeByPrefix('deli');
+    const ownerId = await stack.createUser(store!.id, 'ollie', 'owner', PASSWORD);
+    const ownerApp = await stack.enrol(ownerId, 'deli', 'ollie');
+    const owner = new Agent();
+    const flow = await beginSignIn(stack, owner, { login_hint: 'deli:' });
+    const code = await submit(owner, flow.page, { username: 'ollie', password: PASSWORD }, { stopAt: flow.redirect });
+    await redeem(flow, (await submit(owner, code, { code: await ownerApp.code() }, { stopAt: flow.redirect })).url);
+    const page = await owner.follow(`${stack.issuer}/account`);
+    assert.match(page.body, /action="\/account\/mfa\/reset"/);
+    assert.doesNotMatch(page.body, /href="\/account\/mfa\/remove"/);
+    assert.match(textOf(page.body), /Your role must use multi-factor authentication, so it can be reset but not removed\./);
+    const direct = await owner.request(`${stack.issuer}/account/mfa/remove`);
+    assert.equal(direct.status, 400);
+    assert.match(textOf(direct.body), /you can reset it, but not remove it/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const posted = await owner.request(`${stack.issuer}/account/mfa/remove`, { form: { csrf, password: PASSWORD } });
+    assert.equal(posted.status, 400);
+    assert.equal((await stack.services.users.byId(ownerId))!.mfaEnabled, true, 'nothing changed');
+  });
 });
+

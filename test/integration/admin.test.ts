@@ -295,6 +295,7 @@ describe('admin console (D5, B12, S11)', () => {
     const confirm = await adminAgent.follow(`${stack.issuer}/admin/users/${ids.casey}/mfa/reset`);
     assert.equal(confirm.status, 200);
     assert.match(textOf(confirm.body), /You are about to reset multi-factor authentication for casey name/);
+    assert.match(textOf(confirm.body), /They get an email about this change\./);
     const wrong = await submit(adminAgent, confirm, { confirm: 'yes', password: 'not my password' }, { match: '/mfa/reset' });
     assert.equal(wrong.status, 400);
     assert.match(textOf(wrong.body), /Incorrect password/);
@@ -323,6 +324,11 @@ describe('admin console (D5, B12, S11)', () => {
   });
 
   it('removes a cashier\'s MFA: afterwards the password alone signs in (S11, S13)', async () => {
+    // issue 13: rita has no address of her own, so the page says who gets the email
+    await stack.db.models.User.updateOne({ _id: ids.rita }, { $set: { email: null } });
+    const page = await adminAgent.follow(`${stack.issuer}/admin/users/${ids.rita}/mfa/remove`);
+    assert.match(textOf(page.body), /They have no email address: the account owner gets the email about this change\./);
+    assert.doesNotMatch(textOf(page.body), /They get an email about this change/);
     const res = await apiPost(adminAgent, `/admin/api/users/${ids.rita}/mfa/remove`, { password: PW.admin }, adminCsrf);
     assert.equal(res.status, 400, 'the identity check must be confirmed');
     const ok = await apiPost(adminAgent, `/admin/api/users/${ids.rita}/mfa/remove`, { password: PW.admin, confirm: true }, adminCsrf);
@@ -338,6 +344,9 @@ describe('admin console (D5, B12, S11)', () => {
     assert.ok(signIn.done, 'no code is asked any more');
     const again = await apiPost(adminAgent, `/admin/api/users/${ids.rita}/mfa/remove`, { password: PW.admin, confirm: true }, adminCsrf);
     assert.equal(again.status, 409);
+    // issue 13: with nothing left to reset or remove, the user page offers neither
+    const detail = await get(adminAgent, `/admin/users/${ids.rita}`);
+    assert.doesNotMatch(detail.body, /data-action="(?:reset|remove)-mfa"/);
   });
 
   it('an admin cannot reset or remove the owner\'s MFA, nor their own; the owner can do an admin\'s (S11)', async () => {

@@ -316,3 +316,18 @@ test('issue 13 item 7: the wrong-code email names the browser in words and this 
     assert.doesNotMatch(out.text, /Mozilla|::1/);
   }
 });
+
+test('issue 13 item 4: "MFA removed" says the next sign-in sets it up again when role or policy requires it, not "password only"', () => {
+  const removed = (role: UserView['role'], requireForManagers: boolean) => {
+    const view = buildView({
+      notification: { type: 'mfa_removed', userId: 'ann' },
+      user: person('ann', { role }), store: { ...store, policy: { ...store.policy, requireForManagers } }, actor: 'self', at: T0, productName: 'POS Sign-in', supportEmail: 'help@x.test',
+      recipient: { name: 'Ann', locale: 'en', onBehalf: false, address: 'ann@x.test' },
+    });
+    return renderer.render(templateFor('mfa_removed'), view, 'en').text;
+  };
+  assert.match(removed('manager', true), /you set it up again at your next sign-in/);
+  assert.doesNotMatch(removed('manager', true), /needs only the password|set up again at any time/);
+  assert.match(removed('cashier', true), /Signing in now needs only the password/);
+  assert.match(removed('admin', false), /you set it up again at your next sign-in/);
+});

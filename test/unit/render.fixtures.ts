@@ -94,7 +94,7 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['enrol-account-reset-scan', 'totp-enrol', { ...wizard, stage: 'scan', resetting: true, qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],
     ['enrol-account-code', 'totp-enrol', { ...wizard, stage: 'code', resetting: true }],
     ['enrol-account-reset-codes', 'totp-enrol', { ...wizard, stage: 'codes', resetting: true, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
-    ['account', 'account', { ...overview, notice: 'Multi-factor authentication is set up.' }],
+    ['account', 'account', { ...overview, user: { ...user, role: 'manager' }, mfaRequired: false, notice: 'Multi-factor authentication is set up.' }],
     ['account-few-codes', 'account', { ...overview, remaining: 1, fewCodesLeft: true, language: 'nl', error: 'Incorrect password.' }],
     [
       'account-off',

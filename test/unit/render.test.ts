@@ -213,7 +213,7 @@ test('S6/S12: the wizard from the account pages offers Cancel (not on the codes 
 test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery codes, remembered devices', () => {
   const html = render('account');
   assert.match(html, /<title>Security &amp; ID · POS Sign-in<\/title>/);
-  assert.match(html, /Alice Jansen[\s\S]*alice[\s\S]*Corner Coffee Co\.[\s\S]*Administrator/);
+  assert.match(html, /Alice Jansen[\s\S]*alice[\s\S]*Corner Coffee Co\.[\s\S]*Manager/);
   assert.match(html, /<div class="alert alert-success" role="status">[\s\S]*Multi-factor authentication is set up\./);
   assert.match(html, /<span class="badge badge-on">Active<\/span>/);
   assert.doesNotMatch(html, /Required for your role/);
@@ -376,4 +376,12 @@ test('issue 13 item 7: a user agent in words, this machine as "This computer", i
   assert.equal(userAgentInWords(en, null), 'Unknown device');
   assert.equal(addressInWords(en, '::1'), 'This computer');
   assert.equal(addressInWords(en, '203.0.113.24'), '203.0.113.24');
+});
+
+test('issue 13 item 4: whoever must use MFA is offered Reset but not Remove, and told why', () => {
+  const required = render('account-few-codes');
+  assert.match(required, /action="\/account\/mfa\/reset"/);
+  assert.doesNotMatch(required, /href="\/account\/mfa\/remove"/);
+  assert.match(required, /Your role must use multi-factor authentication, so it can be reset but not removed\./);
+  assert.match(render('account'), /href="\/account\/mfa\/remove"/, 'a manager without a policy may remove it');
 });

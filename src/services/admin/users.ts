@@ -176,8 +176,9 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
         change_role: may('change_role'),
         deactivate: may('deactivate') && user.active,
         reactivate: may('reactivate') && !user.active,
-        reset_mfa: may('reset_mfa'),
-        remove_mfa: may('remove_mfa') && (user.mfaEnabled || user.mustEnrol),
+        // nothing to reset or remove without a factor (after a reset the user is asked to enrol at sign-in)
+        reset_mfa: may('reset_mfa') && user.mfaEnabled,
+        remove_mfa: may('remove_mfa') && user.mfaEnabled,
         revoke_devices: may('revoke_devices'),
         unlock_sign_in: may('unlock_sign_in') && user.signInClosed,
         issue_pass: may('issue_pass') && user.active,
