@@ -2,24 +2,14 @@
 // signed logout token, retries with backoff and gives up after MAX_ATTEMPTS; every delivery and failure is audited.
 import type { Logger } from 'pino';
 import type { AuditRecorder } from '../services/audit/index.js';
-import { retryDelayMs, CLAIM_LEASE_MS, KEEP_SENT_MS } from '../mail/worker.js';
+import { retryDelayMs, KEEP_SENT_MS } from '../mail/worker.js';
+import { CLAIM_LEASE_MS, claimAttempt, drainLoop, type DrainLoop, type DrainResult } from '../outbox/drain-loop.js';
 import type { LogoutOutboxPort, PendingLogout } from './ports.js';
 
 /** 12 attempts over about 1 h 20 min (5 s doubling, at most 15 min apart); an RP down longer has lost that session anyway. */
 export const MAX_ATTEMPTS = 12;
-const BATCH = 50;
-
-export interface LogoutDeliveryResult {
-  sent: number;
-  failed: number;
-}
-
-export interface LogoutWorker {
-  start(): void;
-  /** Tries every delivery due at `now` (default: the clock) once. */
-  drain(opts?: { now?: Date }): Promise<LogoutDeliveryResult>;
-  stop(): Promise<void>;
-}
+export type LogoutDeliveryResult = DrainResult;
+export type LogoutWorker = DrainLoop;
 
 export interface LogoutWorkerDeps {
   outbox: LogoutOutboxPort;
@@ -35,19 +25,6 @@ export interface LogoutWorkerDeps {
 
 export function createLogoutWorker(deps: LogoutWorkerDeps): LogoutWorker {
   const clock = deps.clock ?? (() => new Date());
-  const pollMs = deps.pollMs ?? 2_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-
-  // as the mail worker: one winner per (delivery, attempt); a claim older than the lease belongs to a dead worker
-  async function claim(d: PendingLogout, now: Date): Promise<number | undefined> {
-    if (await deps.outbox.claim(d.id, d.attempts, now)) return d.attempts;
-    const at = await deps.outbox.claimedAt(d.id, d.attempts);
-    if (at && now.getTime() - at.getTime() < CLAIM_LEASE_MS) return undefined;
-    if (!(await deps.outbox.skipAttempt(d.id, d.attempts, now))) return undefined;
-    return (await deps.outbox.claim(d.id, d.attempts + 1, now)) ? d.attempts + 1 : undefined;
-  }
 
   async function record(type: string, d: PendingLogout, details: Record<string, unknown>) {
     const storeId = await deps.storeOf(d.accountId).catch(() => undefined);
@@ -56,7 +33,7 @@ export function createLogoutWorker(deps: LogoutWorkerDeps): LogoutWorker {
 
   async function attempt(d: PendingLogout): Promise<'sent' | 'failed' | 'skipped'> {
     const now = clock();
-    const n = await claim(d, now);
+    const n = await claimAttempt(deps.outbox, d, now);
     if (n === undefined) return 'skipped';
     await deps.outbox.hold(d.id, n, new Date(now.getTime() + CLAIM_LEASE_MS));
     try {
@@ -83,39 +60,5 @@ export function createLogoutWorker(deps: LogoutWorkerDeps): LogoutWorker {
     return 'sent';
   }
 
-  async function drain(opts: { now?: Date } = {}): Promise<LogoutDeliveryResult> {
-    const result: LogoutDeliveryResult = { sent: 0, failed: 0 };
-    const seen: string[] = [];
-    for (;;) {
-      const batch = await deps.outbox.due(opts.now ?? clock(), BATCH, seen);
-      if (!batch.length) return result;
-      for (const d of batch) {
-        seen.push(d.id);
-        const outcome = await attempt(d);
-        if (outcome === 'sent') result.sent++;
-        else if (outcome === 'failed') result.failed++;
-      }
-    }
-  }
-
-  const poll = async () => {
-    if (stopped) return;
-    running = drain().catch((err: Error) => deps.logger.error({ err: { message: err.message } }, 'logout outbox poll failed'));
-    await running;
-    running = undefined;
-    if (!stopped) timer = setTimeout(() => void poll(), pollMs).unref();
-  };
-
-  return {
-    start() {
-      if (timer || running || stopped) return;
-      void poll();
-    },
-    drain,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return drainLoop({ due: (now, limit, skip) => deps.outbox.due(now, limit, skip), attempt, clock, pollMs: deps.pollMs ?? 2_000, logger: deps.logger, name: 'logout outbox' });
 }
