@@ -33,6 +33,8 @@ try {
     await page.fill('input[name="code"]', await adminApp.code());
     await page.click('button[type="submit"]');
     await page.waitForURL(`${stack.issuer}/admin?store=corner`);
+    // opened from the demo POS, as its links do: every page of the visit shows "Back to Demo POS"
+    await page.goto(`${stack.issuer}/admin?${new URLSearchParams({ client_id: 'demo-pos', return_to: `${stack.demoUrl}/` })}`);
     const pages: Array<[string, (p: Page) => Promise<unknown>]> = [
       ['overview', (p) => p.goto(`${stack.issuer}/admin`)],
       ['users', (p) => p.goto(`${stack.issuer}/admin/users`)],
