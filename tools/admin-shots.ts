@@ -1,4 +1,4 @@
-// Screenshots of every admin console page at 1280 and 390 px, English and Dutch, with sample users, and the pages that
+// Screenshots of every admin console page (and Security & ID) at 1280 and 390 px, English and Dutch, with sample users, and the pages that
 // scroll sideways. Usage: npx tsx tools/admin-shots.ts /tmp/shots/admin/after
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +49,8 @@ try {
       }],
       ['audit', (p) => p.goto(`${stack.issuer}/admin/audit`)],
       ['denied', (p) => p.goto(`${stack.issuer}/admin/callback?state=unknown`)],
+      // Security & ID of the same visit: the back link, no "Trouble signing in?" footer
+      ['account', (p) => p.goto(`${stack.issuer}/account`)],
     ];
     for (const [name, open] of pages) {
       for (const [width, label] of [[1280, 'desktop'], [390, 'phone']] as const) {
