@@ -9,6 +9,7 @@ import { ACR, satisfies } from '../provider/acr.js';
 import { formBody } from '../http/form.js';
 import { accountSessions, type AccountSession } from './session.js';
 import type { UserView } from '../services/account/users.js';
+import { backLinkOf } from '../http/back-link.js';
 
 export interface AccountDeps {
   provider: Provider;
@@ -101,7 +102,8 @@ export function accountKit(deps: AccountDeps) {
       const loc = locale(ctx);
       ctx.status = error ? 400 : 200;
       ctx.type = 'html';
-      ctx.body = render.page(template, { ...view, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
+      // signed in: a way back to the client the visit came from, and no "Trouble signing in?" footer
+      ctx.body = render.page(template, { ...view, backLink: backLinkOf(ctx), signedIn: true, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
     },
 
     // Every change carries the session-bound CSRF token and, when asked, proves the password again (checklist 39, 58).

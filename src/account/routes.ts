@@ -14,6 +14,7 @@ import type { AccountSession } from './session.js';
 import { enrolmentPassRequired } from '../services/access-passes/index.js';
 import { accountKeys, accountKit, type AccountDeps } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
+import { providerBackLinks } from '../http/back-link.js';
 
 interface WizardState extends WizardProgress {
   uid: string;
@@ -40,6 +41,7 @@ export function accountRouter(deps: AccountDeps): Router {
   const kit = accountKit(deps);
   const { services, render, locale, body, show, guard, reauthenticate, accountUser } = kit;
   const router = new Router({ prefix: '/account' });
+  router.use(providerBackLinks(deps.provider, deps.issuer));
   const wizardKey = accountKeys.wizard;
   const breachKey = accountKeys.breach;
   const codesKey = accountKeys.codes;

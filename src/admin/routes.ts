@@ -17,6 +17,7 @@ import { registerPages } from './pages.js';
 import { registerLanguagePages } from './language-pages.js';
 import { registerApi } from './api.js';
 import { formBody } from '../http/form.js';
+import { backLinkOf, providerBackLinks } from '../http/back-link.js';
 
 export interface AdminDeps {
   provider: Provider;
@@ -74,7 +75,7 @@ export function adminRouter(deps: AdminDeps): Router {
   function plainPage(ctx: Koa.Context, status: number, template: string, view: Record<string, unknown>) {
     ctx.status = status;
     ctx.type = 'html';
-    ctx.body = render.page(template, view, localeOf(ctx));
+    ctx.body = render.page(template, { ...view, backLink: backLinkOf(ctx) }, localeOf(ctx));
   }
 
   function refuse(ctx: Koa.Context, kind: 'page' | 'api', error: string) {
@@ -147,11 +148,12 @@ export function adminRouter(deps: AdminDeps): Router {
         adminRole: a.user.role,
         csrf: a.session.csrf,
       });
-      ctx.body = render.page(template, { ...view, chrome, csrf: a.session.csrf }, a.locale);
+      ctx.body = render.page(template, { ...view, chrome, backLink: backLinkOf(ctx), signedIn: true, csrf: a.session.csrf }, a.locale);
     },
   };
 
   const router = new Router({ prefix: '/admin' });
+  router.use(providerBackLinks(deps.provider, issuer));
 
   // Sign-in: an authorization request of the confidential "admin-console" client, demanding the MFA acr.
   router.get('/login', async (ctx) => {

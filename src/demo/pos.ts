@@ -100,7 +100,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       <p class="actions">
         <a class="button" id="switch-user" href="/switch">Switch user</a>
         <a class="button secondary" id="reports" href="/reports">Partner reports</a>
-        <a class="button secondary" id="security" href="${h(opts.issuer)}/account">Security &amp; ID</a>
+        <a class="button secondary" id="security" href="${h(`${opts.issuer}/account?${new URLSearchParams({ client_id: opts.clientId ?? 'demo-pos', return_to: `${opts.baseUrl}/` })}`)}">Security &amp; ID</a>
         <a class="button secondary" id="sign-out" href="/logout">Sign out</a>
       </p>`,
     );

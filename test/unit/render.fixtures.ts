@@ -10,7 +10,8 @@ export const SAMPLE_CODES = [
 const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
-const account = { csrf: 'csrf-token-123' };
+// signed-in pages (Security & ID) have no "Trouble signing in?" footer, as src/account/kit.ts renders them
+const account = { csrf: 'csrf-token-123', signedIn: true };
 // "Step n of 5" on the account page; at sign-in the password stage is skipped (the password page just proved it)
 const STEPS_ACCOUNT = { begin: 1, password: 2, scan: 3, code: 4, codes: 5, total: 5 };
 const STEPS_SIGN_IN = { begin: 1, password: 2, scan: 2, code: 3, codes: 4, total: 4 };
