@@ -1,4 +1,5 @@
-// Demo POS relying party (openid-client): sign in, show who and how (acr, amr, auth_time), switch user (S9), sign out.
+// Demo POS relying party (openid-client): a register screen in English and Dutch that signs in, shows who and how
+// (acr, amr, auth_time), switches user (S9) and signs out.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { listen } from '../http/listen.js';
@@ -7,6 +8,9 @@ import Router from '@koa/router';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { page, escapeHtml as h } from './page.js';
+import { homeScreen, lockedScreen } from './register-screen.js';
+import { demoLocale, demoText } from './words.js';
+import { isLocale, type Locale } from '../http/i18n.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 
@@ -28,7 +32,17 @@ interface DemoSession {
   userinfo?: Record<string, unknown>;
   /** the provider told us (back-channel logout) that this sign-in ended */
   signedOutByProvider?: boolean;
+  /** the language chosen on the register (else the browser's) */
+  locale?: Locale;
 }
+
+/** Where "Security & ID" leads: the provider's account page, with the way back to this register (issue 13 item 3). */
+const securityUrl = (opts: DemoOptions) =>
+  `${opts.issuer}/account?${new URLSearchParams({ client_id: opts.clientId ?? 'demo-pos', return_to: `${opts.baseUrl}/` })}`;
+
+/** A one-panel page: heading, content and the way back to the register. */
+const panel = (title: string, content: string, back: string) =>
+  `<section class="panel"><h1>${h(title)}</h1>${content}<div class="keys"><a class="button secondary" href="/">${h(back)}</a></div></section>`;
 
 export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server; close(): Promise<void> }> {
   const insecure = opts.issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined;
@@ -69,40 +83,35 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
+      ui_locales: words(ctx).locale,
       ...extra,
     });
     ctx.redirect(url.href);
   }
 
+  const words = (ctx: Koa.Context) => {
+    const s = session(ctx);
+    const asked = ctx.query.lang;
+    if (isLocale(asked)) s.locale = asked;
+    const locale = demoLocale(s.locale, ctx.get('accept-language') || undefined);
+    return { locale, t: demoText(locale) };
+  };
+
   router.get('/', (ctx) => {
     const s = session(ctx);
+    const { t, locale } = words(ctx);
     ctx.set('Cache-Control', 'no-store');
     if (!s.claims) {
-      const notice = s.signedOutByProvider ? `<p class="notice" id="signed-out" role="status">You were signed out: your sign-in session ended.</p>` : '';
+      ctx.body = page(t, locale, {}, lockedScreen(t, s.signedOutByProvider === true));
       s.signedOutByProvider = false;
-      ctx.body = page('Demo POS', `<h1>Demo POS</h1>${notice}<p>Register 1 is locked.</p><a class="button" href="/login">Sign in</a>`);
       return;
     }
-    const c = s.claims;
-    const u = s.userinfo ?? {};
-    const authTime = typeof c.auth_time === 'number' ? new Date(c.auth_time * 1000).toISOString() : '';
+    const userinfo = s.userinfo ?? {};
     ctx.body = page(
-      'Demo POS',
-      `<h1>Demo POS</h1>
-      <p class="who">Signed in as <strong id="user-name">${h(String(u.name ?? c.sub))}</strong></p>
-      <dl>
-        <dt>Store</dt><dd id="store">${h(String(u.store_name ?? ''))} (${h(String(u.store ?? ''))})</dd>
-        <dt>Role</dt><dd id="role">${h(String(u.role ?? ''))}</dd>
-        <dt>acr</dt><dd id="acr">${h(String(c.acr ?? ''))}</dd>
-        <dt>amr</dt><dd id="amr">${h(JSON.stringify(c.amr ?? []))}</dd>
-        <dt>auth_time</dt><dd id="auth-time">${h(authTime)}</dd>
-      </dl>
-      <p class="actions">
-        <a class="button" id="switch-user" href="/switch">Switch user</a>
-        <a class="button secondary" id="reports" href="/reports">Partner reports</a>
-        <a class="button secondary" id="security" href="${h(`${opts.issuer}/account?${new URLSearchParams({ client_id: opts.clientId ?? 'demo-pos', return_to: `${opts.baseUrl}/` })}`)}">Security &amp; ID</a>
-        <a class="button secondary" id="sign-out" href="/logout">Sign out</a>
-      </p>`,
+      t,
+      locale,
+      { store: String(userinfo.store_name ?? '') },
+      homeScreen({ t, locale, claims: s.claims, userinfo, securityUrl: securityUrl(opts) }),
     );
   });
 
@@ -134,8 +143,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       ctx.redirect('/');
     } catch (err) {
       opts.logger.warn({ err: (err as Error).message }, 'demo POS sign-in failed');
+      const { t, locale } = words(ctx);
       ctx.status = 400;
-      ctx.body = page('Demo POS', `<h1>Sign-in did not complete</h1><p>${h((err as Error).message)}</p><a class="button" href="/">Back</a>`);
+      ctx.body = page(t, locale, { title: t('demo.failed_title') }, panel(t('demo.failed_title'), `<p>${h((err as Error).message)}</p>`, t('demo.back')));
     }
   });
 
@@ -155,16 +165,22 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
         s.stepUps = (s.stepUps ?? 0) + 1;
         return startSignIn(ctx, { acr_values: acr, ...(maxAge ? { max_age: maxAge } : {}) }, 'reports');
       }
+      const { t, locale } = words(ctx);
       ctx.status = 403;
-      ctx.body = page('Partner reports', `<h1>Partner reports</h1><p id="report-error">Access was refused.</p><a class="button" href="/">Back</a>`);
+      ctx.body = page(t, locale, { title: t('demo.reports') }, panel(t('demo.reports'), `<p id="report-error">${h(t('demo.report_refused'))}</p>`, t('demo.back')));
       return;
     }
     s.stepUps = 0;
     const data = (await res.json()) as { report: string; rows: Array<{ outlet: string; sales: number }>; authenticated: { acr: string } };
-    const rows = data.rows.map((r) => `<dt>${h(r.outlet)}</dt><dd>${r.sales.toFixed(2)}</dd>`).join('');
+    const { t, locale } = words(ctx);
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' });
+    const rows = data.rows.map((r) => `<dt>${h(r.outlet)}</dt><dd>${h(money.format(r.sales))}</dd>`).join('');
     ctx.body = page(
-      'Partner reports',
-      `<h1 id="report-title">${h(data.report)}</h1><dl>${rows}<dt>acr</dt><dd id="report-acr">${h(data.authenticated.acr)}</dd></dl><a class="button" href="/">Back</a>`,
+      t,
+      locale,
+      { title: t('demo.reports'), store: String(s.userinfo?.store_name ?? '') },
+      `<section class="panel"><h1 id="report-title">${h(data.report)}</h1><dl>${rows}<dt>${h(t('demo.report_acr'))}</dt><dd id="report-acr">${h(data.authenticated.acr)}</dd></dl>
+      <div class="keys"><a class="button secondary" href="/">${h(t('demo.back'))}</a></div></section>`,
     );
   });
 
