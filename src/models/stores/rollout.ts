@@ -8,7 +8,6 @@ import { toStoreView } from './user-directory.js';
 import type { RolloutPort } from '../../services/rollout/index.js';
 import type { Role } from '../../services/policy/index.js';
 import type { ConsumeOnce } from './consume-once.js';
-import { expiryBucket } from '../../db/expiry.js';
 
 const oid = (id: string) => (isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
 
@@ -41,7 +40,8 @@ export function mongoRollout({ StoreAccount, User, ConsumedMarker }: Models, onc
       return Boolean(marker && marker.expiresAt > now);
     },
     async markDone(key, expiresAt) {
-      await ConsumedMarker.updateOne({ _id: key }, { $set: { expiresAt, expiresBucket: expiryBucket(expiresAt), owner: 'rollout' } }, { upsert: true });
+      // another instance that did the same work may have marked it first: that is as good
+      await once.claim({ key, expiresAt, owner: 'rollout' });
     },
     claim: (key, expiresAt) => once.claim({ key, expiresAt }),
   };
