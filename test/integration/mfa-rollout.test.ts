@@ -154,7 +154,7 @@ describe('MFA roll-out with deadlines (B21)', () => {
     const done = await submit(second.agent, codes, { stage: 'codes', saved: '1' }, { stopAt: second.flow.redirect });
     const claims = (await redeem(second.flow, done.url)).claims();
     assert.equal(claims?.acr, ACR.mfa);
-    assert.ok((claims?.amr as string[]).includes('mfa'));
+    assert.ok(((claims?.amr ?? []) as string[]).includes('mfa'));
     assert.equal((await stack.services.users.byId(ids.eve))?.mfaEnabled, true);
     // enrolled: no prompt any more, the code is asked
     assert.match((await signIn('eve')).page.body, /name="code"/);
