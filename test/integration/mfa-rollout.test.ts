@@ -290,6 +290,13 @@ describe('MFA roll-out with deadlines (B21)', () => {
     const done = await agent.follow(new URL(all.action, bigger.url).href, { form: all.fields });
     assert.match(textOf(done.body), /12 reminders have been sent\. Users already reminded today were skipped\./);
 
+    // B8: the page in Dutch
+    const dutch = await agent.follow(`${stack.issuer}/admin/mfa-coverage?ui_locales=nl`);
+    assert.match(textOf(dutch.body), /MFA-dekking/);
+    assert.match(dutch.body, /data-label="Te laat"/);
+    assert.match(textOf(dutch.body), /Verplicht uiterlijk op \d{1,2} [a-z]+ \d{4}/);
+    assert.match(textOf(dutch.body), /Herinnering sturen/);
+
     // without the session's CSRF token nothing is sent
     const before = await mark();
     const forged = await agent.request(new URL(form.action, bigger.url).href, { method: 'POST', form: { csrf: 'nope' } });
