@@ -58,8 +58,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     if (n.type === 'enrolment_link') return user.email && user.emailVerified ? [direct(user.email.trim())] : [];
     // a password reset link is for the user alone: never to the owner, who resets passwords in the console (B14)
     if (n.type === 'password_reset_link') return user.email ? [direct(user.email.trim())] : [];
-    // B21: a roll-out reminder is for the user; the owner hears of users without an address in the weekly summary
-    if (n.type === 'rollout_reminder' || n.type === 'rollout_summary') return isAddress(user.email) ? [direct(user.email.trim())] : [];
+    // B21: the weekly roll-out summary is the owner's own (a reminder takes the usual owner fallback below)
+    if (n.type === 'rollout_summary') return isAddress(user.email) ? [direct(user.email.trim())] : [];
     // a closed sign-in concerns the store too: its owner is always told (B18)
     const alsoOwner = n.type === 'account_locked';
     if (addresses.length && !alsoOwner) return addresses.map(direct);

@@ -177,7 +177,7 @@ describe('MFA roll-out with deadlines (B21)', () => {
     assert.deepEqual(stack.services.policy.reasons(user, (await stack.services.users.storeById(storeId))!, { requireMfa: false }), ['store_deadline']);
   });
 
-  it('the job reminds a week and a day before, once each, in the reader\'s language, even when it runs twice at once; none without an address', async () => {
+  it('the job reminds a week and a day before, once each, in the reader\'s language, even when it runs twice at once; the owner for a user without an address', async () => {
     const from = await mark();
     const deadline = inDays(10);
     await setDeadlines({ cashier: deadline });
@@ -193,7 +193,12 @@ describe('MFA roll-out with deadlines (B21)', () => {
       await Promise.all([stack.services.rollout.runSchedule(), stack.services.rollout.runSchedule()]);
       await stack.services.rollout.runSchedule();
       const week = await sent(from);
-      assert.deepEqual(week.map((m) => m.to[0]).sort(), ['cas@example.test', 'eve@example.test'], 'one each; noa has no address, mia no deadline');
+      assert.deepEqual(week.map((m) => m.to[0]).sort(), ['cas@example.test', 'eve@example.test', 'olga@example.test'], 'one each; mia has no deadline');
+      // noa has no address: the owner gets it on noa's behalf, in the owner's language (S4, B22)
+      const forNoa = week.find((m) => m.to.includes('olga@example.test'))!;
+      assert.match(forNoa.subject, /\(noa name\)$/);
+      assert.match(forNoa.text, /because noa name \(noa\) has no email address of their own/);
+      assert.match(forNoa.text, /Please pass this on to noa name\. They will need a temporary access pass/);
       const dutch = week.find((m) => m.to.includes('cas@example.test'))!;
       assert.match(dutch.subject, /: Stel multifactorauthenticatie in uiterlijk op \d{1,2} [a-z]+ \d{4}$/);
       assert.match(dutch.text, /Nog 7 dagen\./);
@@ -203,14 +208,14 @@ describe('MFA roll-out with deadlines (B21)', () => {
 
       offset = 5 * DAY; // 5 days left: the week's reminder was sent already
       await stack.services.rollout.runSchedule();
-      assert.equal((await sent(from)).length, 2);
+      assert.equal((await sent(from)).length, 3);
 
       offset = 9 * DAY; // 1 day left
       await Promise.all([stack.services.rollout.runSchedule(), stack.services.rollout.runSchedule()]);
       const all = await sent(from);
-      assert.equal(all.length, 4);
+      assert.equal(all.length, 6);
       assert.match(all.filter((m) => m.to.includes('eve@example.test'))[1]!.text, /\b1 day left\./);
-      assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'rollout.reminder_sent', storeId: new Types.ObjectId(storeId) }), 4, 'each audited once');
+      assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'rollout.reminder_sent', storeId: new Types.ObjectId(storeId) }), 6, 'each audited once');
       assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'rollout.summary_sent', storeId: new Types.ObjectId(storeId) }), 0, 'nobody overdue: no summary');
     } finally {
       offset = 0;

@@ -31,11 +31,11 @@ const person = (id: string, over: Partial<UserView> = {}): UserView => ({
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder',
 ];
 
-// B21's roll-out emails never go to someone on another's behalf; test/unit/rollout.test.ts renders them
-const ROLLOUT_TYPES: NotificationType[] = ['rollout_reminder', 'rollout_summary'];
+// B21: the weekly summary only ever goes to the owner themself (test/unit/rollout.test.ts renders it)
+const ROLLOUT_TYPES: NotificationType[] = ['rollout_summary'];
 
 test('checklist 66: there is a template for every notification type', () => {
   assert.deepEqual([...TYPES, ...ROLLOUT_TYPES].map(templateFor).sort(), [...EMAIL_TEMPLATES].sort());

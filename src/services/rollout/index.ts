@@ -131,7 +131,8 @@ export function createRolloutService(deps: RolloutDeps) {
     if (await port.isDone(doneKey, now)) return;
     const cover = await coverage(store);
     for (const u of cover.users) {
-      if (u.status !== 'due' || !u.hasEmail || !u.deadline) continue;
+      // a user without an address: the owner gets the reminder on their behalf (the notifier's owner fallback, S4)
+      if (u.status !== 'due' || !u.deadline) continue;
       const stage = reminderDue(rolloutFor(u.role, store, now));
       if (!stage) continue;
       const key = `rollout-reminder:${u.id}:${u.deadline}:${stage}`;
