@@ -117,6 +117,11 @@ describe('MFA roll-out with deadlines (B21)', () => {
     const again = await signIn('cas');
     assert.match(textOf(again.page.body), /12 days left/, 'asked again at the next sign-in');
 
+    // a client that needs MFA asks for it: no prompt, no "later", the enrolment with its proof
+    const demanded = await signIn('cas', { acr_values: ACR.mfa });
+    assert.doesNotMatch(textOf(demanded.page.body), /Remind me later/);
+    assert.match(demanded.page.body, /name="pass"/);
+
     await setDeadlines({ cashier: inDays(1) });
     assert.match(textOf((await signIn('cas')).page.body), /\b1 day left\./, 'singular');
     await setDeadlines({ cashier: inDays(0) });
