@@ -8,5 +8,6 @@ export const mustEnrolNow = (state: FlowState, facts: FlowFacts) => {
   if (state.enrol) return true;
   // an active factor is replaced only after this sign-in proved a second factor (checklist 39)
   if (user.mfaEnabled && !state.secondFactor) return false;
-  return state.secondFactor === 'recovery' || user.mustEnrol || (!user.mfaEnabled && (user.mfaRequired || state.mfaDemanded));
+  // B21: "Set up now" on the roll-out prompt asks for the same enrolment a requirement would
+  return state.secondFactor === 'recovery' || user.mustEnrol || (!user.mfaEnabled && (user.mfaRequired || state.mfaDemanded || state.rollout === 'now'));
 };

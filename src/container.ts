@@ -34,6 +34,8 @@ import { mongoAudit, mongoFlows } from './models/stores/misc.js';
 import { createPayloadStore } from './models/stores/payloads.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
+import { createRolloutService } from './services/rollout/index.js';
+import { mongoRollout } from './models/stores/rollout.js';
 import { noObserver, type Observer, type SignInObserver } from './services/observe/index.js';
 import { createPasswordReset } from './services/password-reset/index.js';
 import { createRequestLimiter, RESET_REQUEST_LIMITS } from './services/throttle/requests.js';
@@ -193,11 +195,13 @@ export function createServices(deps: ContainerDeps) {
         clock,
       }),
     },
+    // B21: MFA roll-out coverage, reminders and the owner's weekly summary (run by src/rollout/job.ts)
+    rollout: createRolloutService({ port: mongoRollout(models, once), notify, audit, clock }),
     policy: {
       required: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>
-        mfaRequirement({ role: user.role, store, client }).required,
+        mfaRequirement({ role: user.role, store, client, now: clock() }).required,
       reasons: (user: UserView, store: StoreView, client: { requireMfa: boolean }) =>
-        mfaRequirement({ role: user.role, store, client }).reasons,
+        mfaRequirement({ role: user.role, store, client, now: clock() }).reasons,
     },
   };
 }

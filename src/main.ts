@@ -11,6 +11,7 @@ import { seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
 import { createMailWorker, mailDelivery } from './mail/index.js';
 import { mongoOutboxBacklog } from './models/stores/outbox.js';
+import { startRolloutJob } from './rollout/job.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
@@ -40,6 +41,8 @@ async function main() {
   mailWorker.start();
   // B16: back-channel logout tokens, from the same kind of outbox
   logoutWorker.start();
+  // B21: roll-out reminders and the owner's weekly summary
+  const rolloutJob = startRolloutJob(services, logger);
 
   const server = await listen(app, config.port, 'PORT');
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
@@ -53,6 +56,7 @@ async function main() {
     metricsServer?.close();
     await mailWorker.stop();
     await logoutWorker.stop();
+    await rolloutJob.stop();
     await demo?.close();
     await db.close();
     await database.stop();

@@ -16,7 +16,8 @@ export const enrolProofStep = defineStep({
   applies: needsEnrolProof,
   render: (state, facts) => ({
     template: 'enrol-proof',
-    view: { canEmail: Boolean(facts.user?.emailVerified), linkSent: Boolean(state.enrolLinkSent) },
+    // B21: "Set up now" before a roll-out deadline can still be put off from here
+    view: { canEmail: Boolean(facts.user?.emailVerified), linkSent: Boolean(state.enrolLinkSent), laterUrl: state.rollout === 'now' ? `/interaction/${state.uid}/rollout-later` : undefined },
   }),
   input: z.object({ pass: z.string().trim().max(40).optional(), action: z.enum(['pass', 'email']).default('pass') }),
   async submit(input, state, facts, services, req) {

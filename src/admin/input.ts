@@ -1,6 +1,7 @@
 // Input of the admin routes (forms, JSON, query strings) as zod schemas: scalars only, bounded lengths (checklist 85).
 import { z } from 'zod';
 import { REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '../services/admin/index.js';
+import { isCalendarDate } from '../services/rollout/deadline.js';
 
 const role = z.enum(['owner', 'admin', 'manager', 'cashier']);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -34,6 +35,11 @@ export const mfaChange = z.object({
   confirm: flag.optional(),
 });
 
+const rolloutDate = z
+  .union([z.literal(''), z.null(), z.string().refine(isCalendarDate)])
+  .transform((v) => v || null)
+  .optional();
+
 export const policyChange = z
   .object({
     requireForAdmins: flag.optional(),
@@ -49,6 +55,9 @@ export const policyChange = z
       .union([z.literal(''), z.null(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
       .transform((v) => (v ? new Date(`${v}T23:59:59.999Z`) : null))
       .optional(),
+    // B21: a role's roll-out deadline, the last day without MFA (empty: none)
+    managerMfaBy: rolloutDate,
+    cashierMfaBy: rolloutDate,
   })
   .strict();
 
@@ -58,6 +67,7 @@ export function policyInputError(issues: ReadonlyArray<{ path: PropertyKey[] }>)
   if (field('rememberDeviceDays')) return 'remember_days_range';
   if (field('sessionIdleMinutes')) return 'session_idle_range';
   if (field('sessionAbsoluteHours')) return 'session_absolute_range';
+  if (field('managerMfaBy') || field('cashierMfaBy')) return 'rollout_date_invalid';
   return 'invalid_input';
 }
 

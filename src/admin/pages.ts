@@ -235,6 +235,8 @@ export function registerPages(router: Router, kit: AdminKit): void {
       passwordEnrolmentUntil: b.passwordEnrolmentUntil ?? '',
       sessionIdleMinutes: b.sessionIdleMinutes,
       sessionAbsoluteHours: b.sessionAbsoluteHours,
+      managerMfaBy: b.managerMfaBy ?? '',
+      cashierMfaBy: b.cashierMfaBy ?? '',
     });
     if (!parsed.success) return policyPage(ctx, policyInputError(parsed.error.issues));
     const outcome = await admin.policy.update(adminOf(ctx).actor, parsed.data);

@@ -16,6 +16,7 @@ import { errorKey, statusOf, type AdminContext, type AdminKit, type AdminRequest
 import { registerPages } from './pages.js';
 import { registerLanguagePages } from './language-pages.js';
 import { registerApi } from './api.js';
+import { registerRolloutPages } from './rollout-pages.js';
 import { formBody } from '../http/form.js';
 import { backLinkOf, providerBackLinks } from '../http/back-link.js';
 
@@ -63,6 +64,7 @@ export function adminRouter(deps: AdminDeps): Router {
     passes: services.accessPasses,
     languages: services.languages,
     unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
+    clock: services.clock,
   });
 
   const localeOf = (ctx: Koa.Context, preferred?: string | null): Locale =>
@@ -208,5 +210,6 @@ export function adminRouter(deps: AdminDeps): Router {
   registerApi(router, kit);
   registerPages(router, kit);
   registerLanguagePages(router, kit);
+  registerRolloutPages(router, kit);
   return router;
 }

@@ -17,13 +17,14 @@ export interface Chrome {
   nav: Array<{ href: string; label: string; current: boolean }>;
 }
 
-export type Section = 'overview' | 'users' | 'policy' | 'audit';
+export type Section = 'overview' | 'users' | 'policy' | 'coverage' | 'audit';
 
 export function chromeView(t: Translate, current: Section, who: { storeName: string; storePrefix: string; adminName: string; adminRole: Role; csrf: string }): Chrome {
   const nav: Array<[Section, string]> = [
     ['overview', '/admin'],
     ['users', '/admin/users'],
     ['policy', '/admin/policy'],
+    ['coverage', '/admin/mfa-coverage'],
     ['audit', '/admin/audit'],
   ];
   return {

@@ -2,6 +2,14 @@
 import type { Services } from '../container.js';
 import { enrolmentPassRequired } from '../services/access-passes/index.js';
 import type { FlowFacts, FlowState } from './state.js';
+import { rolloutFor } from '../services/rollout/deadline.js';
+import type { Role } from '../services/policy/index.js';
+import type { StoreView } from '../services/account/users.js';
+
+const pendingRollout = (role: Role, store: StoreView | undefined, now: Date) => {
+  const rollout = store && rolloutFor(role, store, now);
+  return rollout && !rollout.enforced ? rollout : undefined;
+};
 
 export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
   const store = state.storeId ? await services.users.storeById(state.storeId) : undefined;
@@ -24,6 +32,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       throttle: user.throttle,
       locale: user.locale,
       localeChosen: user.localeChosen,
+      rollout: pendingRollout(user.role, store, services.clock()),
     },
     deviceRemembered,
     device: services.knownDevices.parse(cookies.known),

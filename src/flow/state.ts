@@ -7,6 +7,7 @@ import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
 import type { Locale } from '../http/i18n.js';
+import type { Rollout } from '../services/rollout/deadline.js';
 
 export const flowStateSchema = z.object({
   uid: z.string().min(1),
@@ -37,6 +38,8 @@ export const flowStateSchema = z.object({
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),
   enrolLinkSent: z.boolean().optional(),
+  // B21: the answer to the roll-out prompt before the store's deadline ("Set up now" / "Remind me later")
+  rollout: z.enum(['now', 'later']).optional(),
   enrol: z
     .object({
       stage: z.enum(WIZARD_STAGES),
@@ -69,6 +72,8 @@ export interface FlowFacts {
     /** the language emails are written in, and whether the user chose it (src/services/account/language.ts) */
     locale: Locale | null;
     localeChosen: boolean;
+    /** B21: the store's roll-out deadline for the user's role, while it is not yet enforced */
+    rollout?: Rollout;
   };
   deviceRemembered: boolean;
   /** the known-device cookie of this browser (B18) */

@@ -58,6 +58,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     if (n.type === 'enrolment_link') return user.email && user.emailVerified ? [direct(user.email.trim())] : [];
     // a password reset link is for the user alone: never to the owner, who resets passwords in the console (B14)
     if (n.type === 'password_reset_link') return user.email ? [direct(user.email.trim())] : [];
+    // B21: the weekly roll-out summary is the owner's own (a reminder takes the usual owner fallback below)
+    if (n.type === 'rollout_summary') return isAddress(user.email) ? [direct(user.email.trim())] : [];
     // a closed sign-in concerns the store too: its owner is always told (B18)
     const alsoOwner = n.type === 'account_locked';
     if (addresses.length && !alsoOwner) return addresses.map(direct);
@@ -68,7 +70,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
   }
 
   async function actorOf(n: Notification): Promise<ViewInput['actor']> {
-    if (n.type === 'account_locked' || n.type === 'second_factor_failed' || n.type === 'password_reset_link') return 'system';
+    if (n.type === 'account_locked' || n.type === 'second_factor_failed' || n.type === 'password_reset_link' || n.type === 'rollout_summary') return 'system';
+    if (n.type === 'rollout_reminder' && n.actorId === undefined) return 'system';
     if (n.type === 'account_unlocked' && n.actorId === n.userId) return 'self';
     if (n.actorId === undefined || n.actorId === n.userId) return 'self';
     // the operator break-glass path (S11) acts without a user id

@@ -21,6 +21,8 @@ export const EMAIL_TEMPLATES = [
   'passkey-added',
   'passkey-removed',
   'password-reset-link',
+  'rollout-reminder',
+  'rollout-summary',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

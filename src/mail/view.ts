@@ -8,6 +8,7 @@ import { CLOSE_AFTER } from '../services/throttle/index.js';
 import { UNLOCK_TTL_MS } from './unlock-link.js';
 import { VERIFY_TTL_MS } from './verify-link.js';
 import { RESET_LINK_MINUTES } from '../services/password-reset/index.js';
+import { rolloutEmailView } from './rollout-view.js';
 
 export interface ViewInput {
   notification: Notification;
@@ -88,7 +89,7 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       break;
     case 'mfa_removed':
       // store policy or the role may still demand MFA: then the next sign-in sets it up again (not "password only")
-      view.enrolAgain = input.store ? mfaRequirement({ role: input.user.role, store: input.store, client: { requireMfa: false } }).required : false;
+      view.enrolAgain = input.store ? mfaRequirement({ role: input.user.role, store: input.store, client: { requireMfa: false }, now: input.at }).required : false;
       break;
     case 'passkey_added':
     case 'passkey_removed':
@@ -97,6 +98,10 @@ export function buildView(input: ViewInput): Record<string, unknown> {
     case 'second_factor_failed':
       view.ip = addressInWords((key, vars) => translate(locale, key, vars), str(d.ip));
       view.browser = str(d.userAgent) ? userAgentInWords((key, vars) => translate(locale, key, vars), str(d.userAgent)) : undefined;
+      break;
+    case 'rollout_reminder':
+    case 'rollout_summary':
+      Object.assign(view, rolloutEmailView(n.type, d, locale));
       break;
     case 'mfa_enabled':
       if (input.verifyUrl) {

@@ -22,10 +22,16 @@ export const storeAccountSchema = new Schema(
       // B15 (checklist 57): a provider session unused this long, or this long after its sign-in, is not used again
       sessionIdleMinutes: { type: Number, default: 60 },
       sessionAbsoluteHours: { type: Number, default: 12 },
+      // B21: MFA roll-out per role: the last day ("YYYY-MM-DD", store time) without it; enforced from the next day
+      managerMfaBy: { type: String, default: null },
+      cashierMfaBy: { type: String, default: null },
     },
+    // B21: some role has a roll-out deadline: the roll-out job visits only these stores (an indexed equality)
+    rollout: { type: Boolean, default: false },
   },
   { timestamps: true },
 );
+storeAccountSchema.index({ rollout: 1 });
 
 // a policy change is seen by this instance at once (src/models/stores/user-records.ts)
 storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => forgetWrittenStores());

@@ -23,7 +23,7 @@ const renderer = createEmailRenderer({ root });
 
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', locale: 'en', localeChosen: true, integrations: [],
-  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
+  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null },
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
@@ -31,11 +31,14 @@ const person = (id: string, over: Partial<UserView> = {}): UserView => ({
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder',
 ];
 
+// B21: the weekly summary only ever goes to the owner themself (test/unit/rollout.test.ts renders it)
+const ROLLOUT_TYPES: NotificationType[] = ['rollout_summary'];
+
 test('checklist 66: there is a template for every notification type', () => {
-  assert.deepEqual(TYPES.map(templateFor).sort(), [...EMAIL_TEMPLATES].sort());
+  assert.deepEqual([...TYPES, ...ROLLOUT_TYPES].map(templateFor).sort(), [...EMAIL_TEMPLATES].sort());
 });
 
 test('B8/checklist 68: every email renders in both languages: no raw key or placeholder, time in UTC, support contact, one-line subject', () => {

@@ -48,9 +48,10 @@ for (const row of rows) {
       store: {
         country: row.country ?? 'NL',
         integrations: row.integrations ?? [],
-        policy: { requireForManagers: row.managers ?? false, requireForEveryone: row.everyone ?? false },
+        policy: { requireForManagers: row.managers ?? false, requireForEveryone: row.everyone ?? false, managerMfaBy: null, cashierMfaBy: null },
       },
       client: { requireMfa: row.client ?? false },
+      now: new Date('2026-01-19T10:00:00Z'),
     };
     assert.deepEqual(mfaRequirement(input), { required: row.reasons.length > 0, reasons: row.reasons });
   });

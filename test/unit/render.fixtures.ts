@@ -130,6 +130,11 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['passkey-remove', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[0], last: false }],
     ['passkey-remove-last', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[1], last: true, error: 'Incorrect password.' }],
     ['phr-missing', 'phr-missing', { ...base, accountUrl: '/account' }],
+    // B21: the roll-out prompt before the store's deadline
+    ['mfa-rollout', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 12, lastDay: false }],
+    ['mfa-rollout-one-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 1, lastDay: false }],
+    ['mfa-rollout-last-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 0, lastDay: true }],
+    ['enrol-proof-rollout', 'enrol-proof', { ...base, canEmail: false, laterUrl: '/interaction/abc123/rollout-later' }],
     ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],

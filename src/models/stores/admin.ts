@@ -121,6 +121,9 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
             'policy.passwordEnrolmentUntil': p.passwordEnrolmentUntil,
             'policy.sessionIdleMinutes': p.sessionIdleMinutes,
             'policy.sessionAbsoluteHours': p.sessionAbsoluteHours,
+            'policy.managerMfaBy': p.managerMfaBy,
+            'policy.cashierMfaBy': p.cashierMfaBy,
+            rollout: Boolean(p.managerMfaBy || p.cashierMfaBy),
           },
         },
       );

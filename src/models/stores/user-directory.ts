@@ -56,6 +56,8 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     passwordEnrolmentUntil: s.policy?.passwordEnrolmentUntil ?? null,
     sessionIdleMinutes: s.policy?.sessionIdleMinutes ?? 60,
     sessionAbsoluteHours: s.policy?.sessionAbsoluteHours ?? 12,
+    managerMfaBy: s.policy?.managerMfaBy ?? null,
+    cashierMfaBy: s.policy?.cashierMfaBy ?? null,
   },
 });
 

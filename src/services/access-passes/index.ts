@@ -4,6 +4,7 @@
 // and only a keyed hash of it is stored. Store policy says who needs one (enrolmentPassRequired).
 import { createHmac, randomBytes } from 'node:crypto';
 import { mfaRequirement, type Role } from '../policy/index.js';
+import { rolloutFor } from '../rollout/deadline.js';
 import type { StoreView } from '../account/users.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
@@ -42,7 +43,8 @@ export function enrolmentPassRequired(user: { role: Role; mfaEnabled: boolean; m
   if (user.mustEnrol) return true;
   const grace = store.policy.passwordEnrolmentUntil && store.policy.passwordEnrolmentUntil > now;
   if (grace) return false;
-  return store.policy.enrolmentPassForAll || mfaRequirement({ role: user.role, store, client: { requireMfa: false } }).required;
+  // a role on a roll-out (B21) needs the same proof before its deadline as after it: a password alone never binds
+  return store.policy.enrolmentPassForAll || Boolean(rolloutFor(user.role, store, now)) || mfaRequirement({ role: user.role, store, client: { requireMfa: false }, now }).required;
 }
 
 export function createAccessPasses(deps: { store: AccessPassPort; pepper: Buffer; ttlHours: number; clock: () => Date; audit: AuditRecorder; notify: Notifier }) {

@@ -44,6 +44,9 @@ export interface StoreView {
     passwordEnrolmentUntil: Date | null;
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;
+    /** B21: the last day a role may sign in without MFA ("YYYY-MM-DD", store time); null: no roll-out */
+    managerMfaBy: string | null;
+    cashierMfaBy: string | null;
   };
 }
 

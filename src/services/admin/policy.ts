@@ -73,6 +73,8 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
         passwordEnrolmentUntil: change.passwordEnrolmentUntil === undefined ? before.passwordEnrolmentUntil : change.passwordEnrolmentUntil,
         sessionIdleMinutes: change.sessionIdleMinutes ?? before.sessionIdleMinutes,
         sessionAbsoluteHours: change.sessionAbsoluteHours ?? before.sessionAbsoluteHours,
+        managerMfaBy: change.managerMfaBy === undefined ? before.managerMfaBy : change.managerMfaBy,
+        cashierMfaBy: change.cashierMfaBy === undefined ? before.cashierMfaBy : change.cashierMfaBy,
       };
       const days = after.rememberDeviceDays;
       if (!Number.isInteger(days) || days < REMEMBER_DAYS.min || days > REMEMBER_DAYS.max) return { ok: false, error: 'remember_days_range' };

@@ -53,6 +53,8 @@ export interface AdminUserServiceDeps {
   /** the language of the user's emails (B22): chosen here, else the one of their pages */
   languages: Pick<LanguageService, 'choose' | 'chooseForStore'>;
   audit: AuditRecorder;
+  /** roll-out deadlines (B21) are enforced by this clock */
+  clock?: () => Date;
 }
 
 export interface UserListInput {
@@ -74,8 +76,8 @@ export interface NewUserInput {
 const fail = <T>(error: AdminError): Outcome<T> => ({ ok: false, error });
 const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
-export function mfaStatusOf(user: AdminUserRecord, store: StoreView): { status: MfaStatus; reasons: MfaReason[] } {
-  const { reasons } = mfaRequirement({ role: user.role, store, client: { requireMfa: false } });
+export function mfaStatusOf(user: AdminUserRecord, store: StoreView, now: Date): { status: MfaStatus; reasons: MfaReason[] } {
+  const { reasons } = mfaRequirement({ role: user.role, store, client: { requireMfa: false }, now });
   if (user.mfaEnabled) return { status: 'active', reasons };
   // a reset by an admin (or a recovery-code sign-in) makes enrolment mandatory at the next sign-in
   return { status: reasons.length > 0 || user.mustEnrol ? 'required_not_set_up' : 'not_set_up', reasons };
@@ -83,7 +85,7 @@ export function mfaStatusOf(user: AdminUserRecord, store: StoreView): { status: 
 
 export function createAdminUserService(deps: AdminUserServiceDeps) {
   const summarise = (user: AdminUserRecord, store: StoreView): AdminUserSummary => {
-    const { status, reasons } = mfaStatusOf(user, store);
+    const { status, reasons } = mfaStatusOf(user, store, deps.clock?.() ?? new Date());
     return { ...user, mfaStatus: status, mfaReasons: reasons };
   };
 

@@ -14,7 +14,10 @@ export type NotificationType =
   | 'second_factor_failed'
   | 'passkey_added'
   | 'passkey_removed'
-  | 'password_reset_link';
+  | 'password_reset_link'
+  // B21: the MFA roll-out's reminder to a user, and the owner's weekly summary
+  | 'rollout_reminder'
+  | 'rollout_summary';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };
