@@ -14,5 +14,5 @@ const KNOWN_AMR = new Set(['pwd', 'otp', 'hwk', 'swk', 'user', 'mfa', 'pin']);
 export function amrInWords(t: DemoText, amr: unknown): string {
   const methods = Array.isArray(amr) ? amr.filter((m): m is string => typeof m === 'string') : [];
   const shown = methods.filter((m) => m !== 'mfa' && m !== 'user');
-  return shown.map((m) => (KNOWN_AMR.has(m) ? t(`demo.amr.${m}`) : m)).join(t('demo.amr.and'));
+  return shown.map((m) => (KNOWN_AMR.has(m) ? t(`demo.amr.${m}`) : m)).join(' + ');
 }
