@@ -1,5 +1,5 @@
 // Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, admin users and audit,
-// and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and demo POS
+// MFA coverage, and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and demo POS
 // the way the tests do. Usage: npx tsx tools/screenshot-tour.ts --out /tmp/tour  (writes <page>-<locale>-<width>.png)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -101,6 +101,8 @@ try {
     await shoot(page, 'admin-users', locale);
     await page.goto(`${stack.issuer}/admin/users/${cashierId}`);
     await shoot(page, 'admin-user', locale);
+    await page.goto(`${stack.issuer}/admin/mfa-coverage`);
+    await shoot(page, 'admin-mfa-coverage', locale);
     await page.goto(`${stack.issuer}/admin/audit`);
     await shoot(page, 'admin-audit', locale);
     await context.close();
