@@ -1,6 +1,6 @@
-// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, admin users and audit,
-// MFA coverage, and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and demo POS
-// the way the tests do. Usage: npx tsx tools/screenshot-tour.ts --out /tmp/tour  (writes <page>-<locale>-<width>.png)
+// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, admin users, MFA coverage
+// and audit, and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and
+// demo POS the way the tests do. Usage: npx tsx tools/screenshot-tour.ts --out /tmp/tour  (writes <page>-<locale>-<width>.png)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
