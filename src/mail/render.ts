@@ -21,6 +21,8 @@ export const EMAIL_TEMPLATES = [
   'passkey-added',
   'passkey-removed',
   'password-reset-link',
+  'pin-changed',
+  'register-trusted',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

@@ -22,6 +22,10 @@ export const storeAccountSchema = new Schema(
       // B15 (checklist 57): a provider session unused this long, or this long after its sign-in, is not used again
       sessionIdleMinutes: { type: Number, default: 60 },
       sessionAbsoluteHours: { type: Number, default: 12 },
+      // B19: the store's business day, which bounds quick switching: it starts at this hour in this IANA time zone
+      // (null: the zone of the store's country, src/services/quick-switch/business-day.ts)
+      timeZone: { type: String, default: null },
+      businessDayStartHour: { type: Number, default: 0, min: 0, max: 23 },
     },
   },
   { timestamps: true },

@@ -14,7 +14,10 @@ export type NotificationType =
   | 'second_factor_failed'
   | 'passkey_added'
   | 'passkey_removed'
-  | 'password_reset_link';
+  | 'password_reset_link'
+  // B19: the user's quick-switch PIN was set, changed or removed; a register of the store was trusted (to the owner)
+  | 'pin_changed'
+  | 'register_trusted';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };
