@@ -17,6 +17,8 @@ import { registerPages } from './pages.js';
 import { registerLanguagePages } from './language-pages.js';
 import { registerApi } from './api.js';
 import { formBody } from '../http/form.js';
+import type { RegisterCookie } from '../http/register-cookie.js';
+import { registerTrustedRegisterPages } from './register-pages.js';
 
 export interface AdminDeps {
   provider: Provider;
@@ -24,6 +26,8 @@ export interface AdminDeps {
   render: Renderer;
   models: Models;
   issuer: string;
+  /** the trusted-register cookie (B19) */
+  registerCookie: RegisterCookie;
 }
 
 const SAFE_RETURN = /^\/admin(?:[/?][^\\\s]*)?$/;
@@ -206,5 +210,6 @@ export function adminRouter(deps: AdminDeps): Router {
   registerApi(router, kit);
   registerPages(router, kit);
   registerLanguagePages(router, kit);
+  registerTrustedRegisterPages(router, kit, deps.registerCookie);
   return router;
 }
