@@ -77,6 +77,9 @@ export const demandsMfa = (client: { [key: string]: unknown } | undefined, param
 export const demandsPhishingResistant = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) =>
   demandedLevel(client, params) === ACR.phr;
 
-/** The request asks for a quick switch (B19): acr_values names the switch level, and nothing demands more. */
-export const asksQuickSwitch = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) =>
-  requestedAcrs(params).includes(ACR.switch) && demandedLevel(client, params) === ACR.switch;
+/** The request asks for a quick switch (B19): acr_values names the switch level, and nothing demands more (an
+ * essential acr claim must accept the switch level too). */
+export const asksQuickSwitch = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) => {
+  const essential = essentialAcrs(params);
+  return requestedAcrs(params).includes(ACR.switch) && demandedLevel(client, params) === ACR.switch && (!essential || essential.includes(ACR.switch));
+};
