@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { page, escapeHtml as h } from './page.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
+import { QUICK_SWITCH_REQUEST, quickSwitchButton, registerRow } from './quick-switch.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -80,7 +81,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     if (!s.claims) {
       const notice = s.signedOutByProvider ? `<p class="notice" id="signed-out" role="status">You were signed out: your sign-in session ended.</p>` : '';
       s.signedOutByProvider = false;
-      ctx.body = page('Demo POS', `<h1>Demo POS</h1>${notice}<p>Register 1 is locked.</p><a class="button" href="/login">Sign in</a>`);
+      ctx.body = page('Demo POS', `<h1>Demo POS</h1>${notice}<p>Register 1 is locked.</p><a class="button" href="/login">Sign in</a> ${quickSwitchButton()}`);
       return;
     }
     const c = s.claims;
@@ -96,8 +97,10 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
         <dt>acr</dt><dd id="acr">${h(String(c.acr ?? ''))}</dd>
         <dt>amr</dt><dd id="amr">${h(JSON.stringify(c.amr ?? []))}</dd>
         <dt>auth_time</dt><dd id="auth-time">${h(authTime)}</dd>
+        ${registerRow(c)}
       </dl>
       <p class="actions">
+        ${quickSwitchButton()}
         <a class="button" id="switch-user" href="/switch">Switch user</a>
         <a class="button secondary" id="reports" href="/reports">Partner reports</a>
         <a class="button secondary" id="security" href="${h(opts.issuer)}/account">Security &amp; ID</a>
@@ -109,6 +112,8 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   router.get('/login', (ctx) => startSignIn(ctx, {}));
   // S9: a shared register switches user with a fresh sign-in, password and code included.
   router.get('/switch', (ctx) => startSignIn(ctx, { prompt: 'login' }));
+  // B19: on a trusted register the provider offers "Who is switching in?" and the PIN
+  router.get('/quick-switch', (ctx) => startSignIn(ctx, QUICK_SWITCH_REQUEST));
 
   router.get('/callback', async (ctx) => {
     const s = session(ctx);
