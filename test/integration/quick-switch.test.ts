@@ -163,6 +163,10 @@ describe('quick switching on a trusted register (B19)', () => {
     const reports = await beginSignIn(stack, till, { scope: 'openid reports:read', resource: `${demoUrl}/api/reports` });
     assert.ok(reports.page.url.startsWith(reports.redirect), 'no prompt: a client asking for nothing accepts the switch session');
     const token = (await redeem(reports, reports.page.url)).access_token;
+    const access = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(access.acr, ACR.switch);
+    assert.deepEqual(access.amr, ['pin']);
+    assert.deepEqual(access.register, { id: registerId, name: 'Till 2' }, 'the JWT access token names the register too');
     const api = await fetch(`${demoUrl}/api/reports`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(api.status, 401);
     assert.match(api.headers.get('www-authenticate') ?? '', /insufficient_user_authentication/);
