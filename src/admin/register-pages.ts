@@ -7,7 +7,8 @@ import { setRegisterCookie, type RegisterCookie } from '../http/register-cookie.
 import { adminOf, type AdminKit } from './kit.js';
 import { dateTime } from './views.js';
 
-const NOTICES = new Set(['trusted', 'revoked', 'renamed']);
+const NOTICES = new Set(['trusted', 'revoked', 'renamed', 'business_day']);
+const ZONES = Intl.supportedValuesOf('timeZone');
 const registerName = z.string().trim().min(1).max(40);
 
 export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cookie: RegisterCookie): void {
@@ -26,6 +27,7 @@ export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cook
     const a = adminOf(ctx);
     const here = await quickSwitch.fromCookie(ctx.cookies.get(cookie.name));
     const registers = await quickSwitch.list(a.store.id);
+    const day = await quickSwitch.businessDay(a.store.id);
     const done = typeof ctx.query.done === 'string' && NOTICES.has(ctx.query.done) ? ctx.query.done : undefined;
     kit.show(
       ctx,
@@ -36,6 +38,12 @@ export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cook
         error: error ? a.t(`admin-registers.errors.${error}`) : undefined,
         here: here && here.storeId === a.store.id ? here.name : undefined,
         hereElsewhere: Boolean(here && here.storeId !== a.store.id),
+        businessDay: {
+          byCountry: !day?.chosen,
+          zone: day?.zone,
+          zones: ZONES.map((z) => ({ value: z, selected: day?.chosen === z })),
+          hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: (day?.startHour ?? 0) === h })),
+        },
         registers: registers.map((r) => ({
           id: r.id,
           name: r.name,
@@ -60,6 +68,15 @@ export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cook
     const { secret } = await quickSwitch.trust(actorOf(ctx), name.data);
     setRegisterCookie(ctx, cookie, secret);
     seeOther(ctx, '/admin/registers?done=trusted');
+  });
+
+  // The business day that bounds quick switching: a time zone (or the country's) and the hour it starts
+  router.post('/registers/business-day', authed, async (ctx) => {
+    const b = kit.body(ctx);
+    const zone = typeof b.timeZone === 'string' && b.timeZone !== 'country' ? b.timeZone : null;
+    const hour = typeof b.startHour === 'string' && /^\d{1,2}$/.test(b.startHour) ? Number(b.startHour) : Number.NaN;
+    if (!(await quickSwitch.setBusinessDay(actorOf(ctx), zone, hour))) return list(ctx, 'business_day', 400);
+    seeOther(ctx, '/admin/registers?done=business_day');
   });
 
   router.post('/registers/:id/rename', authed, async (ctx) => {

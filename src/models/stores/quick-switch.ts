@@ -64,6 +64,9 @@ export function mongoQuickSwitch({ Register, RegisterSignIn, UserPin, StoreAccou
       if (!store) return undefined;
       return { country: store.country, timeZone: store.policy?.timeZone ?? null, startHour: store.policy?.businessDayStartHour ?? 0 };
     },
+    async setDayPolicy(storeId, timeZone, startHour) {
+      await StoreAccount.updateOne({ _id: oid(storeId) }, { $set: { 'policy.timeZone': timeZone, 'policy.businessDayStartHour': startHour } });
+    },
     async recordFullSignIn(e) {
       await RegisterSignIn.updateOne(
         { registerId: oid(e.register.id), userId: oid(e.userId) },

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 import type { Role } from '../policy/index.js';
-import { businessDayEnd, storeTimeZone } from './business-day.js';
+import { businessDayEnd, isTimeZone, storeTimeZone } from './business-day.js';
 import { pinProblem, type PinProblem } from './pin.js';
 import type { QuickSwitchPort, RegisterRecord } from './ports.js';
 import { pinAllowed } from './roles.js';
@@ -92,6 +92,21 @@ export function createQuickSwitch(deps: {
       const before = (await port.registers(actor.storeId)).find((r) => r.id === id && !r.revokedAt);
       if (!before || !(await port.renameRegister(actor.storeId, id, name))) return false;
       await event('register.renamed', actor, { register: name, previous: before.name, registerId: id });
+      return true;
+    },
+
+    /** The store's business day: the zone in effect, the one chosen (null: by country), the hour it starts. */
+    async businessDay(storeId: string) {
+      const policy = await port.dayPolicy(storeId);
+      if (!policy) return undefined;
+      return { zone: storeTimeZone({ country: policy.country, timeZone: policy.timeZone }), chosen: policy.timeZone, startHour: policy.startHour };
+    },
+
+    /** Sets the store's business day (null zone: by country); applies to the next full sign-ins. */
+    async setBusinessDay(actor: Actor, timeZone: string | null, startHour: number): Promise<boolean> {
+      if ((timeZone !== null && !isTimeZone(timeZone)) || !Number.isInteger(startHour) || startHour < 0 || startHour > 23) return false;
+      await port.setDayPolicy(actor.storeId, timeZone, startHour);
+      await audit.record({ type: 'store.business_day_changed', storeId: actor.storeId, actorId: actor.id, userId: actor.id, ip: actor.ip, userAgent: actor.userAgent, details: { timeZone: timeZone ?? 'country', startHour } });
       return true;
     },
 

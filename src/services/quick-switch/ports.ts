@@ -29,6 +29,7 @@ export interface QuickSwitchPort {
   ownerOf(storeId: string): Promise<string | undefined>;
   /** the store's business day: IANA zone (null: by country) and start hour */
   dayPolicy(storeId: string): Promise<{ country: string; timeZone: string | null; startHour: number } | undefined>;
+  setDayPolicy(storeId: string, timeZone: string | null, startHour: number): Promise<void>;
   /** records a full sign-in: a fresh day, no wrong PINs, not ended */
   recordFullSignIn(e: { register: RegisterRecord; userId: string; fullAt: Date; validUntil: Date; keepUntil: Date }): Promise<void>;
   /** the register's sign-ins still valid at `now` and not ended */
