@@ -12,6 +12,7 @@ import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/
 import { freePort } from '../helpers/free-port.js';
 import { ACR } from '../../src/provider/acr.js';
 import { startDemoPos } from '../../src/demo/pos.js';
+import { businessDayEnd } from '../../src/services/quick-switch/business-day.js';
 
 const PW: Record<string, string> = {
   olga: 'owner passphrase 2026',
@@ -278,6 +279,26 @@ describe('quick switching on a trusted register (B19)', () => {
     assert.equal(tile(nextDay.page.body, ids.cara!), undefined);
     const late = await submit(till, nextDay.page, { pick: ids.cara! }, { stopAt: nextDay.redirect });
     assert.match(late.body, /Quick switching is not available/);
+  });
+
+  it('an admin sets the business day (time zone, start hour); the next full sign-in there lasts until then', async () => {
+    const admin = new Agent();
+    await adminConsole(admin, 'olga');
+    const list = await admin.follow(`${stack.issuer}/admin/registers`);
+    assert.match(list.body, /Now in effect: Europe\/Amsterdam/, 'by the store\'s country (NL)');
+    const bad = await submit(admin, list, { timeZone: 'Mars/Olympus', startHour: '4' }, { match: 'business-day' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /Choose a time zone from the list/);
+    assert.equal((await stack.db.models.StoreAccount.findById(storeId).lean())?.policy?.timeZone, null, 'nothing changed');
+    const saved = await submit(admin, list, { timeZone: 'Europe/London', startHour: '4' }, { match: 'business-day' });
+    assert.match(saved.body, /The business day was saved/);
+    assert.match(saved.body, /Now in effect: Europe\/London/);
+    assert.equal((await events('store.business_day_changed', ids.olga)).length, 1);
+    const before = new Date();
+    await fullSignIn(till, 'cara');
+    const entry = await stack.db.models.RegisterSignIn.findOne({ registerId: new Types.ObjectId(registerId), userId: new Types.ObjectId(ids.cara!) }).lean();
+    const expected = businessDayEnd(before, 'Europe/London', 4).getTime();
+    assert.ok(Math.abs((entry?.validUntil.getTime() ?? 0) - expected) < 1000, 'until 04:00 London time');
   });
 
   it('revoking the register in the admin console ends quick switching there at once', async () => {
