@@ -11,5 +11,7 @@ import { breachStep } from './breach/index.js';
 import { newPasswordStep } from './new-password/index.js';
 import { phrMissingStep } from './phr-missing/index.js';
 import { mfaRolloutStep } from './mfa-rollout/index.js';
+import { quickSwitchStep } from './quick-switch/index.js';
 
-export const steps: Step[] = [storeStep, forgotPasswordStep, passwordStep, ...verifySteps, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+// a quick switch on a trusted register (B19) comes before everything: it is offered instead of the full sign-in
+export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, passwordStep, ...verifySteps, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

@@ -29,6 +29,7 @@ import { passwordResetRouter } from './password-reset/routes.js';
 import type { Notifier } from './services/notifications/index.js';
 import type { Observer } from './services/observe/index.js';
 import { healthEndpoints } from './http/health.js';
+import { registerCookieFor } from './http/register-cookie.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,9 +98,10 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   // 7. The sign-in steps.
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
   const knownCookie = { name: secure ? '__Host-known' : 'known', secure };
-  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie, knownCookie }).routes());
+  const registerCookie = registerCookieFor(secure);
+  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie, knownCookie, registerCookie }).routes());
   // 7b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
-  app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer }).routes());
+  app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer, registerCookie }).routes());
   // 7c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
   app.use(verifyEmailRouter({ services, models: db.models, render, cookieKeys: secrets.cookieKeys }).routes());
   // 7d. The "Unlock sign-in" link of the lock-out email (B18): public, token-signed, confirmed by a POST.

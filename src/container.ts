@@ -44,6 +44,8 @@ import { createSessionService } from './services/sessions/index.js';
 import { mongoProviderSessions } from './models/stores/provider-sessions.js';
 import { mongoLogoutOutbox } from './models/stores/logout-outbox.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './provider/session-activity.js';
+import { createQuickSwitch } from './services/quick-switch/index.js';
+import { mongoQuickSwitch } from './models/stores/quick-switch.js';
 
 export interface ContainerDeps {
   config: Config;
@@ -181,6 +183,8 @@ export function createServices(deps: ContainerDeps) {
     },
     passwords,
     mfa,
+    // B19: trusted registers, the day's full sign-ins there, personal PINs (argon2id, the passwords' parameters)
+    quickSwitch: createQuickSwitch({ port: mongoQuickSwitch(models), hasher: createPasswordHasher(), audit, notify, clock, users }),
     // each second factor's own domain service (factors/<id>/service.ts)
     factors: {
       totp: createTotpFactor({ totp, verifier: createTotpVerifier({ totp }), box, mfa, once: onceKey, claimInOrder: once.claimInOrder, clock }),

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import { accountLanguageRoutes } from './language-routes.js';
+import { accountPinRoutes } from './pin-routes.js';
 import { languageChoiceOf } from '../http/language-choice.js';
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -34,6 +35,9 @@ const NOTICES: Record<string, string> = {
   email: 'credentials.notice_email',
   language: 'language.notice',
   sessions: 'sessions.notice_ended',
+  pin_set: 'quick_switch.account.notice_set',
+  pin_changed: 'quick_switch.account.notice_changed',
+  pin_removed: 'quick_switch.account.notice_removed',
   ...Object.assign({}, ...factors.map((f) => f.accountNotices ?? {})),
 };
 
@@ -94,6 +98,7 @@ export function accountRouter(deps: AccountDeps): Router {
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: Boolean(await services.accountWizards.load(breachKey(s))),
         language: languageChoiceOf(user.locale, user.localeChosen),
+        pinSet: await services.quickSwitch.hasPin(user.id),
       },
       error,
     );
@@ -337,6 +342,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (own) router.use(own.routes());
   }
   router.use(accountLanguageRoutes({ ...kit, overview }).routes());
+  router.use(accountPinRoutes({ ...kit, overview }).routes());
 
   return router;
 }

@@ -19,6 +19,8 @@ import { registerApi } from './api.js';
 import { registerRolloutPages } from './rollout-pages.js';
 import { formBody } from '../http/form.js';
 import { backLinkOf, providerBackLinks } from '../http/back-link.js';
+import type { RegisterCookie } from '../http/register-cookie.js';
+import { registerTrustedRegisterPages } from './register-pages.js';
 
 export interface AdminDeps {
   provider: Provider;
@@ -26,6 +28,8 @@ export interface AdminDeps {
   render: Renderer;
   models: Models;
   issuer: string;
+  /** the trusted-register cookie (B19) */
+  registerCookie: RegisterCookie;
 }
 
 const SAFE_RETURN = /^\/admin(?:[/?][^\\\s]*)?$/;
@@ -211,5 +215,6 @@ export function adminRouter(deps: AdminDeps): Router {
   registerPages(router, kit);
   registerLanguagePages(router, kit);
   registerRolloutPages(router, kit);
+  registerTrustedRegisterPages(router, kit, deps.registerCookie);
   return router;
 }

@@ -17,7 +17,7 @@ export interface Chrome {
   nav: Array<{ href: string; label: string; current: boolean }>;
 }
 
-export type Section = 'overview' | 'users' | 'policy' | 'coverage' | 'audit';
+export type Section = 'overview' | 'users' | 'policy' | 'coverage' | 'audit' | 'registers';
 
 export function chromeView(t: Translate, current: Section, who: { storeName: string; storePrefix: string; adminName: string; adminRole: Role; csrf: string }): Chrome {
   const nav: Array<[Section, string]> = [
@@ -26,6 +26,7 @@ export function chromeView(t: Translate, current: Section, who: { storeName: str
     ['policy', '/admin/policy'],
     ['coverage', '/admin/mfa-coverage'],
     ['audit', '/admin/audit'],
+    ['registers', '/admin/registers'],
   ];
   return {
     storeName: who.storeName,

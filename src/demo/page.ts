@@ -26,14 +26,14 @@ dt{color:#5b6472}dd{margin:0;word-break:break-all;font-family:ui-monospace,monos
 dl{grid-template-columns:1fr}dt{margin-top:.4rem}}`;
 
 /** One register screen: header bar (store, till, language switch) and the page's panels. */
-export function page(t: DemoText, locale: Locale, opts: { store?: string; title?: string }, body: string): string {
+export function page(t: DemoText, locale: Locale, opts: { store?: string; till?: string; title?: string }, body: string): string {
   const title = opts.title ?? t('demo.title');
   const switchTo = (l: Locale, label: string) =>
     `<a href="/?lang=${l}" lang="${l}" hreflang="${l}"${l === locale ? ' aria-current="true"' : ''}>${label}</a>`;
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
-    `<header class="bar"><div><strong>${escapeHtml(opts.store || t('demo.title'))}</strong><span class="till">${escapeHtml(t('demo.register'))}</span></div>` +
+    `<header class="bar"><div><strong>${escapeHtml(opts.store || t('demo.title'))}</strong><span class="till" id="till">${escapeHtml(opts.till || t('demo.register'))}</span></div>` +
     `<nav aria-label="${escapeHtml(t('demo.language'))}">${switchTo('en', 'English')}${switchTo('nl', 'Nederlands')}</nav></header>` +
     `<main>${body}</main></body></html>`
   );

@@ -13,6 +13,7 @@ import { demoLocale, demoText } from './words.js';
 import { isLocale, type Locale } from '../http/i18n.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
+import { QUICK_SWITCH_REQUEST, registerName } from './quick-switch.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -110,7 +111,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     ctx.body = page(
       t,
       locale,
-      { store: String(userinfo.store_name ?? '') },
+      { store: String(userinfo.store_name ?? ''), till: registerName(s.claims) },
       homeScreen({ t, locale, claims: s.claims, userinfo, securityUrl: securityUrl(opts) }),
     );
   });
@@ -118,6 +119,8 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   router.get('/login', (ctx) => startSignIn(ctx, {}));
   // S9: a shared register switches user with a fresh sign-in, password and code included.
   router.get('/switch', (ctx) => startSignIn(ctx, { prompt: 'login' }));
+  // B19: on a trusted register the provider offers "Who is switching in?" and the PIN
+  router.get('/quick-switch', (ctx) => startSignIn(ctx, QUICK_SWITCH_REQUEST));
 
   router.get('/callback', async (ctx) => {
     const s = session(ctx);

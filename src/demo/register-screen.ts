@@ -1,6 +1,7 @@
 // The demo register's home screen, assembled from sections so a feature adds one function to the list.
 import type { Locale } from '../http/i18n.js';
 import { escapeHtml as h } from './page.js';
+import { quickSwitchButton, registerRow } from './quick-switch.js';
 import { amrInWords, type DemoText } from './words.js';
 
 export interface HomeView {
@@ -40,6 +41,7 @@ const actions: HomeSection = ({ t, securityUrl }) =>
   `<section class="panel" aria-labelledby="actions-heading">
     <h2 id="actions-heading">${h(t('demo.actions'))}</h2>
     <div class="keys">
+      ${quickSwitchButton(t)}
       <a class="button" id="switch-user" href="/switch">${h(t('demo.switch_user'))}</a>
       <a class="button secondary" id="reports" href="/reports">${h(t('demo.reports'))}</a>
       <a class="button secondary" id="security" href="${h(securityUrl)}">${h(t('demo.security'))}</a>
@@ -61,6 +63,7 @@ const technicalDetails: HomeSection = ({ t, claims, userinfo }) => {
       <dt>amr</dt><dd id="amr">${h(JSON.stringify(claims.amr ?? []))}</dd>
       <dt>auth_time</dt><dd id="auth-time">${h(authTime)}</dd>
       <dt>sid</dt><dd id="sid">${text(claims.sid)}</dd>
+      ${registerRow(claims)}
     </dl>
   </details></section>`;
 };
@@ -73,5 +76,5 @@ export const homeScreen = (view: HomeView, sections: HomeSection[] = homeSection
 export function lockedScreen(t: DemoText, signedOutByProvider: boolean): string {
   const notice = signedOutByProvider ? `<p class="notice" id="signed-out" role="status">${h(t('demo.signed_out'))}</p>` : '';
   return `${notice}<section class="panel"><h1>${h(t('demo.locked'))}</h1><p class="muted">${h(t('demo.locked_hint'))}</p>
-    <div class="keys"><a class="button" href="/login">${h(t('demo.sign_in'))}</a></div></section>`;
+    <div class="keys"><a class="button" href="/login">${h(t('demo.sign_in'))}</a>${quickSwitchButton(t)}</div></section>`;
 }

@@ -11,7 +11,7 @@ const pendingRollout = (role: Role, store: StoreView | undefined, now: Date) => 
   return rollout && !rollout.enforced ? rollout : undefined;
 };
 
-export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
+export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string; register?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
   const store = state.storeId ? await services.users.storeById(state.storeId) : undefined;
   const user = state.userId ? await services.users.byId(state.userId) : undefined;
   const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
@@ -38,5 +38,6 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
     device: services.knownDevices.parse(cookies.known),
     rememberAllowed: !state.native && (store?.policy.rememberDeviceAllowed ?? true),
     rememberDays: store?.policy.rememberDeviceDays ?? services.config.rememberDeviceDays,
+    register: cookies.register ? await services.quickSwitch.fromCookie(cookies.register) : undefined,
   };
 }

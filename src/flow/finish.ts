@@ -13,6 +13,8 @@ import type { DeviceCookie } from './effects.js';
 const KNOWN_DEVICE_DAYS = 400;
 
 export function amrOf(state: FlowState): { amr: string[]; acr: string } {
+  // a quick switch says only what it was: a PIN, on a trusted register (B19; RFC 8176 "pin")
+  if (state.pinVerified) return { amr: ['pin'], acr: ACR.switch };
   const { amr, phishingResistant } = proofOf(state);
   return { amr, acr: phishingResistant ? ACR.phr : amr.includes('mfa') ? ACR.mfa : ACR.pwd };
 }
@@ -36,8 +38,18 @@ export function finisher(provider: Provider, services: Services, knownCookie: De
       if (essential && !essential.some((wanted) => satisfies(acr, wanted))) {
         return finishWith(ctx, state, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level cannot be met' });
       }
-      // a completed sign-in clears the failure count of where it came from (checklist 23) ...
-      if (state.storeId && facts.user) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user, device: services.knownDevices.tagFor(facts.device, facts.user.id) });
+      // a PIN counts only on the register it was checked on
+      if (state.pinVerified && facts.register?.id !== state.switchRegisterId) return finishWith(ctx, state, { error: 'access_denied', error_description: 'the register changed during the switch' });
+      const ts = Math.floor(services.clock().getTime() / 1000);
+      // B19: a full MFA sign-in on a trusted register opens PIN switching there for the day; a PIN switch is recorded
+      // so its tokens can name the register
+      if (facts.register && facts.user) {
+        const meta = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
+        if (state.pinVerified) await services.quickSwitch.switched(facts.register, { ...facts.user, active: true, storeId: need(state.storeId, 'state.storeId') }, ts, meta);
+        else if (satisfies(acr, ACR.mfa) && state.storeId) await services.quickSwitch.fullSignIn(facts.register, { ...facts.user, active: true, storeId: state.storeId }, meta);
+      }
+      // a completed sign-in clears the failure count of where it came from (checklist 23); a PIN is no sign-in ...
+      if (state.storeId && facts.user && !state.pinVerified) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user, device: services.knownDevices.tagFor(facts.device, facts.user.id) });
       // ... the language of these pages is the one their emails are written in (B22) ...
       if (facts.user) await services.languages.used(facts.user, state.locale);
       // ... and this browser is a known device of the user from now on (B18): no write, the cookie is signed
@@ -61,7 +73,7 @@ export function finisher(provider: Provider, services: Services, knownCookie: De
       });
       services.observe.signIn({ outcome: 'completed', factor: state.secondFactor ?? 'password', acr, amr: amr.join('+') });
       // a step-up is an active authentication too, so auth_time moves forward (OIDC Core 2: auth_time)
-      await finishWith(ctx, state, { login: { accountId: need(state.userId, 'state.userId'), amr, acr, ts: Math.floor(services.clock().getTime() / 1000), remember: true } });
+      await finishWith(ctx, state, { login: { accountId: need(state.userId, 'state.userId'), amr, acr, ts, remember: true } });
     },
   };
 }

@@ -2,14 +2,14 @@
 // client and the request demand, which language to speak.
 import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
-import { demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
+import { ACR, asksQuickSwitch, demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
 import type { FlowState } from './state.js';
 
 export interface InteractionView {
   uid: string;
   params: Record<string, unknown>;
   prompt: { reasons: string[] };
-  session?: { accountId?: string };
+  session?: { accountId?: string; acr?: string };
 }
 
 export interface ClientView {
@@ -23,7 +23,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
   const reasons = interaction.prompt.reasons;
   const sessionAccount = interaction.session?.accountId;
   // only a missing second factor on a live session is a step-up; any freshness demand means the full sign-in
-  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded');
+  // a quick-switch session (a PIN) never steps up with a second factor alone: its password was never proved (B19)
+  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded') && interaction.session?.acr !== ACR.switch;
   const state: FlowState = {
     uid: interaction.uid,
     locale: pickLocale(params.ui_locales, acceptLanguage),
@@ -34,6 +35,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
     stepUp: Boolean(sessionAccount) && stepUpOnly,
   };
   const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
+  // B19: on a trusted register the first page may be "who is switching in?"; the current user bounds who may use a PIN
+  if (asksQuickSwitch(client, interaction.params)) state.quickSwitch = { fromRole: sessionUser?.role, fromStoreId: sessionUser?.storeId };
   if (sessionUser && state.stepUp) {
     Object.assign(state, { userId: sessionUser.id, storeId: sessionUser.storeId, username: sessionUser.username, passwordVerified: true });
   } else if (sessionUser) {

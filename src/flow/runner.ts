@@ -25,6 +25,8 @@ export interface RunnerDeps {
   deviceCookie: DeviceCookie;
   /** the known-device cookie (B18), set after every full sign-in */
   knownCookie: DeviceCookie;
+  /** the trusted-register cookie (B19), set from the admin console */
+  registerCookie: DeviceCookie;
 }
 
 interface Loaded {
@@ -44,7 +46,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
 
   const facts = async (ctx: Koa.Context, state: FlowState) => {
     const client = state.clientId ? await provider.Client.find(state.clientId) : undefined;
-    const cookies = { remembered: ctx.cookies.get(deps.deviceCookie.name), known: ctx.cookies.get(deps.knownCookie.name) };
+    const cookies = { remembered: ctx.cookies.get(deps.deviceCookie.name), known: ctx.cookies.get(deps.knownCookie.name), register: ctx.cookies.get(deps.registerCookie.name) };
     return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
   };
 
@@ -69,7 +71,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     return { state, facts: await facts(ctx, state), unread };
   }
 
-  const current = ({ state, facts }: Loaded): Step | undefined => steps.find((s) => s.applies(state, facts));
+  // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
+  const current = ({ state, facts }: Loaded): Step | undefined => (state.pinVerified ? undefined : steps.find((s) => s.applies(state, facts)));
 
   async function show(ctx: Koa.Context, loaded: Loaded, step: Step, error?: { code: string; vars?: Record<string, string | number> }, carry?: string) {
     const { state } = loaded;

@@ -1,6 +1,7 @@
 // Flow state (persisted per interaction, validated on every load) and the facts the runner reads once per request.
 import { z } from 'zod';
-import type { Role } from '../models/user.js';
+import { ROLES, type Role } from '../models/user.js';
+import type { RegisterRecord } from '../services/quick-switch/index.js';
 import { WIZARD_STAGES } from '../../factors/totp/wizard.js';
 import { FACTOR_IDS } from '../../factors/factor.js';
 import type { CredentialType } from '../services/mfa/credentials.js';
@@ -40,6 +41,14 @@ export const flowStateSchema = z.object({
   enrolLinkSent: z.boolean().optional(),
   // B21: the answer to the roll-out prompt before the store's deadline ("Set up now" / "Remind me later")
   rollout: z.enum(['now', 'later']).optional(),
+  // B19: the request asked for a quick switch; who was signed in at the register then; the person picked in the grid;
+  // off once the full sign-in is chosen instead
+  quickSwitch: z
+    .object({ fromRole: z.enum(ROLES).optional(), fromStoreId: z.string().optional(), pick: z.string().optional(), off: z.boolean().optional() })
+    .optional(),
+  // the PIN of the picked person was right on this register: the sign-in ends with amr ["pin"] and the switch acr
+  pinVerified: z.boolean().optional(),
+  switchRegisterId: z.string().optional(),
   enrol: z
     .object({
       stage: z.enum(WIZARD_STAGES),
@@ -80,4 +89,6 @@ export interface FlowFacts {
   device?: KnownDevice;
   rememberAllowed: boolean;
   rememberDays: number;
+  /** the trusted register this browser is (its register cookie, B19) */
+  register?: RegisterRecord;
 }

@@ -23,6 +23,8 @@ export const EMAIL_TEMPLATES = [
   'password-reset-link',
   'rollout-reminder',
   'rollout-summary',
+  'pin-changed',
+  'register-trusted',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

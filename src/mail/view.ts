@@ -109,6 +109,12 @@ export function buildView(input: ViewInput): Record<string, unknown> {
         view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);
       }
       break;
+    case 'pin_changed':
+      view.pinChange = ['set', 'changed', 'removed'].includes(String(d.change)) ? String(d.change) : 'changed';
+      break;
+    case 'register_trusted':
+      view.registerName = str(d.register) ?? '';
+      break;
     default:
       break;
   }

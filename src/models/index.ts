@@ -13,6 +13,9 @@ import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
 import { accessPassModel } from './access-pass.js';
 import { logoutDeliveryModel } from './logout-delivery.js';
+import { registerModel } from './register.js';
+import { registerSignInModel } from './register-sign-in.js';
+import { userPinModel } from './user-pin.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -29,6 +32,10 @@ export function createModels(conn: Connection) {
     AdminSession: adminSessionModel(conn),
     AccessPass: accessPassModel(conn),
     LogoutDelivery: logoutDeliveryModel(conn),
+    // B19: trusted registers, the day's full sign-ins on them, personal PINs
+    Register: registerModel(conn),
+    RegisterSignIn: registerSignInModel(conn),
+    UserPin: userPinModel(conn),
   };
 }
 
@@ -47,4 +54,5 @@ export const EXPIRING: Array<keyof Models> = [
   'AdminSession',
   'AccessPass',
   'LogoutDelivery',
+  'RegisterSignIn',
 ];

@@ -25,6 +25,10 @@ export const storeAccountSchema = new Schema(
       // B21: MFA roll-out per role: the last day ("YYYY-MM-DD", store time) without it; enforced from the next day
       managerMfaBy: { type: String, default: null },
       cashierMfaBy: { type: String, default: null },
+      // B19: the store's business day, which bounds quick switching: it starts at this hour in this IANA time zone
+      // (null: the zone of the store's country, src/services/quick-switch/business-day.ts)
+      timeZone: { type: String, default: null },
+      businessDayStartHour: { type: Number, default: 0, min: 0, max: 23 },
     },
     // B21: some role has a roll-out deadline: the roll-out job visits only these stores (an indexed equality)
     rollout: { type: Boolean, default: false },

@@ -1,12 +1,13 @@
-// Authentication context classes (B4): password < MFA < phishing-resistant MFA (a passkey), and which one a request
-// or a client demands.
+// Authentication context classes (B4): quick switch (a PIN on a trusted register, B19) < password < MFA <
+// phishing-resistant MFA (a passkey), and which one a request or a client demands.
 export const ACR = {
+  switch: 'urn:pos-idp:acr:switch',
   pwd: 'urn:pos-idp:acr:pwd',
   mfa: 'urn:pos-idp:acr:mfa',
   phr: 'urn:pos-idp:acr:phr',
 } as const;
 
-export const ACR_VALUES = [ACR.pwd, ACR.mfa, ACR.phr];
+export const ACR_VALUES = [ACR.switch, ACR.pwd, ACR.mfa, ACR.phr];
 
 const rank = (acr: string | undefined) => (acr === undefined ? -1 : ACR_VALUES.indexOf(acr as never));
 
@@ -60,11 +61,12 @@ export function unmeetableAcr(params: Record<string, unknown>): boolean {
 }
 
 // The level a login must reach: the client's floor (require_phishing_resistant, require_mfa), raised to the weakest
-// level the request accepts when it names any of ours. pwd when nothing demands more.
+// level the request accepts when it names any of ours. The lowest level (a quick switch) when nothing demands more:
+// a client that asks for nothing accepts a session of any of our levels; one that names pwd refuses a quick switch.
 export function demandedLevel(client: { [key: string]: unknown } | undefined, params: Record<string, unknown>): string {
-  const floor = client?.require_phishing_resistant === true ? ACR.phr : client?.require_mfa === true ? ACR.mfa : ACR.pwd;
+  const floor = client?.require_phishing_resistant === true ? ACR.phr : client?.require_mfa === true ? ACR.mfa : ACR.switch;
   const wanted = requestedAcrs(params);
-  const weakestWanted = wanted.length ? ACR_VALUES[Math.min(...wanted.map(rank))] : ACR.pwd;
+  const weakestWanted = wanted.length ? ACR_VALUES[Math.min(...wanted.map(rank))] : ACR.switch;
   return rank(weakestWanted) > rank(floor) ? weakestWanted : floor;
 }
 
@@ -74,3 +76,10 @@ export const demandsMfa = (client: { [key: string]: unknown } | undefined, param
 
 export const demandsPhishingResistant = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) =>
   demandedLevel(client, params) === ACR.phr;
+
+/** The request asks for a quick switch (B19): acr_values names the switch level, and nothing demands more (an
+ * essential acr claim must accept the switch level too). */
+export const asksQuickSwitch = (client: { [key: string]: unknown } | undefined, params: Record<string, unknown>) => {
+  const essential = essentialAcrs(params);
+  return requestedAcrs(params).includes(ACR.switch) && demandedLevel(client, params) === ACR.switch && (!essential || essential.includes(ACR.switch));
+};

@@ -3,7 +3,7 @@ import Provider, { errors, type ClientMetadata, type Configuration, type KoaCont
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
 import { pickLocale } from '../http/i18n.js';
-import { ACR_VALUES } from './acr.js';
+import { ACR, ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { renderProviderError } from './render-error.js';
 import { keepOfflineAccess } from './offline-access.js';
@@ -35,6 +35,10 @@ const localeOf = (ctx: KoaContextWithOIDC) =>
 export function createProvider(deps: ProviderDeps): Provider {
   const { services, render } = deps;
 
+  // B19: the register a quick-switch token was issued on (one indexed read, only for tokens of a quick switch)
+  const switchRegister = async (accountId: string, token: { acr?: string; authTime?: number } | undefined) =>
+    token?.acr === ACR.switch && typeof token.authTime === 'number' ? await services.quickSwitch.registerOfSwitch(accountId, token.authTime) : undefined;
+
   const configuration: Configuration = {
     adapter: mongoAdapterFactory(services.payloads, services.once, services.clock, {
       limits: services.sessionLimits,
@@ -48,8 +52,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       acr: null,
       sid: null,
       iss: null,
-      // how and when the user authenticated goes into every ID token, requested or not (B4)
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      // how and when the user authenticated goes into every ID token, requested or not (B4); a quick switch also
+      // names the register it happened on (B19)
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'register'],
       profile: ['name', 'preferred_username', 'locale'],
       email: ['email', 'email_verified'],
       store: ['store', 'store_name', 'role'],
@@ -66,11 +71,12 @@ export function createProvider(deps: ProviderDeps): Provider {
         else if (typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
       },
     },
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx, sub, token) {
       // claims may lag a change by a few seconds; revocations end the tokens themselves
       const user = await services.users.recentById(sub);
       if (!user?.active) return undefined;
       const store = await services.users.storeById(user.storeId);
+      const register = await switchRegister(sub, token as { acr?: string; authTime?: number } | undefined);
       return {
         accountId: user.id,
         async claims() {
@@ -84,6 +90,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             store: store?.prefix,
             store_name: store?.name,
             role: user.role,
+            register,
           };
         },
       };
@@ -157,7 +164,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       if (token.kind !== 'AccessToken') return undefined;
       const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
       if (!source) return undefined;
-      return { acr: source.acr, amr: source.amr, auth_time: source.authTime };
+      const register = await switchRegister(String(source.accountId), source);
+      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}) };
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Tokens belong to their grant, not to the browser session: signing out and every revocation end the grant and

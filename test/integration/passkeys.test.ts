@@ -231,8 +231,8 @@ describe('passkeys (issue 11)', () => {
     assert.equal((await redeem(up, upDone.url)).claims()!.acr, ACR.phr);
   });
 
-  it('discovery advertises the three levels', async () => {
+  it('discovery advertises the levels: quick switch (B19), password, MFA, phishing-resistant', async () => {
     const meta = (await (await fetch(`${stack.issuer}/.well-known/openid-configuration`)).json()) as { acr_values_supported: string[] };
-    assert.deepEqual(meta.acr_values_supported, [ACR.pwd, ACR.mfa, ACR.phr]);
+    assert.deepEqual(meta.acr_values_supported, [ACR.switch, ACR.pwd, ACR.mfa, ACR.phr]);
   });
 });

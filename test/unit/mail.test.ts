@@ -31,7 +31,7 @@ const person = (id: string, over: Partial<UserView> = {}): UserView => ({
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder', 'pin_changed', 'register_trusted',
 ];
 
 // B21: the weekly summary only ever goes to the owner themself (test/unit/rollout.test.ts renders it)
@@ -47,7 +47,7 @@ test('B8/checklist 68: every email renders in both languages: no raw key or plac
     for (const locale of ['en', 'nl'] as const) {
       for (const onBehalf of [false, true]) {
         const view = buildView({
-          notification: { type, userId: 'ann', details: { remaining: 4, oldEmail: 'old@x.test', newEmail: 'new@x.test', ip: '192.0.2.1', expiresAt: '2025-03-05T10:15:00Z', url: 'https://id.example.test/enrol' } },
+          notification: { type, userId: 'ann', details: { remaining: 4, oldEmail: 'old@x.test', newEmail: 'new@x.test', ip: '192.0.2.1', expiresAt: '2025-03-05T10:15:00Z', url: 'https://id.example.test/enrol', register: 'Till 2', change: 'set' } },
           user, store, actor: 'self', at: T0, productName: 'POS Sign-in', supportEmail: 'help@x.test',
           recipient: { name: 'Reader', locale, onBehalf, address: 'old@x.test' },
           verifyUrl: 'https://idp.test/account/verify-email?token=abc.def&ui_locales=en',

@@ -139,5 +139,26 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ...resetSamples,
+    // B19: quick switching on a trusted register
+    [
+      'quick-switch',
+      'quick-switch',
+      {
+        ...base,
+        registerName: 'Till 2',
+        fullUrl: '/interaction/abc123/quick-switch-full',
+        people: [
+          { id: 'u1', name: 'Ann Jansen', roleKey: 'account.roles.cashier', pin: true },
+          { id: 'u2', name: 'Bram de Vries', roleKey: 'account.roles.manager', pin: false },
+        ],
+      },
+    ],
+    ['quick-switch-empty', 'quick-switch', { ...base, registerName: 'Till 2', fullUrl: '/interaction/abc123/quick-switch-full', people: [] }],
+    [
+      'quick-switch-pin',
+      'quick-switch-pin',
+      { ...base, registerName: 'Till 2', name: 'Ann Jansen', roleKey: 'account.roles.cashier', backUrl: '/interaction/abc123/quick-switch-back', fullUrl: '/interaction/abc123/quick-switch-full', error: 'Wrong PIN. 4 tries left before quick switching ends for you on this register today.' },
+    ],
+    ['account-pin-set', 'account', { ...overview, pinSet: true, notice: 'Your PIN is set.' }],
   ];
 }

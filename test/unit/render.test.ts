@@ -241,8 +241,8 @@ test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery co
   assert.match(revoke.at(-1)!, /<input type="hidden" name="device" value="all">[\s\S]*Forget all devices<\/button>/);
   for (const form of [codes, ...revoke]) assert.match(form, /name="password" type="password" autocomplete="current-password"/);
   const ids = [...html.matchAll(/<input id="([^"]+)" name="password"/g)].map((m) => m[1]);
-  // recovery codes, adding a passkey, each revoke form, and the password and email change forms
-  assert.equal(ids.length, 1 + 1 + revoke.length + 2);
+  // recovery codes, adding a passkey, setting a quick-switch PIN (B19), each revoke form, and the password and email change forms
+  assert.equal(ids.length, 1 + 1 + 1 + revoke.length + 2);
   assert.equal(new Set(ids).size, ids.length, 'password field ids are unique');
   for (const id of ids) assert.match(html, new RegExp(`<label for="${id}">`));
   assert.match(html, /title="Mozilla\/5\.0 \(iPhone;[^"]*"/);
@@ -284,7 +284,7 @@ test('S6: Security & ID page without MFA: set-up button, required badge, no code
   assert.match(html, /Account owner/);
   const setup = forms(html).filter((f) => f.includes('action="/account/mfa/'));
   assert.equal(setup.length, 1);
-  assert.equal(forms(html).length, 5, 'set up, add a passkey, language, change password, change email');
+  assert.equal(forms(html).length, 6, 'set up, add a passkey, set a PIN, language, change password, change email');
   assert.match(setup[0], /action="\/account\/mfa\/setup"[\s\S]*Set up multi-factor authentication<\/button>/);
   assert.doesNotMatch(html, /\/account\/mfa\/(?:reset|remove|codes)/);
   assert.doesNotMatch(html, /unused recovery code/);

@@ -17,7 +17,10 @@ export type NotificationType =
   | 'password_reset_link'
   // B21: the MFA roll-out's reminder to a user, and the owner's weekly summary
   | 'rollout_reminder'
-  | 'rollout_summary';
+  | 'rollout_summary'
+  // B19: the user's quick-switch PIN was set, changed or removed; a register of the store was trusted (to the owner)
+  | 'pin_changed'
+  | 'register_trusted';
 
 /** `details` of an email_changed notification: both addresses are told (checklist 67); null when there was / is none. */
 export type EmailChangedDetails = { oldEmail: string | null; newEmail: string | null };

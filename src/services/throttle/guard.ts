@@ -51,7 +51,7 @@ export type ClaimSlot = (markers?: Marker[]) => Promise<number>;
 export type AttemptVerdict = 'ok' | 'failed' | 'busy';
 export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number } | { kind: 'closed' };
 
-export type Factor = 'password' | 'totp' | 'recovery' | 'passkey';
+export type Factor = 'password' | 'totp' | 'recovery' | 'passkey' | 'pin';
 
 export interface Subject {
   storeId: string;
