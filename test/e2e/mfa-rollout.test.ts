@@ -24,7 +24,7 @@ describe('MFA roll-out in a browser (B21)', () => {
     const port = await freePort();
     demoUrl = `http://localhost:${port}`;
     stack = await startStack({ DEMO_URL: demoUrl });
-    const deadline = storeToday(new Date(Date.now() + 12 * 86_400_000), 'NL');
+    const deadline = storeToday(new Date(Date.now() + 12 * 86_400_000), { country: 'NL' });
     const storeId = await stack.createStore('corner', { 'policy.cashierMfaBy': deadline, rollout: true });
     const adminId = await stack.createUser(storeId, 'ada', 'admin', PW);
     await stack.createUser(storeId, 'casey', 'cashier', PW);

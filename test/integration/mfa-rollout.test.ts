@@ -26,7 +26,7 @@ describe('MFA roll-out with deadlines (B21)', () => {
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   // a date `days` from the services' today, in the store's time zone (NL)
-  const inDays = (days: number) => storeToday(new Date(clock().getTime() + days * DAY), 'NL');
+  const inDays = (days: number) => storeToday(new Date(clock().getTime() + days * DAY), { country: 'NL' });
 
   const setDeadlines = (p: { cashier?: string | null; manager?: string | null }) =>
     stack.db.models.StoreAccount.updateOne(

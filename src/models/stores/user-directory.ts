@@ -58,6 +58,7 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     sessionAbsoluteHours: s.policy?.sessionAbsoluteHours ?? 12,
     managerMfaBy: s.policy?.managerMfaBy ?? null,
     cashierMfaBy: s.policy?.cashierMfaBy ?? null,
+    timeZone: s.policy?.timeZone ?? null,
   },
 });
 

@@ -47,6 +47,8 @@ export interface StoreView {
     /** B21: the last day a role may sign in without MFA ("YYYY-MM-DD", store time); null: no roll-out */
     managerMfaBy: string | null;
     cashierMfaBy: string | null;
+    /** B19: the zone chosen for the business day; null: the country's (src/services/policy/time-zone.ts) */
+    timeZone?: string | null;
   };
 }
 

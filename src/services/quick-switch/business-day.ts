@@ -1,36 +1,5 @@
 // The end of a store's business day (B19): the next time the store's clock shows its day-start hour, in its time zone.
-const ZONE_BY_COUNTRY: Record<string, string> = {
-  NL: 'Europe/Amsterdam',
-  BE: 'Europe/Brussels',
-  GB: 'Europe/London',
-  IE: 'Europe/Dublin',
-  DE: 'Europe/Berlin',
-  FR: 'Europe/Paris',
-  AU: 'Australia/Sydney',
-  NZ: 'Pacific/Auckland',
-  US: 'America/New_York',
-  CA: 'America/Toronto',
-  SR: 'America/Paramaribo',
-  AW: 'America/Aruba',
-  CW: 'America/Curacao',
-  SX: 'America/Lower_Princes',
-  BQ: 'America/Kralendijk',
-};
-
-/** The store's time zone: its policy's, else its country's capital's, else UTC. */
-export function storeTimeZone(store: { country: string; timeZone?: string | null }): string {
-  const zone = store.timeZone ?? ZONE_BY_COUNTRY[store.country.toUpperCase()] ?? 'UTC';
-  return isTimeZone(zone) ? zone : 'UTC';
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone, storeTimeZone } from '../policy/time-zone.js';
 
 // the wall-clock fields of `at` in `zone`
 function wallClock(at: Date, zone: string) {

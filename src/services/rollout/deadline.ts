@@ -1,5 +1,6 @@
 // MFA roll-out deadlines per role (B21): "set up by 31 January" means enforced from 1 February, 00:00 store time.
 import type { Role } from '../policy/index.js';
+import { storeTimeZone, type ZonedStore } from '../policy/time-zone.js';
 
 /** The roles a store can give a deadline; owners and admins always need MFA (S1). */
 export const ROLLOUT_ROLES = ['manager', 'cashier'] as const;
@@ -9,6 +10,8 @@ export interface RolloutPolicy {
   /** the last day ("YYYY-MM-DD", store time) on which a manager may still sign in without MFA; null: no roll-out */
   managerMfaBy: string | null;
   cashierMfaBy: string | null;
+  /** the store's chosen time zone (B19's business day), else its country's */
+  timeZone?: string | null;
 }
 
 export interface Rollout {
@@ -19,31 +22,9 @@ export interface Rollout {
   enforced: boolean;
 }
 
-// The store's clock time zone, from its country (stores have no time zone of their own yet); UTC elsewhere.
-const ZONES: Record<string, string> = {
-  NL: 'Europe/Amsterdam',
-  BE: 'Europe/Brussels',
-  LU: 'Europe/Luxembourg',
-  DE: 'Europe/Berlin',
-  FR: 'Europe/Paris',
-  GB: 'Europe/London',
-  IE: 'Europe/Dublin',
-  SR: 'America/Paramaribo',
-  AW: 'America/Aruba',
-  CW: 'America/Curacao',
-  SX: 'America/Lower_Princes',
-  BQ: 'America/Kralendijk',
-  AU: 'Australia/Sydney',
-  NZ: 'Pacific/Auckland',
-  US: 'America/New_York',
-  CA: 'America/Toronto',
-};
-
-export const timeZoneOf = (country: string): string => ZONES[country.trim().toUpperCase()] ?? 'UTC';
-
 /** Today's date in the store's time zone, "YYYY-MM-DD". */
-export function storeToday(now: Date, country: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZoneOf(country), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+export function storeToday(now: Date, store: ZonedStore): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: storeTimeZone(store), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
@@ -57,7 +38,7 @@ export const deadlineOf = (role: Role, policy: RolloutPolicy): string | null =>
 export function rolloutFor(role: Role, store: { country: string; policy: RolloutPolicy }, now: Date): Rollout | undefined {
   const deadline = deadlineOf(role, store.policy);
   if (!deadline || !isCalendarDate(deadline)) return undefined;
-  const daysLeft = dayNumber(deadline) - dayNumber(storeToday(now, store.country));
+  const daysLeft = dayNumber(deadline) - dayNumber(storeToday(now, { country: store.country, timeZone: store.policy.timeZone }));
   return { deadline, daysLeft, enforced: daysLeft < 0 };
 }
 

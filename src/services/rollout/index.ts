@@ -94,7 +94,7 @@ export function createRolloutService(deps: RolloutDeps) {
       const deadline = demand.kind === 'by_date' ? demand.rollout.deadline : demand.kind === 'required' ? demand.deadline : undefined;
       return { ...u, status: statusOf(demand), deadline, daysLeft: demand.kind === 'by_date' ? demand.rollout.daysLeft : undefined };
     });
-    return { roles, users, truncated: missing.length > LIST_LIMIT, today: storeToday(now, store.country) };
+    return { roles, users, truncated: missing.length > LIST_LIMIT, today: storeToday(now, { country: store.country, timeZone: store.policy.timeZone }) };
   }
 
   // queue under `key` (once however often), then audit the first time only
@@ -113,7 +113,7 @@ export function createRolloutService(deps: RolloutDeps) {
     if (demand.kind === 'optional') return 'not_due';
     const deadline = demand.kind === 'by_date' ? demand.rollout.deadline : (demand.deadline ?? '');
     const daysLeft = demand.kind === 'by_date' ? demand.rollout.daysLeft : -1;
-    const today = storeToday(now, store.country);
+    const today = storeToday(now, { country: store.country, timeZone: store.policy.timeZone });
     const key = `rollout-reminder:${user.id}:${deadline || 'now'}:admin:${today}`;
     const first = await sendOnce(
       key,
@@ -126,7 +126,7 @@ export function createRolloutService(deps: RolloutDeps) {
   /** One pass of the periodic job over one store: the due reminders, then the weekly summary while anyone is overdue. */
   async function runStore(store: StoreView): Promise<void> {
     const now = clock();
-    const today = storeToday(now, store.country);
+    const today = storeToday(now, { country: store.country, timeZone: store.policy.timeZone });
     const doneKey = `rollout-run:${store.id}:${today}:${store.policy.managerMfaBy ?? '-'}:${store.policy.cashierMfaBy ?? '-'}`;
     if (await port.isDone(doneKey, now)) return;
     const cover = await coverage(store);
