@@ -32,7 +32,7 @@ const amrWords = (w: AuditWords, amr: unknown): string => {
   const list = Array.isArray(amr) ? amr.map(String) : [];
   // a passkey says hwk/swk and user; "mfa" only sums the others up
   const words = [...new Set(list.filter((m) => m !== 'mfa').map((m) => valueWord(w, 'amr', m)))];
-  return words.length ? words.join(w.t('audit.words.and')) : w.t('audit.words.unknown');
+  return words.length ? words.join(' + ') : w.t('audit.words.unknown');
 };
 
 function formatValue(w: AuditWords, key: string, value: unknown): string | number {
@@ -62,7 +62,8 @@ const label = (w: AuditWords, key: string) => (hasKey(w.locale, `audit.detail.${
 /** "cashier Carla Jansen"; a user no longer in the store, or none. */
 function personWords(w: AuditWords, id: string | null, details: Record<string, unknown>): string {
   const p = id ? w.people.get(id) : undefined;
-  if (p) return w.t('audit.words.subject', { role: w.t(`audit.role.${p.role}`), name: p.name });
+  // "role Name" reads the same way round in English and Dutch
+  if (p) return `${w.t(`audit.role.${p.role}`)} ${p.name}`;
   if (id) return w.t('audit.words.removed_user');
   if (typeof details.username === 'string' && details.username) return w.t('audit.words.typed_name', { username: details.username });
   return w.t('audit.words.no_user');

@@ -115,7 +115,7 @@ test('amr, client and device in words; unknown types fall back to their category
     { label: 'Device', value: 'Chrome on Linux' },
   ]);
   const passkey = event('admin.signin', { details: { acr: 'urn:pos-idp:acr:phr', amr: ['hwk', 'user', 'mfa', 'pwd'] } });
-  assert.equal(auditDetails(words('nl'), passkey).find((d) => d.label === 'Ingelogd met')?.value, 'passkey + bevestigd op het apparaat + wachtwoord');
+  assert.equal(auditDetails(words('nl'), passkey).find((d) => d.label === 'Ingelogd met')?.value, 'toegangssleutel + bevestigd op het apparaat + wachtwoord');
   assert.equal(auditDetails(words('en'), passkey).find((d) => d.label === 'Level')?.value, 'phishing-resistant (passkey)');
 
   const unknown = event('future.thing', { details: { nested: { a: 1 } } });
