@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '../services/admin/index.js';
 import { isCalendarDate } from '../services/rollout/deadline.js';
+import { AUDIT_CATEGORIES } from '../services/audit/categories.js';
 
 const role = z.enum(['owner', 'admin', 'manager', 'cashier']);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -87,18 +88,35 @@ function instant(value: string | undefined, endOfDay: boolean): Date | undefined
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+// A place in the audit log: "<milliseconds>-<event id>" of the last event shown (stable however many events arrive).
+const CURSOR = /^(\d{1,15})-([0-9a-f]{24})$/;
+const cursor = z.preprocess(first, z.string().regex(CURSOR).optional());
+export const cursorOf = (e: { at: Date; id: string }): string => `${e.at.getTime()}-${e.id}`;
+const parseCursor = (value: string | undefined, direction: 'older' | 'newer') => {
+  const m = value ? CURSOR.exec(value) : null;
+  return m ? { at: new Date(Number(m[1])), id: m[2] ?? '', direction } : undefined;
+};
+
 export const auditQuery = z
   .object({
     user: optionalText(100),
+    category: z.preprocess((v) => (first(v) === '' ? undefined : first(v)), z.enum(AUDIT_CATEGORIES).optional()),
     type: z.preprocess(first, z.string().trim().max(100).regex(/^[a-z0-9._-]*$/i).optional()),
     from: optionalText(40),
     to: optionalText(40),
     page: z.preprocess(first, z.coerce.number().int().min(1).max(100_000).default(1)),
+    older: cursor,
+    newer: cursor,
   })
   .transform((q, ctx) => {
     const from = instant(q.from, false);
     const to = instant(q.to, true);
     if (from === null) ctx.addIssue({ code: 'custom', path: ['from'], message: 'invalid date' });
     if (to === null) ctx.addIssue({ code: 'custom', path: ['to'], message: 'invalid date' });
-    return { raw: q, filter: { user: q.user || undefined, type: q.type || undefined, from: from ?? undefined, to: to ?? undefined }, page: q.page };
+    return {
+      raw: q,
+      filter: { user: q.user || undefined, category: q.category, type: q.type || undefined, from: from ?? undefined, to: to ?? undefined },
+      page: q.page,
+      cursor: parseCursor(q.older, 'older') ?? parseCursor(q.newer, 'newer'),
+    };
   });

@@ -1,16 +1,14 @@
-// The admin console's HTML pages: overview, users (list, create, detail, role, (de)activate, MFA reset/removal, devices), policy, audit.
-import { Readable } from 'node:stream';
+// The admin console's HTML pages: overview, users (list, create, detail, role, (de)activate, MFA reset/removal, devices), policy.
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { ASSIGNABLE_ROLES, REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
-import { auditQuery, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
+import { mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { languageChoiceOf } from '../http/language-choice.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
-import { dateTime, deviceRow, passRow, pager, policyView, queryString, roleLabel, userRow } from './views.js';
+import { dateTime, deviceRow, passRow, pager, policyView, roleLabel, userRow } from './views.js';
 
 const PAGE_SIZE = 25;
-const AUDIT_PAGE_SIZE = 50;
 const OVERVIEW_MAX = 5000;
 const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language', 'sessions']);
 
@@ -243,45 +241,4 @@ export function registerPages(router: Router, kit: AdminKit): void {
     if (!outcome.ok) return policyPage(ctx, outcome.error);
     seeOther(ctx, '/admin/policy?done=policy');
   });
-
-  router.get('/audit', authed, async (ctx) => {
-    const a = adminOf(ctx);
-    const q = auditQuery.safeParse(ctx.query);
-    const raw = { user: str(ctx.query.user), type: str(ctx.query.type), from: str(ctx.query.from), to: str(ctx.query.to) };
-    const result = q.success ? await admin.audit.page(a.actor, q.data.filter, q.data.page, AUDIT_PAGE_SIZE) : undefined;
-    kit.show(
-      ctx,
-      'admin-audit',
-      'audit',
-      {
-        filters: raw,
-        error: q.success ? undefined : errorText(ctx, 'invalid_filter'),
-        events: (result?.events ?? []).map((e) => ({
-          ...e,
-          atLabel: e.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
-          detailsText: Object.keys(e.details).length ? JSON.stringify(e.details) : '',
-        })),
-        total: result?.total ?? 0,
-        pager: pager('/admin/audit', raw, result?.page ?? 1, result?.pages ?? 1),
-        csvUrl: `/admin/audit.csv${queryString(raw)}`,
-        jsonlUrl: `/admin/audit.jsonl${queryString(raw)}`,
-      },
-      q.success ? 200 : 400,
-    );
-  });
-
-  // Exports with the same filters, streamed; every export is itself audited (B5).
-  for (const format of ['csv', 'jsonl'] as const) {
-    router.get(`/audit.${format}`, authed, async (ctx) => {
-      const a = adminOf(ctx);
-      const q = auditQuery.safeParse(ctx.query);
-      if (!q.success) return refused(ctx, 'invalid_filter');
-      const stamp = new Date().toISOString().slice(0, 10);
-      ctx.set('Content-Disposition', `attachment; filename="audit-${a.store.prefix}-${stamp}.${format}"`);
-      ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8';
-      ctx.body = Readable.from(admin.audit.export(a.actor, q.data.filter, format));
-    });
-  }
 }
-
-const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : undefined);

@@ -14,6 +14,7 @@ import { ADMIN_CLIENT_ID, adminSignIn, type AdminIdentity } from './sign-in.js';
 import { chromeView } from './views.js';
 import { errorKey, statusOf, type AdminContext, type AdminKit, type AdminRequest } from './kit.js';
 import { registerPages } from './pages.js';
+import { registerAuditPages } from './audit-pages.js';
 import { registerLanguagePages } from './language-pages.js';
 import { registerApi } from './api.js';
 import { registerRolloutPages } from './rollout-pages.js';
@@ -213,6 +214,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   registerApi(router, kit);
   registerPages(router, kit);
+  registerAuditPages(router, kit);
   registerLanguagePages(router, kit);
   registerRolloutPages(router, kit);
   registerTrustedRegisterPages(router, kit, deps.registerCookie);

@@ -1,4 +1,5 @@
-// In a real browser (Debian chromium via playwright-core): an admin signs in to /admin with a code and resets a cashier's MFA (S11, B12).
+// In a real browser (Debian chromium via playwright-core): an admin signs in to /admin with a code, resets a cashier's MFA
+// and reads it in the audit log on a phone (S11, B12, B5).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -77,6 +78,17 @@ describe('admin console in a browser (S11, B12)', () => {
     assert.equal(cashier.mfaEnabled, false);
     assert.equal(cashier.mustEnrol, true);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset' && n.userId === cashierId));
+
+    // the audit log on a 390 px phone, in Dutch: the reset as a sentence, each event a card, nothing wider than the screen
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.issuer}/admin/audit?ui_locales=nl`);
+    const reset = page.locator('tr[data-category="mfa"]', { hasText: 'heeft de multifactorauthenticatie van kassamedewerker casey name gereset' });
+    assert.equal(await reset.count(), 1);
+    assert.notEqual(await reset.evaluate((row) => getComputedStyle(row).display), 'table-row', 'a card, not a table row');
+    assert.ok(await reset.evaluate((row) => row.getBoundingClientRect().width <= 390));
+    assert.equal(await page.locator('thead').evaluate((head) => head.getBoundingClientRect().height <= 1), true, 'column heads hidden visually');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling');
+    assert.match((await page.locator('tr[data-category="signin"] td[data-label="Bijzonderheden"]').first().textContent()) ?? '', /wachtwoord \+ authenticatie-app/);
     await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { isLocale } from '../../http/i18n.js';
 import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
-import type { AdminUserPort, AdminUserRecord, AuditFilter, AuditQueryPort, AuditRecord, SessionRevoker, StorePort } from '../../services/admin/ports.js';
+import type { AdminUserPort, AdminUserRecord, AuditCursor, AuditFilter, AuditPerson, AuditQueryPort, AuditRecord, SessionRevoker, StorePort } from '../../services/admin/ports.js';
 import { toStoreView } from './user-directory.js';
 import { revokeEverythingOf } from '../../provider/mongo-adapter.js';
 import type { PayloadStore } from './payloads.js';
@@ -94,6 +94,14 @@ export function mongoAdminUsers({ User }: Models): AdminUserPort {
       const docs = await User.find({ storeId: oid(storeId) }, { username: 1 }).lean<Array<{ _id: Types.ObjectId; username: string }>>();
       return new Map(docs.map((d) => [String(d._id), d.username]));
     },
+    async people(storeId, ids) {
+      const wanted = [...new Set(ids)].map(oid).filter((id): id is Types.ObjectId => Boolean(id));
+      if (!wanted.length) return new Map<string, AuditPerson>();
+      const docs = await User.find({ storeId: oid(storeId), _id: { $in: wanted } }, { username: 1, name: 1, role: 1 }).lean<
+        Array<{ _id: Types.ObjectId; username: string; name?: string | null; role: AuditPerson['role'] }>
+      >();
+      return new Map(docs.map((d) => [String(d._id), { username: d.username, name: d.name || d.username, role: d.role }]));
+    },
   };
 }
 
@@ -131,14 +139,24 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
   };
 }
 
-function auditQuery(f: AuditFilter): Record<string, unknown> {
+function auditQuery(f: AuditFilter, cursor?: AuditCursor): Record<string, unknown> {
   const q: Record<string, unknown> = { storeId: oid(f.storeId) ?? null };
+  const all: Array<Record<string, unknown>> = [];
   if (f.userId) {
     const user = oid(f.userId);
-    q.$or = [{ userId: user }, { actorId: user }];
+    all.push({ $or: [{ userId: user }, { actorId: user }] });
   }
   if (f.type) q.type = { $regex: `^${escapeRegex(f.type.slice(0, 100))}` };
+  if (f.types) {
+    const start = new RegExp(`^(?:${f.types.prefixes.map(escapeRegex).join('|')})`);
+    all.push({ type: f.types.negate ? { $not: start } : { $regex: start } });
+  }
   if (f.from || f.to) q.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
+  if (cursor) {
+    const op = cursor.direction === 'older' ? '$lt' : '$gt';
+    all.push({ $or: [{ at: { [op]: cursor.at } }, { at: cursor.at, _id: { [op]: oid(cursor.id) ?? null } }] });
+  }
+  if (all.length) q.$and = all;
   return q;
 }
 
@@ -175,6 +193,17 @@ export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
         AuditEvent.countDocuments(q),
       ]);
       return { events: docs.map(toAuditRecord), total };
+    },
+    // keyset paging on (at, _id): served by {storeId, at}, however far back the page is
+    async around(filter, cursor, limit) {
+      const newer = cursor?.direction === 'newer';
+      const dir = newer ? 1 : -1;
+      const [docs, total] = await Promise.all([
+        AuditEvent.find(auditQuery(filter, cursor)).sort({ at: dir, _id: dir }).limit(limit).lean<AuditDoc[]>(),
+        AuditEvent.countDocuments(auditQuery(filter)),
+      ]);
+      const events = docs.map(toAuditRecord);
+      return { events: newer ? events.reverse() : events, total };
     },
     async *each(filter, max) {
       const cursor = AuditEvent.find(auditQuery(filter)).sort({ at: -1, _id: -1 }).limit(max).lean<AuditDoc[]>().cursor({ batchSize: 500 });

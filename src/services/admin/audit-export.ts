@@ -1,7 +1,8 @@
 // Audit export formats: CSV (RFC 4180, spreadsheet formula injection neutralised) and JSON lines (B5).
 import type { AuditRecord } from './ports.js';
 
-export const AUDIT_COLUMNS = ['at', 'type', 'user_id', 'username', 'actor_id', 'actor', 'ip', 'user_agent', 'details'] as const;
+// machine fields first (ids, ISO time, type code, raw details), then the event in words
+export const AUDIT_COLUMNS = ['at', 'type', 'user_id', 'username', 'actor_id', 'actor', 'ip', 'user_agent', 'details', 'id', 'sentence'] as const;
 
 // Cells a spreadsheet would run as a formula (OWASP "CSV Injection") get a leading single quote.
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -24,9 +25,11 @@ export interface ExportRow {
   ip: string | null;
   user_agent: string | null;
   details: Record<string, unknown>;
+  id: string;
+  sentence?: string;
 }
 
-export function exportRow(e: AuditRecord, usernames: Map<string, string>): ExportRow {
+export function exportRow(e: AuditRecord, usernames: Map<string, string>, sentence?: string): ExportRow {
   return {
     at: e.at.toISOString(),
     type: e.type,
@@ -37,6 +40,8 @@ export function exportRow(e: AuditRecord, usernames: Map<string, string>): Expor
     ip: e.ip,
     user_agent: e.userAgent,
     details: e.details,
+    id: e.id,
+    ...(sentence === undefined ? {} : { sentence }),
   };
 }
 

@@ -1,13 +1,16 @@
-// The store's audit log for admins: filter by user, event type and time, page through it, export it (B5; checklist 65).
+// The store's audit log for admins: filter by user, category, event type and time, page through it, export it (B5; checklist 65).
 import type { AuditRecorder } from '../audit/index.js';
-import type { AdminUserPort, AuditFilter, AuditQueryPort } from './ports.js';
+import { typeSelection, type AuditCategory } from '../audit/categories.js';
+import type { AdminUserPort, AuditCursor, AuditFilter, AuditPerson, AuditQueryPort, AuditRecord } from './ports.js';
 import { isConsoleRole, type Party } from './rules.js';
 import { csvHeader, csvLine, exportRow, jsonLine, type ExportRow } from './audit-export.js';
 
 export interface AuditQueryInput {
   /** a username of the store, or a user id */
   user?: string;
-  /** event type or its prefix ("mfa." matches every MFA event) */
+  /** a category of events (sign-in, MFA, ...) */
+  category?: AuditCategory;
+  /** event type or its prefix ("mfa." matches every MFA event); for API callers */
   type?: string;
   from?: Date;
   /** exclusive */
@@ -16,13 +19,26 @@ export interface AuditQueryInput {
 
 export type ExportFormat = 'csv' | 'jsonl';
 
+/** An event in words for the export, in the exporter's language (made by the caller: the service knows no language). */
+export type DescribeEvent = (event: AuditRecord, people: Map<string, AuditPerson>) => string | Promise<string>;
+
 /** The most events one export returns; narrow the filter for more. */
 export const EXPORT_LIMIT = 50_000;
+const EXPORT_BATCH = 500;
+
+const idsOf = (events: readonly AuditRecord[]) => events.flatMap((e) => [e.userId, e.actorId]).filter((id): id is string => Boolean(id));
+const usernamesOf = (people: Map<string, AuditPerson>) => new Map([...people].map(([id, p]) => [id, p.username]));
 
 export function createAdminAuditService(deps: { events: AuditQueryPort; users: AdminUserPort; audit: AuditRecorder }) {
   // undefined: the user filter names nobody in this store, so nothing can match
   async function filterFor(actor: Party, input: AuditQueryInput): Promise<AuditFilter | undefined> {
-    const filter: AuditFilter = { storeId: actor.storeId, type: input.type?.trim() || undefined, from: input.from, to: input.to };
+    const filter: AuditFilter = {
+      storeId: actor.storeId,
+      type: input.type?.trim() || undefined,
+      types: input.category ? typeSelection(input.category) : undefined,
+      from: input.from,
+      to: input.to,
+    };
     const who = input.user?.trim();
     if (who) {
       const user = (await deps.users.inStore(actor.storeId, who)) ?? (await deps.users.byUsername(actor.storeId, who));
@@ -32,17 +48,45 @@ export function createAdminAuditService(deps: { events: AuditQueryPort; users: A
     return filter;
   }
 
+  const people = (actor: Party, events: readonly AuditRecord[]) => deps.users.people(actor.storeId, idsOf(events));
+
   return {
+    /** Numbered pages (the JSON API). */
     async page(actor: Party, input: AuditQueryInput, page: number, pageSize: number) {
       if (!isConsoleRole(actor.role)) throw new Error('not an admin');
       const filter = await filterFor(actor, input);
-      const names = await deps.users.usernames(actor.storeId);
       const { events, total } = filter ? await deps.events.page(filter, (page - 1) * pageSize, pageSize) : { events: [], total: 0 };
-      return { events: events.map((e) => ({ id: e.id, ...exportRow(e, names) })), total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
+      const names = usernamesOf(await people(actor, events));
+      return { events: events.map((e) => exportRow(e, names)), total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
     },
 
-    /** The export, chunk by chunk; the export itself is audited first. */
-    async *export(actor: Party & { ip?: string; userAgent?: string }, input: AuditQueryInput, format: ExportFormat): AsyncGenerator<string> {
+    /**
+     * A page next to a cursor (newest first), for the console: the events, who they name (one read for the page),
+     * and whether there are newer or older ones. A "newer" page that reaches the top is the newest page itself.
+     */
+    async browse(actor: Party, input: AuditQueryInput, cursor: AuditCursor | undefined, pageSize: number) {
+      if (!isConsoleRole(actor.role)) throw new Error('not an admin');
+      const filter = await filterFor(actor, input);
+      if (!filter) return { events: [] as AuditRecord[], people: new Map<string, AuditPerson>(), total: 0, newer: false, older: false };
+      let found = await deps.events.around(filter, cursor, pageSize + 1);
+      let at = cursor;
+      if (cursor?.direction === 'newer' && found.events.length <= pageSize) {
+        at = undefined;
+        found = await deps.events.around(filter, undefined, pageSize + 1);
+      }
+      const more = found.events.length > pageSize;
+      const events = at?.direction === 'newer' ? found.events.slice(-pageSize) : found.events.slice(0, pageSize);
+      return {
+        events,
+        people: await people(actor, events),
+        total: found.total,
+        newer: at !== undefined && (at.direction === 'older' || more),
+        older: at?.direction === 'newer' ? true : more,
+      };
+    },
+
+    /** The export, chunk by chunk, each event with its sentence; the export itself is audited first. */
+    async *export(actor: Party & { ip?: string; userAgent?: string }, input: AuditQueryInput, format: ExportFormat, describe: DescribeEvent): AsyncGenerator<string> {
       if (!isConsoleRole(actor.role)) throw new Error('not an admin');
       const filter = await filterFor(actor, input);
       await deps.audit.record({
@@ -51,13 +95,23 @@ export function createAdminAuditService(deps: { events: AuditQueryPort; users: A
         actorId: actor.id,
         ip: actor.ip,
         userAgent: actor.userAgent,
-        details: { format, user: input.user ?? null, type: input.type ?? null, from: input.from?.toISOString() ?? null, to: input.to?.toISOString() ?? null },
+        details: { format, user: input.user ?? null, category: input.category ?? null, type: input.type ?? null, from: input.from?.toISOString() ?? null, to: input.to?.toISOString() ?? null },
       });
-      const names = await deps.users.usernames(actor.storeId);
       const line = (row: ExportRow) => (format === 'csv' ? csvLine(row) : jsonLine(row));
       if (format === 'csv') yield csvHeader();
       if (!filter) return;
-      for await (const e of deps.events.each(filter, EXPORT_LIMIT)) yield line(exportRow(e, names));
+      let batch: AuditRecord[] = [];
+      const flush = async function* () {
+        const found = await people(actor, batch);
+        const names = usernamesOf(found);
+        for (const e of batch) yield line(exportRow(e, names, await describe(e, found)));
+        batch = [];
+      };
+      for await (const e of deps.events.each(filter, EXPORT_LIMIT)) {
+        batch.push(e);
+        if (batch.length === EXPORT_BATCH) yield* flush();
+      }
+      if (batch.length) yield* flush();
     },
   };
 }

@@ -55,6 +55,14 @@ export interface AdminUserPort {
   setRole(storeId: string, userId: string, role: Role): Promise<void>;
   setActive(storeId: string, userId: string, active: boolean): Promise<void>;
   usernames(storeId: string): Promise<Map<string, string>>;
+  /** Username, name and role of these users of the store, in one read (unknown ids are left out). */
+  people(storeId: string, ids: readonly string[]): Promise<Map<string, AuditPerson>>;
+}
+
+export interface AuditPerson {
+  username: string;
+  name: string;
+  role: Role;
 }
 
 export interface StorePort {
@@ -81,13 +89,24 @@ export interface AuditFilter {
   userId?: string;
   /** prefix of the event type, e.g. "mfa." or "signin.success" */
   type?: string;
+  /** a category: types starting with one of the prefixes (negate: with none of them) */
+  types?: { prefixes: string[]; negate: boolean };
   from?: Date;
   /** exclusive */
   to?: Date;
 }
 
+/** A place in the log, newest first: events strictly older (`older`) or newer than this one. */
+export interface AuditCursor {
+  at: Date;
+  id: string;
+  direction: 'older' | 'newer';
+}
+
 export interface AuditQueryPort {
   page(filter: AuditFilter, skip: number, limit: number): Promise<{ events: AuditRecord[]; total: number }>;
+  /** Up to `limit` events next to the cursor (from the newest without one), newest first, plus the filter's total. */
+  around(filter: AuditFilter, cursor: AuditCursor | undefined, limit: number): Promise<{ events: AuditRecord[]; total: number }>;
   /** newest first, at most `max` events */
   each(filter: AuditFilter, max: number): AsyncIterable<AuditRecord>;
 }
