@@ -391,7 +391,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(saved.status, 200);
     assert.match(textOf(saved.body), /policy has been saved/);
     const store = (await stack.services.users.storeById(storeId))!;
-    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null });
+    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null, timeZone: null });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.policy_changed', storeId, actorId: ids.admin }));
 
     const afterChange = await posSignIn(new Agent(), 'carl', PW.cashier);

@@ -4,10 +4,10 @@ export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
 
 // A prefix is either a whole type or its start ("mfa." matches every MFA event). 'other' is whatever no prefix claims.
 const PREFIXES: Record<Exclude<AuditCategory, 'other'>, readonly string[]> = {
-  signin: ['signin.', 'reauth.', 'account.locked', 'account.unlocked', 'admin.signin', 'admin.signout'],
+  signin: ['signin.', 'reauth.', 'account.locked', 'account.unlocked', 'admin.signin', 'admin.signout', 'quick_switch.'],
   mfa: ['mfa.', 'access_pass.', 'rollout.'],
   password: ['password.', 'password_reset.', 'breach.'],
-  sessions: ['session.', 'device.', 'logout.', 'admin.sessions_ended', 'admin.devices_revoked'],
+  sessions: ['session.', 'device.', 'logout.', 'admin.sessions_ended', 'admin.devices_revoked', 'register.'],
   users: ['admin.user_', 'user.'],
   policy: ['admin.policy_', 'store.'],
   email: ['email.', 'notification.'],
