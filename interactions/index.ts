@@ -10,5 +10,6 @@ import { enrolProofStep } from './enrol-proof/index.js';
 import { breachStep } from './breach/index.js';
 import { newPasswordStep } from './new-password/index.js';
 import { phrMissingStep } from './phr-missing/index.js';
+import { approvalRefusedStep, approvalStep } from './approval/index.js';
 
-export const steps: Step[] = [storeStep, forgotPasswordStep, passwordStep, ...verifySteps, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [storeStep, forgotPasswordStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

@@ -5,6 +5,8 @@ export interface ResourceServerConfig {
   indicator: string;
   name: string;
   scope: string;
+  /** access token lifetime in seconds (default 600) */
+  accessTokenTTL?: number;
 }
 
 export async function loadResourceServers(file: string, vars: Record<string, string>): Promise<ResourceServerConfig[]> {

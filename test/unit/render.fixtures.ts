@@ -8,6 +8,7 @@ export const SAMPLE_CODES = [
 ];
 
 const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
+const approvalBanner = { approvalSummary: 'Refund of €120.00 on Till 2 for cashier Carla Smit (transaction T-1234).', approvalCashier: 'Carla Smit' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
 const account = { csrf: 'csrf-token-123' };
@@ -129,6 +130,10 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['passkey-remove', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[0], last: false }],
     ['passkey-remove-last', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[1], last: true, error: 'Incorrect password.' }],
     ['phr-missing', 'phr-missing', { ...base, accountUrl: '/account' }],
+    // B20: a manager's approval on the cashier's register (the banner is on every page of it)
+    ['approval-password', 'password', { ...base, ...approvalBanner, storeName: 'Corner Coffee Co.', changeStoreUrl: '/interaction/abc123/change-store', username: '' }],
+    ['approval', 'approval', { ...base, ...approvalBanner, managerName: 'Mia de Vries', cashierName: 'Carla Smit', actionKey: 'approval.action.refund', amount: '€120.00', register: 'Till 2', transactionId: 'T-1234' }],
+    ['approval-refused', 'approval-refused', { ...base, ...approvalBanner, reason: 'role', reasonKey: 'approval.refused.role', userName: 'Colin Bakker', cashierName: 'Carla Smit', retryUrl: '/interaction/abc123/approval-another-manager' }],
     ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
