@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { page, escapeHtml as h } from './page.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
+import { approvalDemo, refundButton, type DemoApproval } from './approval.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -28,6 +29,7 @@ interface DemoSession {
   userinfo?: Record<string, unknown>;
   /** the provider told us (back-channel logout) that this sign-in ended */
   signedOutByProvider?: boolean;
+  approval?: DemoApproval;
 }
 
 export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server; close(): Promise<void> }> {
@@ -100,6 +102,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       <p class="actions">
         <a class="button" id="switch-user" href="/switch">Switch user</a>
         <a class="button secondary" id="reports" href="/reports">Partner reports</a>
+        ${refundButton}
         <a class="button secondary" id="security" href="${h(opts.issuer)}/account">Security &amp; ID</a>
         <a class="button secondary" id="sign-out" href="/logout">Sign out</a>
       </p>`,
@@ -199,6 +202,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   );
   router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
   router.get('/api/reports/payouts', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl, level: 'phr' }));
+  approvalDemo(router, { config, issuer: opts.issuer, baseUrl: opts.baseUrl, clientId: opts.clientId ?? 'demo-pos', clientSecret: opts.clientSecret ?? 'demo-pos-secret-change-me-in-production', logger: opts.logger, session });
   app.use(router.routes());
   const server = await listen(app, opts.port, 'DEMO_PORT');
   return {

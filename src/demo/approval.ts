@@ -1,0 +1,150 @@
+// Demo POS: "Refund €120" asks a manager's approval (B20) with RFC 9396 authorization details, then books the refund
+// through the demo refund endpoint, which has the provider use the approval once (POST /approvals/redeem).
+import { randomInt } from 'node:crypto';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import { koaBody } from 'koa-body';
+import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
+import { page, escapeHtml as h } from './page.js';
+
+export interface DemoApproval {
+  pending?: { verifier: string; state: string; transaction: Transaction };
+  /** the last approval token, kept so the demo can show that a second use is refused */
+  used?: { token: string; transaction: Transaction };
+}
+
+interface Transaction {
+  type: 'pos_approval';
+  action: 'refund';
+  amount: string;
+  currency: string;
+  register: string;
+  transaction_id: string;
+}
+
+export interface ApprovalDemoOptions {
+  config: oidc.Configuration;
+  issuer: string;
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  logger: Logger;
+  /** the register's session: the cashier's ID token names who asks */
+  session(ctx: Koa.Context): { idToken?: string; claims?: Record<string, unknown>; approval?: DemoApproval };
+}
+
+export const REFUND_AMOUNT = '120.00';
+const REGISTER = 'Till 2';
+
+interface Booked {
+  approved?: boolean;
+  error?: string;
+  authorization_details?: Array<{ amount: string; currency: string; transaction_id: string; approver: { name: string }; cashier: { name: string } }>;
+}
+
+const euros = (amount: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(Number(amount));
+
+export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
+  const approvalsUrl = `${opts.baseUrl}/api/approvals`;
+  const callback = `${opts.baseUrl}/approval/callback`;
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(opts.clientId)}:${encodeURIComponent(opts.clientSecret)}`).toString('base64')}`;
+
+  const result = (ctx: Koa.Context, status: number, id: string, text: string, again = false) => {
+    ctx.status = status;
+    ctx.set('Cache-Control', 'no-store');
+    const retry = again ? `<form method="post" action="/approval/use-again"><button class="button secondary" id="use-again" type="submit">Use the same approval again</button></form>` : '';
+    ctx.body = page('Refund', `<h1>Refund</h1><p id="${id}" role="status">${h(text)}</p>${retry}<a class="button" id="back" href="/">Back to the register</a>`);
+  };
+
+  // the register's backend books the refund with the approval: the provider checks it and uses it up
+  const book = async (token: string, transaction: Transaction, over: Partial<Transaction> = {}) => {
+    const res = await fetch(`${opts.baseUrl}/api/refunds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...transaction, ...over }),
+    });
+    return { status: res.status, body: (await res.json()) as Booked };
+  };
+
+  const tell = (ctx: Koa.Context, outcome: { status: number; body: Booked }, transaction: Transaction) => {
+    const approved = outcome.body.authorization_details?.[0];
+    if (outcome.status === 200 && approved) {
+      return result(ctx, 200, 'refund-booked', `Refund of ${euros(approved.amount)} booked (transaction ${approved.transaction_id}), approved by ${approved.approver.name} for ${approved.cashier.name}.`, true);
+    }
+    const why = outcome.body.error === 'approval_used' ? 'this approval was already used' : outcome.body.error === 'approval_mismatch' ? 'the approval is for another transaction' : 'the approval is not valid';
+    return result(ctx, 403, 'refund-refused', `Refund of ${euros(transaction.amount)} refused: ${why}.`);
+  };
+
+  router.get('/approval/refund', async (ctx) => {
+    const s = opts.session(ctx);
+    if (!s.idToken) return ctx.redirect('/');
+    const transaction: Transaction = { type: 'pos_approval', action: 'refund', amount: REFUND_AMOUNT, currency: 'EUR', register: REGISTER, transaction_id: `T-${randomInt(1000, 10000)}` };
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    s.approval = { ...s.approval, pending: { verifier, state, transaction } };
+    const url = oidc.buildAuthorizationUrl(opts.config, {
+      redirect_uri: callback,
+      scope: 'openid approvals',
+      resource: approvalsUrl,
+      authorization_details: JSON.stringify([transaction]),
+      // who asks: the provider checks this is the cashier its own session on this register is signed in as
+      id_token_hint: s.idToken,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
+    ctx.redirect(url.href);
+  });
+
+  router.get('/approval/callback', async (ctx) => {
+    const s = opts.session(ctx);
+    const pending = s.approval?.pending;
+    if (!pending) return ctx.redirect('/');
+    s.approval = { ...s.approval, pending: undefined };
+    const error = typeof ctx.query.error === 'string' ? ctx.query.error : undefined;
+    if (error) {
+      const words = error === 'access_denied' ? 'no manager approved it' : `the request failed (${error})`;
+      return result(ctx, 403, 'refund-declined', `Refund of ${euros(pending.transaction.amount)} not booked: ${words}.`);
+    }
+    try {
+      const tokens = await oidc.authorizationCodeGrant(opts.config, new URL(ctx.href.replace(ctx.origin, opts.baseUrl)), {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+      });
+      s.approval = { used: { token: tokens.access_token, transaction: pending.transaction } };
+      tell(ctx, await book(tokens.access_token, pending.transaction), pending.transaction);
+    } catch (err) {
+      opts.logger.warn({ err: (err as Error).message }, 'demo POS approval failed');
+      result(ctx, 400, 'refund-declined', `Refund not booked: ${(err as Error).message}`);
+    }
+  });
+
+  // shows single use: the same approval a second time is refused by the provider
+  router.post('/approval/use-again', async (ctx) => {
+    const used = opts.session(ctx).approval?.used;
+    if (!used) return ctx.redirect('/');
+    tell(ctx, await book(used.token, used.transaction), used.transaction);
+  });
+
+  // The demo's refund endpoint (its resource server): books only what the provider confirms, once.
+  router.post('/api/refunds', koaBody({ json: true, urlencoded: false, multipart: false, jsonLimit: '8kb' }), async (ctx) => {
+    const token = /^Bearer ([\w.-]+)$/.exec(ctx.get('authorization'))?.[1];
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    if (!token) {
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_token' };
+      return;
+    }
+    const res = await fetch(`${opts.issuer}/approvals/redeem`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, action: field('action'), amount: field('amount'), currency: field('currency'), register: field('register'), transaction_id: field('transaction_id') }),
+    });
+    ctx.status = res.status;
+    ctx.body = await res.json();
+  });
+}
+
+export const refundButton = `<a class="button secondary" id="refund" href="/approval/refund">Refund ${euros(REFUND_AMOUNT)}</a>`;
