@@ -8,7 +8,7 @@ export const SAMPLE_CODES = [
 ];
 
 const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
-const approvalBanner = { approvalSummary: 'Refund of €120.00 on Till 2 for cashier Carla Smit (transaction T-1234).', approvalCashier: 'Carla Smit' };
+const approvalBanner = { approvalSummary: 'To approve: a refund of €120.00 on Till 2 for cashier Carla Smit (transaction T-1234).', approvalCashier: 'Carla Smit' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
 const account = { csrf: 'csrf-token-123' };
