@@ -209,6 +209,34 @@ describe('Manager approval for one transaction (B20)', () => {
     assert.match(textOf(refused.body), /otto name does not work for the store of this register/);
   });
 
+  it('a device the manager asked to remember still asks the code in an approval, and an approval offers no remembering (B20; checklist 52)', async () => {
+    const manager = nextManager();
+    // the manager signed in on some browser with "remember this device"; the register now holds that device cookie
+    const own = new Agent();
+    const signIn = await beginSignIn(stack, own, { login_hint: 'bakery:' });
+    const code = await submit(own, signIn.page, { username: manager, password: PASSWORD }, { stopAt: signIn.redirect });
+    assert.match(code.body, /name="remember"/);
+    await submit(own, code, { code: await apps[manager]!.code(), remember: '1' }, { stopAt: signIn.redirect });
+    const device = own.cookie('device');
+    assert.ok(device);
+    const till = await register();
+    till.agent.setCookie('device', device);
+    const flow = await ask(till.agent, till.idToken);
+    const asked = await submit(till.agent, flow.page, { username: manager, password: PASSWORD });
+    assert.match(asked.body, /name="code"/);
+    assert.doesNotMatch(asked.body, /name="remember"/);
+  });
+
+  it('an id_token_hint of anyone but the register\'s signed-in user is refused: login_required (B20)', async () => {
+    const till = await register();
+    const other = new Agent();
+    const flow = await beginSignIn(stack, other, { login_hint: 'bakery:' });
+    const done = await submit(other, flow.page, { username: 'nick', password: PASSWORD }, { stopAt: flow.redirect });
+    const nickToken = (await redeem(flow, done.url)).id_token!;
+    const forged = await ask(till.agent, nickToken);
+    assert.equal(new URL(forged.page.url).searchParams.get('error'), 'login_required');
+  });
+
   it('the manager declines: access_denied back to the POS, audited (B20)', async () => {
     const till = await register();
     const flow = await ask(till.agent, till.idToken);
