@@ -108,7 +108,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   // 7e. The "Reset your password" link (B14): public, token-signed; the second factor, then the new password.
   app.use(passwordResetRouter({ provider, services, render, deviceCookie, knownCookie }).routes());
   // 7e2. A manager's approval token used once by a POS's backend (B20), atomically on the provider's side.
-  app.use(approvalRedeemRouter({ provider, services, issuer: config.issuer, jwks: secrets.jwks as never, audiences: resourceServers.map((r) => r.indicator) }).routes());
+  app.use(approvalRedeemRouter({ provider, services, issuer: config.issuer, jwks: secrets.jwks as never, audiences: resourceServers.filter((r) => r.approvals).map((r) => r.indicator) }).routes());
   // 7f. Development without a mail server: the caught emails (the route does not exist in production).
   if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.

@@ -33,7 +33,8 @@ export interface ApprovalResult {
   approval: ApprovalParties;
 }
 
-export function approvalRichAuthorizationRequests(): RarConfig {
+/** `audiences`: the resource servers approval tokens are for (config/resource-servers.json, `"approvals": true`). */
+export function approvalRichAuthorizationRequests(audiences: readonly string[]): RarConfig {
   return {
     enabled: true,
     types: {
@@ -52,6 +53,9 @@ export function approvalRichAuthorizationRequests(): RarConfig {
             throw new errors.InvalidRequest('approval requests take neither prompt=login nor max_age: the manager always signs in fully');
           }
           if (params.id_token_hint === undefined) throw new errors.InvalidRequest('approval requests need id_token_hint: the cashier’s ID token');
+          if (typeof params.resource !== 'string' || !audiences.includes(params.resource)) {
+            throw new errors.InvalidTarget('approval requests name one approvals resource server as resource');
+          }
         },
       },
     },
@@ -62,9 +66,15 @@ export function approvalRichAuthorizationRequests(): RarConfig {
       if (!detail || !result?.approval) throw new errors.AccessDenied('no manager approved this request');
       return [{ ...detail, ...result.approval }] as unknown as Details;
     },
-    // the access token gets exactly the code's details; there is no refresh token to widen them later
-    async authorizationDetailsForAccessToken(_ctx, _token, source) {
-      return (source as { rar?: Details } | undefined)?.rar;
+    // the access token gets exactly the code's details (whatever the token request says), only for an approvals
+    // resource server (so only with its 2-minute lifetime); there is no refresh token to widen them later
+    async authorizationDetailsForAccessToken(_ctx, token, source) {
+      const rar = (source as { rar?: Details } | undefined)?.rar;
+      const audience = (token as { resourceServer?: { audience?: string } }).resourceServer?.audience;
+      if (carriesApproval({ rar: rar as never }) && (!audience || !audiences.includes(audience))) {
+        throw new errors.InvalidTarget('an approval is issued only for an approvals resource server');
+      }
+      return rar;
     },
     async authorizationDetailsForIntrospection(_ctx, token) {
       return (token as { rar?: Details }).rar;

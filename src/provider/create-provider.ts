@@ -137,7 +137,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       // deliveries go through our outbox (src/logout/backchannel.ts)
       backchannelLogout: { enabled: true },
       // B20: manager approval of one transaction, as RFC 9396 authorization details (src/provider/approval-requests.ts)
-      richAuthorizationRequests: approvalRichAuthorizationRequests(),
+      richAuthorizationRequests: approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator)),
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {

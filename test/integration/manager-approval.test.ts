@@ -265,6 +265,8 @@ describe('Manager approval for one transaction (B20)', () => {
       [{ ...REFUND, currency: 'euro' }, {}, 'invalid_authorization_details'],
       [REFUND, { prompt: 'login' }, 'invalid_request'],
       [REFUND, { max_age: '0' }, 'invalid_request'],
+      // an approval token only ever goes to an approvals resource server (2 minutes), never e.g. the reports API
+      [REFUND, { resource: `${stack.demoUrl}/api/reports`, scope: 'openid reports:read' }, 'invalid_target'],
     ];
     for (const [detail, extra, error] of cases) {
       const flow = await ask(till.agent, till.idToken, detail, extra);
