@@ -86,7 +86,7 @@ export function approvalRedeemRouter(deps: RedeemDeps): Router {
     let jti: string;
     let exp: number;
     try {
-      const { payload } = await jwtVerify(booking.data.token, keys, { issuer: deps.issuer, audience: deps.audiences, typ: 'at+jwt' });
+      const { payload } = await jwtVerify(booking.data.token, keys, { issuer: deps.issuer, audience: deps.audiences, typ: 'at+jwt', currentDate: services.clock() });
       if (payload.client_id !== client.clientId || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') throw new Error('not this client’s token');
       const details = Array.isArray(payload.authorization_details) ? payload.authorization_details : [];
       const approvals = details.filter((d) => (d as { type?: unknown }).type === APPROVAL_TYPE);

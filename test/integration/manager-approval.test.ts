@@ -23,8 +23,11 @@ describe('Manager approval for one transaction (B20)', () => {
   let turn = 1;
   const nextManager = () => MANAGERS[turn++ % MANAGERS.length]!;
 
+  // the provider's clock runs this far ahead (an approval used after its 2 minutes)
+  let ahead = 0;
+
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({}, { clock: () => new Date(Date.now() + ahead) });
     resource = `${stack.demoUrl}/api/approvals`;
     storeId = await stack.createStore('bakery', { country: 'GB' });
     otherStoreId = await stack.createStore('deli', { country: 'GB' });
@@ -155,6 +158,18 @@ describe('Manager approval for one transaction (B20)', () => {
     assert.equal(second.status, 409);
     assert.equal(((await second.json()) as { error: string }).error, 'approval_used');
     assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'approval.reuse_refused' }), 1);
+  });
+
+  it('an approval used after its 2 minutes is refused (B20)', async () => {
+    const { tokens } = await approved();
+    ahead = 121_000;
+    try {
+      const late = await redeemAt(booking(tokens.access_token));
+      assert.equal(late.status, 400);
+      assert.equal(((await late.json()) as { error: string }).error, 'invalid_token');
+    } finally {
+      ahead = 0;
+    }
   });
 
   it('two parallel uses of one approval: exactly one succeeds (B20; DESIGN rule 8)', async () => {
