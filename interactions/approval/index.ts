@@ -2,7 +2,7 @@
 // who may not approve is told why; who may sees the transaction in words and approves or declines it. Either ends the
 // interaction with its own result: the register's session (the cashier's) is never replaced by the manager's.
 import { z } from 'zod';
-import { abort, defineStep, need, subjectOf, type Step, type StepInput } from '../../src/flow/step.js';
+import { abort, defineStep, need, subjectOf, type StepInput } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import type { Services } from '../../src/container.js';
 import { secondFactorDone } from '../../factors/index.js';
@@ -114,4 +114,4 @@ export const approvalStep = defineStep({
     // no `login`: the register stays the cashier's; `consent` answers the authorization details prompt
     return { kind: 'conclude', result: { consent: {}, approval: parties } };
   },
-}) as Step;
+});
