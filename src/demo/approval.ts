@@ -6,7 +6,9 @@ import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
-import { page, escapeHtml as h } from './page.js';
+import { escapeHtml as h } from './page.js';
+import { formatAmount } from '../services/approval/details.js';
+import { translate, type Locale } from '../http/i18n.js';
 
 export interface DemoApproval {
   pending?: { verifier: string; state: string; transaction: Transaction };
@@ -32,6 +34,10 @@ export interface ApprovalDemoOptions {
   logger: Logger;
   /** the register's session: the cashier's ID token names who asks */
   session(ctx: Koa.Context): { idToken?: string; claims?: Record<string, unknown>; approval?: DemoApproval };
+  /** the register's language */
+  localeOf(ctx: Koa.Context): Locale;
+  /** the register's page around a heading and content (the POS's own look) */
+  screen(ctx: Koa.Context, title: string, content: string): string;
 }
 
 export const REFUND_AMOUNT = '120.00';
@@ -43,18 +49,24 @@ interface Booked {
   authorization_details?: Array<{ amount: string; currency: string; transaction_id: string; approver: { name: string }; cashier: { name: string } }>;
 }
 
-const euros = (amount: string) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(Number(amount));
+const euros = (amount: string, locale: Locale) => formatAmount({ amount, currency: 'EUR' }, locale);
 
 export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
   const approvalsUrl = `${opts.baseUrl}/api/approvals`;
   const callback = `${opts.baseUrl}/approval/callback`;
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(opts.clientId)}:${encodeURIComponent(opts.clientSecret)}`).toString('base64')}`;
 
+  const words = (ctx: Koa.Context) => {
+    const locale = opts.localeOf(ctx);
+    return { locale, t: (key: string, vars?: Record<string, string | number>) => translate(locale, `demo-approval.${key}`, vars) };
+  };
+
   const result = (ctx: Koa.Context, status: number, id: string, text: string, again = false) => {
+    const { t } = words(ctx);
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
-    const retry = again ? `<form method="post" action="/approval/use-again"><button class="button secondary" id="use-again" type="submit">Use the same approval again</button></form>` : '';
-    ctx.body = page('Refund', `<h1>Refund</h1><p id="${id}" role="status">${h(text)}</p>${retry}<a class="button" id="back" href="/">Back to the register</a>`);
+    const retry = again ? `<form method="post" action="/approval/use-again"><button class="button secondary" id="use-again" type="submit">${h(t('use_again'))}</button></form>` : '';
+    ctx.body = opts.screen(ctx, t('title'), `<p id="${id}" role="status">${h(text)}</p>${retry}<a class="button" id="back" href="/">${h(t('back'))}</a>`);
   };
 
   // the register's backend books the refund with the approval: the provider checks it and uses it up
@@ -68,12 +80,14 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
   };
 
   const tell = (ctx: Koa.Context, outcome: { status: number; body: Booked }, transaction: Transaction) => {
+    const { t, locale } = words(ctx);
     const approved = outcome.body.authorization_details?.[0];
     if (outcome.status === 200 && approved) {
-      return result(ctx, 200, 'refund-booked', `Refund of ${euros(approved.amount)} booked (transaction ${approved.transaction_id}), approved by ${approved.approver.name} for ${approved.cashier.name}.`, true);
+      const vars = { amount: euros(approved.amount, locale), transaction: approved.transaction_id, manager: approved.approver.name, cashier: approved.cashier.name };
+      return result(ctx, 200, 'refund-booked', t('booked', vars), true);
     }
-    const why = outcome.body.error === 'approval_used' ? 'this approval was already used' : outcome.body.error === 'approval_mismatch' ? 'the approval is for another transaction' : 'the approval is not valid';
-    return result(ctx, 403, 'refund-refused', `Refund of ${euros(transaction.amount)} refused: ${why}.`);
+    const why = outcome.body.error === 'approval_used' ? 'refused_used' : outcome.body.error === 'approval_mismatch' ? 'refused_mismatch' : 'refused_invalid';
+    return result(ctx, 403, 'refund-refused', t(why, { amount: euros(transaction.amount, locale) }));
   };
 
   router.get('/approval/refund', async (ctx) => {
@@ -90,6 +104,7 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
       authorization_details: JSON.stringify([transaction]),
       // who asks: the provider checks this is the cashier its own session on this register is signed in as
       id_token_hint: s.idToken,
+      ui_locales: opts.localeOf(ctx),
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
@@ -103,10 +118,9 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
     if (!pending) return ctx.redirect('/');
     s.approval = { ...s.approval, pending: undefined };
     const error = typeof ctx.query.error === 'string' ? ctx.query.error : undefined;
-    if (error) {
-      const words = error === 'access_denied' ? 'no manager approved it' : `the request failed (${error})`;
-      return result(ctx, 403, 'refund-declined', `Refund of ${euros(pending.transaction.amount)} not booked: ${words}.`);
-    }
+    const { t, locale } = words(ctx);
+    const amount = euros(pending.transaction.amount, locale);
+    if (error) return result(ctx, 403, 'refund-declined', error === 'access_denied' ? t('not_approved', { amount }) : t('failed', { amount, error }));
     try {
       const tokens = await oidc.authorizationCodeGrant(opts.config, new URL(ctx.href.replace(ctx.origin, opts.baseUrl)), {
         pkceCodeVerifier: pending.verifier,
@@ -116,7 +130,7 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
       tell(ctx, await book(tokens.access_token, pending.transaction), pending.transaction);
     } catch (err) {
       opts.logger.warn({ err: (err as Error).message }, 'demo POS approval failed');
-      result(ctx, 400, 'refund-declined', `Refund not booked: ${(err as Error).message}`);
+      result(ctx, 400, 'refund-declined', t('failed', { amount, error: (err as Error).message }));
     }
   });
 
@@ -147,4 +161,6 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
   });
 }
 
-export const refundButton = `<a class="button secondary" id="refund" href="/approval/refund">Refund ${euros(REFUND_AMOUNT)}</a>`;
+/** The register key that starts it: "Refund €120.00". */
+export const refundButton = (locale: Locale) =>
+  `<a class="button secondary" id="refund" href="/approval/refund">${h(translate(locale, 'demo-approval.button', { amount: euros(REFUND_AMOUNT, locale) }))}</a>`;

@@ -10,6 +10,7 @@ import { page, escapeHtml as h } from './page.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 import { approvalDemo, refundButton, type DemoApproval } from './approval.js';
+import { pickLocale } from '../http/i18n.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -102,7 +103,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       <p class="actions">
         <a class="button" id="switch-user" href="/switch">Switch user</a>
         <a class="button secondary" id="reports" href="/reports">Partner reports</a>
-        ${refundButton}
+        ${refundButton(pickLocale(undefined, ctx.get('accept-language') || undefined))}
         <a class="button secondary" id="security" href="${h(opts.issuer)}/account">Security &amp; ID</a>
         <a class="button secondary" id="sign-out" href="/logout">Sign out</a>
       </p>`,
@@ -202,7 +203,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   );
   router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
   router.get('/api/reports/payouts', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl, level: 'phr' }));
-  approvalDemo(router, { config, issuer: opts.issuer, baseUrl: opts.baseUrl, clientId: opts.clientId ?? 'demo-pos', clientSecret: opts.clientSecret ?? 'demo-pos-secret-change-me-in-production', logger: opts.logger, session });
+  approvalDemo(router, { config, issuer: opts.issuer, baseUrl: opts.baseUrl, clientId: opts.clientId ?? 'demo-pos', clientSecret: opts.clientSecret ?? 'demo-pos-secret-change-me-in-production', logger: opts.logger, session, localeOf: (ctx) => pickLocale(undefined, ctx.get('accept-language') || undefined), screen: (_ctx, title, content) => page(title, `<h1>${h(title)}</h1>${content}`) });
   app.use(router.routes());
   const server = await listen(app, opts.port, 'DEMO_PORT');
   return {

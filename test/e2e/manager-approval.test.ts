@@ -74,8 +74,8 @@ describe('manager approval through the demo POS in a browser (B20)', () => {
     await context.close();
   });
 
-  it('Decline: the refund is not booked and the POS says so', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
+  it('Decline, in Dutch: the refund is not booked and the POS says so (B8)', async () => {
+    const context = await browser.newContext({ locale: 'nl-NL' });
     const page = await context.newPage();
     await cashierSignsIn(page);
     await page.click('#refund');
@@ -84,9 +84,10 @@ describe('manager approval through the demo POS in a browser (B20)', () => {
     await page.click('button[type="submit"]');
     await page.fill('input[name="code"]', await mia.code());
     await page.click('button[type="submit"]');
-    await page.getByRole('button', { name: 'Decline' }).click();
+    assert.match((await page.textContent('h1 + .lead')) ?? '', /Een terugbetaling van €\s120,00 op Till 2 voor kassamedewerker carla name/);
+    await page.getByRole('button', { name: 'Afwijzen' }).click();
     await page.waitForSelector('#refund-declined');
-    assert.match((await page.textContent('#refund-declined')) ?? '', /Refund of €120\.00 not booked: no manager approved it\./);
+    assert.match((await page.textContent('#refund-declined')) ?? '', /Terugbetaling van €\s120,00 niet geboekt: geen manager heeft die goedgekeurd\./);
     await context.close();
   });
 });
