@@ -25,8 +25,10 @@ const requestedDetails = (ctx: KoaContextWithOIDC): unknown => {
 };
 
 /** Does this authorization request ask for a manager's approval? */
-export const isApprovalRequest = (ctx: KoaContextWithOIDC): boolean =>
-  (Array.isArray(requestedDetails(ctx)) ? (requestedDetails(ctx) as unknown[]) : []).some((d) => (d as { type?: unknown })?.type === APPROVAL_TYPE);
+export function isApprovalRequest(ctx: KoaContextWithOIDC): boolean {
+  const details = requestedDetails(ctx);
+  return Array.isArray(details) && details.some((d) => (d as { type?: unknown })?.type === APPROVAL_TYPE);
+}
 
 /** What the approval step hands back with the interaction result (src/flow: a step's own result). */
 export interface ApprovalResult {
