@@ -149,8 +149,12 @@ describe('Manager approval for one transaction (B20)', () => {
       assert.equal(res.status, 409, JSON.stringify(over));
       assert.equal(((await res.json()) as { error: string }).error, 'approval_mismatch');
     }
+    const before = stack.commands.length;
     const first = await redeemAt(booking(token));
     assert.equal(first.status, 200);
+    // the marker insert, the cashier's store for the audit event, the event: nothing else
+    const used = stack.commands.slice(before).map((c) => c.commandName);
+    assert.ok(used.length <= 3, used.join(', '));
     const body = (await first.json()) as { approved: boolean; authorization_details: Array<{ approver: { sub: string } }> };
     assert.equal(body.approved, true);
     assert.equal(body.authorization_details[0]!.approver.sub, ids[manager]);
