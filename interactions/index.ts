@@ -12,6 +12,7 @@ import { newPasswordStep } from './new-password/index.js';
 import { phrMissingStep } from './phr-missing/index.js';
 import { mfaRolloutStep } from './mfa-rollout/index.js';
 import { quickSwitchStep } from './quick-switch/index.js';
+import { approvalRefusedStep, approvalStep } from './approval/index.js';
 
 // a quick switch on a trusted register (B19) comes before everything: it is offered instead of the full sign-in
-export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, passwordStep, ...verifySteps, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

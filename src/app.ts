@@ -26,6 +26,7 @@ import { accountRouter } from './account/routes.js';
 import { adminRouter } from './admin/routes.js';
 import { createUnlockLinks, devMailRouter, unlockRouter, verifyEmailRouter, type MailCatcher } from './mail/index.js';
 import { passwordResetRouter } from './password-reset/routes.js';
+import { approvalRedeemRouter } from './approval/redeem.js';
 import type { Notifier } from './services/notifications/index.js';
 import type { Observer } from './services/observe/index.js';
 import { healthEndpoints } from './http/health.js';
@@ -108,6 +109,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(unlockRouter({ services, links: createUnlockLinks({ cookieKeys: secrets.cookieKeys, clock: services.clock }), render }).routes());
   // 7e. The "Reset your password" link (B14): public, token-signed; the second factor, then the new password.
   app.use(passwordResetRouter({ provider, services, render, deviceCookie, knownCookie }).routes());
+  // 7e2. A manager's approval token used once by a POS's backend (B20), atomically on the provider's side.
+  app.use(approvalRedeemRouter({ provider, services, issuer: config.issuer, jwks: secrets.jwks as never, audiences: resourceServers.filter((r) => r.approvals).map((r) => r.indicator) }).routes());
   // 7f. Development without a mail server: the caught emails (the route does not exist in production).
   if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.

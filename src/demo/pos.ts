@@ -14,6 +14,7 @@ import { isLocale, type Locale } from '../http/i18n.js';
 import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 import { QUICK_SWITCH_REQUEST, registerName } from './quick-switch.js';
+import { approvalDemo, type DemoApproval } from './approval.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -35,6 +36,7 @@ interface DemoSession {
   signedOutByProvider?: boolean;
   /** the language chosen on the register (else the browser's) */
   locale?: Locale;
+  approval?: DemoApproval;
 }
 
 /** Where "Security & ID" leads: the provider's account page, with the way back to this register (issue 13 item 3). */
@@ -218,6 +220,20 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   );
   router.get('/api/reports', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl }));
   router.get('/api/reports/payouts', reportsApi({ issuer: opts.issuer, jwksUri, audience: reportsUrl, level: 'phr' }));
+  approvalDemo(router, {
+    config,
+    issuer: opts.issuer,
+    baseUrl: opts.baseUrl,
+    clientId: opts.clientId ?? 'demo-pos',
+    clientSecret: opts.clientSecret ?? 'demo-pos-secret-change-me-in-production',
+    logger: opts.logger,
+    session,
+    localeOf: (ctx) => words(ctx).locale,
+    screen(ctx, title, content) {
+      const { t, locale } = words(ctx);
+      return page(t, locale, { title, store: String(session(ctx).userinfo?.store_name ?? '') }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+    },
+  });
   app.use(router.routes());
   const server = await listen(app, opts.port, 'DEMO_PORT');
   return {

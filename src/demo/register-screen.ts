@@ -1,6 +1,7 @@
 // The demo register's home screen, assembled from sections so a feature adds one function to the list.
 import type { Locale } from '../http/i18n.js';
 import { escapeHtml as h } from './page.js';
+import { refundButton } from './approval.js';
 import { quickSwitchButton, registerRow } from './quick-switch.js';
 import { amrInWords, type DemoText } from './words.js';
 
@@ -37,12 +38,13 @@ const basket: HomeSection = ({ t, locale }) =>
       <p><span class="muted">${h(t('demo.total'))}</span> <span class="total">${h(new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(0))}</span></p></div>
   </section>`;
 
-const actions: HomeSection = ({ t, securityUrl }) =>
+const actions: HomeSection = ({ t, locale, securityUrl }) =>
   `<section class="panel" aria-labelledby="actions-heading">
     <h2 id="actions-heading">${h(t('demo.actions'))}</h2>
     <div class="keys">
       ${quickSwitchButton(t)}
       <a class="button" id="switch-user" href="/switch">${h(t('demo.switch_user'))}</a>
+      ${refundButton(locale)}
       <a class="button secondary" id="reports" href="/reports">${h(t('demo.reports'))}</a>
       <a class="button secondary" id="security" href="${h(securityUrl)}">${h(t('demo.security'))}</a>
       <a class="button danger" id="sign-out" href="/logout">${h(t('demo.sign_out'))}</a>

@@ -36,7 +36,8 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
     },
     deviceRemembered,
     device: services.knownDevices.parse(cookies.known),
-    rememberAllowed: !state.native && (store?.policy.rememberDeviceAllowed ?? true),
+    // a manager's approval on a register (B20) never leaves a remembered device of the manager behind
+    rememberAllowed: !state.native && !state.approval && (store?.policy.rememberDeviceAllowed ?? true),
     rememberDays: store?.policy.rememberDeviceDays ?? services.config.rememberDeviceDays,
     register: cookies.register ? await services.quickSwitch.fromCookie(cookies.register) : undefined,
   };

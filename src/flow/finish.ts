@@ -30,8 +30,11 @@ export function finisher(provider: Provider, services: Services, knownCookie: De
 
   return {
     abort: (ctx: Koa.Context, state: FlowState, error: string, description: string) => finishWith(ctx, state, { error, error_description: description }),
+    conclude: (ctx: Koa.Context, state: FlowState, result: Record<string, unknown>) => finishWith(ctx, state, result as InteractionResults),
 
     async finish(ctx: Koa.Context, state: FlowState, facts: FlowFacts) {
+      // an approval ends only by its own step's decision (interactions/approval), never as a sign-in on the register
+      if (state.approval) return finishWith(ctx, state, { error: 'access_denied', error_description: 'no manager approved this request' });
       const { amr, acr } = amrOf(state);
       // an essential acr we cannot meet fails the request instead of returning another level (checklist 75; RFC 9470 §4)
       const essential = essentialAcrs((await provider.interactionDetails(ctx.req, ctx.res)).params);

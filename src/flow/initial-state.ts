@@ -4,6 +4,7 @@ import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR, asksQuickSwitch, demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
 import type { FlowState } from './state.js';
+import { approvalStateOf } from '../../interactions/approval/state.js';
 
 export interface InteractionView {
   uid: string;
@@ -49,5 +50,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
     const store = await services.users.storeByPrefix(hintedStore);
     if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix });
   }
+  // B20: a manager's approval of the cashier's transaction, in the cashier's store; always with a second factor
+  const approval = approvalStateOf(params.authorization_details, sessionUser ?? undefined);
+  if (approval) Object.assign(state, { approval, mfaDemanded: true, switchingUser: false });
   return state;
 }

@@ -16,6 +16,7 @@ import type { Step } from './step.js';
 import type { InteractionTokens } from './tokens.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
+import { approvalWords } from '../../interactions/approval/state.js';
 
 export interface RunnerDeps {
   provider: Provider;
@@ -39,7 +40,7 @@ interface Loaded {
 export function interactionRouter(deps: RunnerDeps): Router {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
-  const { finish, abort } = finisher(provider, services, deps.knownCookie);
+  const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie);
 
   // The browser that started the interaction holds its signed cookie (oidc-provider sets it on /interaction/<uid>).
   const sameBrowser = (ctx: Koa.Context, uid: string) => ctx.cookies.get(provider.cookieName('interaction'), { signed: true }) === uid;
@@ -89,6 +90,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
         action: `/interaction/${state.uid}/${step.id}`,
         error: error ? render.t(state.locale, `errors.${error.code}`, error.vars) : undefined,
         errorCode: error?.code,
+        // B20: every page of a manager's approval says what is being approved, and for whom
+        ...(state.approval ? { approvalSummary: approvalWords(state.approval, state.locale, render.t), approvalCashier: state.approval.cashierName } : {}),
       },
       state.locale,
     );
@@ -163,6 +166,10 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const outcome = submissionOutcome(step, result);
     if (outcome) services.observe.signIn(outcome);
     if (result.kind === 'abort') return abort(ctx, loaded.state, result.error, result.description);
+    if (result.kind === 'conclude') {
+      await applyEffects(ctx, services, result.effects, loaded.state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
+      return conclude(ctx, loaded.state, result.result);
+    }
     // a refusal that changes nothing (a lock-out, say) reads and writes nothing more: a flood stays cheap
     const changes = result.kind !== 'rerender' || Object.keys(result.patch ?? {}).length > 0;
     let state: FlowState;

@@ -9,6 +9,7 @@ import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
 import type { Locale } from '../http/i18n.js';
 import type { Rollout } from '../services/rollout/deadline.js';
+import { approvalStateSchema } from '../../interactions/approval/state.js';
 
 export const flowStateSchema = z.object({
   uid: z.string().min(1),
@@ -57,6 +58,8 @@ export const flowStateSchema = z.object({
       done: z.boolean().optional(),
     })
     .optional(),
+  // B20: this interaction asks a manager to approve one transaction of the signed-in cashier
+  approval: approvalStateSchema.optional(),
 });
 
 export type FlowState = z.infer<typeof flowStateSchema>;

@@ -19,7 +19,9 @@ export type StepResult =
   // carry: the patch is handed to the next page (signed, src/flow/tokens.ts) instead of being stored
   | { kind: 'advance'; patch: Partial<FlowState>; effects?: Effect[]; carry?: boolean }
   | { kind: 'rerender'; error: string; vars?: Record<string, string | number>; patch?: Partial<FlowState>; effects?: Effect[] }
-  | { kind: 'abort'; error: string; description: string };
+  | { kind: 'abort'; error: string; description: string }
+  // the step ends the interaction with a result of its own (a manager's approval), not a sign-in
+  | { kind: 'conclude'; result: Record<string, unknown>; effects?: Effect[] };
 
 export const advance = (patch: Partial<FlowState> = {}, effects: Effect[] = []): StepResult => ({ kind: 'advance', patch, effects });
 export const rerender = (

@@ -5,6 +5,7 @@ import type { Renderer } from '../http/page.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR, ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
+import { approvalRichAuthorizationRequests, carriesApproval } from './approval-requests.js';
 import { renderProviderError } from './render-error.js';
 import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
@@ -136,12 +137,14 @@ export function createProvider(deps: ProviderDeps): Provider {
         getResourceServerInfo(_ctx, indicator) {
           const server = deps.resourceServers.find((r) => r.indicator === indicator);
           if (!server) throw new errors.InvalidTarget();
-          return { scope: server.scope, audience: server.indicator, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'ES256' } } };
+          return { scope: server.scope, audience: server.indicator, accessTokenFormat: 'jwt', accessTokenTTL: server.accessTokenTTL ?? 600, jwt: { sign: { alg: 'ES256' } } };
         },
       },
       // B16: every client with a backchannel_logout_uri is told when a session it signed in with ends; the
       // deliveries go through our outbox (src/logout/backchannel.ts)
       backchannelLogout: { enabled: true },
+      // B20: manager approval of one transaction, as RFC 9396 authorization details (src/provider/approval-requests.ts)
+      richAuthorizationRequests: approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator)),
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -167,7 +170,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       const register = await switchRegister(String(source.accountId), source);
       return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}) };
     },
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx, client, source) => client.grantTypeAllowed('refresh_token') && !carriesApproval(source as never),
     // Tokens belong to their grant, not to the browser session: signing out and every revocation end the grant and
     // its tokens, while a provider session that merely times out leaves a POS app's refresh token to its own
     // lifetime. It also spares every token request a session lookup.

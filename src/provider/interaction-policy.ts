@@ -1,6 +1,7 @@
 // Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, unmeetable acr, no consent page.
 import { errors, interactionPolicy } from 'oidc-provider';
 import { demandedLevel, satisfies, unmeetableAcr } from './acr.js';
+import { approvalCashierCheck } from './approval-requests.js';
 
 const { Check, base } = interactionPolicy;
 
@@ -30,6 +31,8 @@ export function buildInteractionPolicy() {
     }),
     0,
   );
+  // B20: an approval needs the register signed in as the cashier it names (src/provider/approval-requests.ts)
+  login.checks.add(approvalCashierCheck(), 0);
   login.checks.add(
     new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
       const { oidc } = ctx;

@@ -1,5 +1,5 @@
 // How long each artifact lives, in seconds (the table in README "Tokens: what a relying party can rely on").
-import type { Configuration, RefreshToken, Session } from 'oidc-provider';
+import type { AccessToken, Configuration, RefreshToken, Session } from 'oidc-provider';
 import { MAX_SESSION_HOURS } from './session-activity.js';
 
 /** A refresh token chain ends this long after its first token was issued; rotation never extends it (checklist 81). */
@@ -21,8 +21,11 @@ export function sessionTtl(_ctx: unknown, session: Session): number {
   return Math.max(1, start + MAX_SESSION_HOURS * 3600 - now);
 }
 
+// 10 minutes, unless the resource server sets its own (manager approvals: 2 minutes, config/resource-servers.json)
+export const accessTokenTtl = (_ctx: unknown, token: AccessToken): number => token.resourceServer?.accessTokenTTL ?? 600;
+
 export const TTL: NonNullable<Configuration['ttl']> = {
-  AccessToken: 600,
+  AccessToken: accessTokenTtl,
   AuthorizationCode: 60,
   IdToken: 3600,
   Interaction: 3600,

@@ -5,6 +5,10 @@ export interface ResourceServerConfig {
   indicator: string;
   name: string;
   scope: string;
+  /** access token lifetime in seconds (default 600) */
+  accessTokenTTL?: number;
+  /** manager approvals (B20) are issued for this resource server, and used once at POST /approvals/redeem */
+  approvals?: boolean;
 }
 
 export async function loadResourceServers(file: string, vars: Record<string, string>): Promise<ResourceServerConfig[]> {

@@ -8,6 +8,7 @@ export const SAMPLE_CODES = [
 ];
 
 const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/step' };
+const approvalBanner = { approvalSummary: 'To approve: a refund of €120.00 on Till 2 for cashier Carla Smit (transaction T-1234).', approvalCashier: 'Carla Smit' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
 // signed-in pages (Security & ID) have no "Trouble signing in?" footer, as src/account/kit.ts renders them
@@ -135,6 +136,10 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['mfa-rollout-one-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 1, lastDay: false }],
     ['mfa-rollout-last-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 0, lastDay: true }],
     ['enrol-proof-rollout', 'enrol-proof', { ...base, canEmail: false, laterUrl: '/interaction/abc123/rollout-later' }],
+    // B20: a manager's approval on the cashier's register (the banner is on every page of it)
+    ['approval-password', 'password', { ...base, ...approvalBanner, storeName: 'Corner Coffee Co.', changeStoreUrl: '/interaction/abc123/change-store', username: '' }],
+    ['approval', 'approval', { ...base, ...approvalBanner, managerName: 'Mia de Vries', cashierName: 'Carla Smit', actionKey: 'approval.action.refund', amount: '€120.00', register: 'Till 2', transactionId: 'T-1234' }],
+    ['approval-refused', 'approval-refused', { ...base, ...approvalBanner, reason: 'role', reasonKey: 'approval.refused.role', userName: 'Colin Bakker', cashierName: 'Carla Smit', retryUrl: '/interaction/abc123/approval-another-manager' }],
     ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
