@@ -37,7 +37,7 @@ describe('manager approval through the demo POS in a browser (B20)', () => {
 
   async function cashierSignsIn(page: Page) {
     await page.goto(demoUrl);
-    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.click('a[href="/login"]');
     await page.fill('input[name="store"]', 'corner');
     await page.click('button[type="submit"]');
     await page.fill('input[name="username"]', 'carla');

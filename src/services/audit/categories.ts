@@ -1,5 +1,5 @@
 // Audit event categories for people: each maps to event-type prefixes; the longest matching prefix decides.
-export const AUDIT_CATEGORIES = ['signin', 'mfa', 'password', 'sessions', 'users', 'policy', 'email', 'other'] as const;
+export const AUDIT_CATEGORIES = ['signin', 'mfa', 'password', 'sessions', 'users', 'policy', 'email', 'approvals', 'other'] as const;
 export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
 
 // A prefix is either a whole type or its start ("mfa." matches every MFA event). 'other' is whatever no prefix claims.
@@ -11,6 +11,7 @@ const PREFIXES: Record<Exclude<AuditCategory, 'other'>, readonly string[]> = {
   users: ['admin.user_', 'user.'],
   policy: ['admin.policy_', 'store.'],
   email: ['email.', 'notification.'],
+  approvals: ['approval.'],
 };
 
 const ALL = Object.entries(PREFIXES).flatMap(([category, prefixes]) => prefixes.map((prefix) => ({ category: category as AuditCategory, prefix })));
