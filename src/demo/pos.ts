@@ -194,7 +194,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     const idToken = s.idToken;
     s.claims = s.userinfo = s.idToken = undefined;
     if (!idToken) return ctx.redirect('/');
-    ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/` }).href);
+    ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/`, ui_locales: words(ctx).locale }).href);
   });
 
   const jwksUri = config.serverMetadata().jwks_uri;
