@@ -61,15 +61,19 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
   app.keys = [randomBytes(32).toString('base64url')];
   const router = new Router();
 
+  // one session per request, even for a first visit (the cookie set on the response is not in the request yet)
   const session = (ctx: Koa.Context): DemoSession => {
+    if (ctx.state.demoSession) return ctx.state.demoSession as DemoSession;
     const sid = ctx.cookies.get('demo_sid', { signed: true });
-    const known = sid ? sessions.get(sid) : undefined;
-    if (known) return known;
-    const fresh: DemoSession = {};
-    const freshSid = randomBytes(16).toString('base64url');
-    sessions.set(freshSid, fresh);
-    ctx.cookies.set('demo_sid', freshSid, { signed: true, httpOnly: true, sameSite: 'lax' });
-    return fresh;
+    let found = sid ? sessions.get(sid) : undefined;
+    if (!found) {
+      found = {};
+      const freshSid = randomBytes(16).toString('base64url');
+      sessions.set(freshSid, found);
+      ctx.cookies.set('demo_sid', freshSid, { signed: true, httpOnly: true, sameSite: 'lax' });
+    }
+    ctx.state.demoSession = found;
+    return found;
   };
 
   const reportsUrl = `${opts.baseUrl}/api/reports`;
