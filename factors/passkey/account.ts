@@ -88,7 +88,8 @@ export function passkeyAccountRoutes(kit: AccountPages): Router {
       (challenge) => services.once.claim({ key: `webauthn:${challenge}`, expiresAt: new Date(services.clock().getTime() + 3_600_000) }),
     );
     if (!result.ok) {
-      await services.audit.record({ type: 'mfa.passkey_refused', userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { reason: result.reason } });
+      const storeId = (await services.users.byId(s.accountId))?.storeId;
+      await services.audit.record({ type: 'mfa.passkey_refused', storeId, userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { reason: result.reason } });
       // the challenge of the page that posted is used up: a fresh one, the name kept
       return showRegistration(ctx, s, parsed.data.name, result.reason === 'duplicate' ? 'passkey_duplicate' : 'passkey_register_failed');
     }

@@ -279,7 +279,9 @@ export function accountRouter(deps: AccountDeps): Router {
     const id = body(ctx).device;
     if (id === 'all') await services.devices.revokeAll(s.accountId);
     else if (typeof id === 'string') await services.devices.revoke(s.accountId, id);
-    await services.audit.record({ type: 'device.revoked', userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { device: String(id) } });
+    // the store's log lists it: the event names the user's store (the account session holds only the user)
+    const storeId = (await services.users.byId(s.accountId))?.storeId;
+    await services.audit.record({ type: 'device.revoked', storeId, userId: s.accountId, actorId: s.accountId, ip: ctx.ip, details: { device: String(id) } });
     ctx.status = 303;
     ctx.redirect('/account?done=devices');
   });

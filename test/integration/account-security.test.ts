@@ -12,10 +12,11 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
   let stack: Stack;
   let agent: Agent;
   let userId: string;
+  let storeId: string;
 
   before(async () => {
     stack = await startStack();
-    const storeId = await stack.createStore('deli');
+    storeId = await stack.createStore('deli');
     userId = await stack.createUser(storeId, 'mo', 'manager', PASSWORD);
     agent = new Agent();
     const flow = await beginSignIn(stack, agent, { login_hint: 'deli:' });
@@ -110,6 +111,16 @@ describe('account security pages (S6, S12, S13, B10, B11)', () => {
     assert.notEqual(after, before);
     assert.ok(stack.notifications.some((n) => n.type === 'mfa_reset'));
     assert.equal(await stack.services.factors.totp.verifyCode(userId, await app!.code(), stack.claim()), 'ok');
+  });
+
+  it('forgetting remembered devices needs the password and shows in the store\'s audit log (B10, B5)', async () => {
+    await stack.services.devices.remember(userId, 30, { ip: '127.0.0.1', userAgent: 'test' });
+    const page = await account();
+    const done = await submit(agent, page, { device: 'all', password: PASSWORD }, { match: '/account/devices/revoke' });
+    assert.equal(done.status, 200);
+    assert.equal((await stack.services.devices.list(userId)).length, 0);
+    const event = await stack.db.models.AuditEvent.findOne({ type: 'device.revoked', userId }).lean();
+    assert.equal(String(event?.storeId), storeId, 'the event belongs to the user\'s store, so its log lists it');
   });
 
   it('remove: warning, password, removed; devices are forgotten (S13, checklist 53)', async () => {
