@@ -22,7 +22,7 @@ font-weight:600;cursor:pointer}.button.secondary{background:#e8ecf4;color:#1c243
 .notice{background:#fff6dc;border-left:4px solid #e0a800;padding:.6rem .9rem;border-radius:.4rem}
 details summary{cursor:pointer;color:#3b4658;font-weight:600}dl{display:grid;grid-template-columns:9rem 1fr;gap:.4rem 1rem}
 dt{color:#5b6472}dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace;font-size:.9rem}
-@media (max-width:480px){.bar{padding:.6rem .8rem}main{margin:.8rem auto;padding:0 .6rem}.keys{grid-template-columns:repeat(2,minmax(0,1fr))}.button{padding:.5rem .6rem;overflow-wrap:anywhere}
+@media (max-width:480px){.bar{padding:.6rem .8rem}main{margin:.8rem auto;padding:0 .6rem}.keys{grid-template-columns:repeat(2,minmax(0,1fr))}.button{padding:.5rem .6rem;font-size:.9rem;overflow-wrap:anywhere}
 dl{grid-template-columns:1fr}dt{margin-top:.4rem}}`;
 
 /** One register screen: header bar (store, till, language switch) and the page's panels. */
