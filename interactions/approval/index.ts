@@ -15,7 +15,8 @@ const approvalOf = (state: FlowState) => need(state.approval, 'state.approval');
 const refusal = (state: FlowState, facts: FlowFacts) => {
   const { approval } = state;
   if (!approval || !state.passwordVerified || !facts.user) return undefined;
-  return refusalReason(facts.user, state.storeId, approval);
+  // the approver's own store (facts.store is the signed-in user's), never what the flow state was told
+  return refusalReason(facts.user, facts.store?.id, approval);
 };
 
 // what every approval event records: the transaction, the cashier (the event's subject) and the manager (its actor)

@@ -12,8 +12,10 @@ const pendingRollout = (role: Role, store: StoreView | undefined, now: Date) => 
 };
 
 export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string; register?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
-  const store = state.storeId ? await services.users.storeById(state.storeId) : undefined;
   const user = state.userId ? await services.users.byId(state.userId) : undefined;
+  // once the user is known, the policy is always their own store's, whatever the flow state says
+  const storeId = user?.storeId ?? state.storeId;
+  const store = storeId ? await services.users.storeById(storeId) : undefined;
   const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
   return {
     store: store && { id: store.id, prefix: store.prefix, name: store.name },

@@ -13,10 +13,17 @@ import { finisher } from './finish.js';
 import { initialFlowState } from './initial-state.js';
 import type { FlowFacts, FlowState } from './state.js';
 import type { Step } from './step.js';
-import type { InteractionTokens } from './tokens.js';
+import type { Carried, InteractionTokens } from './tokens.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
+
+
+// A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
+// carry minted earlier in this interaction (for another store) can never move a proven user into another store's
+// policy (found in review: it skipped the store's MFA requirement and a manager approval's same-store rule).
+const withCarry = (state: FlowState, carried: Carried | undefined): FlowState =>
+  carried && !state.userId && !state.passwordVerified ? { ...state, ...carried } : state;
 
 export interface RunnerDeps {
   provider: Provider;
@@ -116,8 +123,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
       router.get(`/:uid/${route.path}`, async (ctx) => {
         const loaded = await load(ctx, ctx.params.uid, 'stored');
         // a link on a page that was handed the store (the password page's "Forgot your password?") carries it along
-        const carried = tokens.carried(loaded.state.uid, ctx.query.carry);
-        if (carried) loaded.state = { ...loaded.state, ...carried };
+        loaded.state = withCarry(loaded.state, tokens.carried(loaded.state.uid, ctx.query.carry));
         const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
         if (result.kind === 'not-found') return ctx.throw(404, 'errors.not_found');
         if (result.kind === 'error') return ctx.throw(400, `errors.${result.code}`);
@@ -142,13 +148,13 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
     let loaded = await load(ctx, uid, 'submit');
     if (carried) {
-      loaded.state = { ...loaded.state, ...carried };
+      loaded.state = withCarry(loaded.state, carried);
       loaded.facts = await facts(ctx, loaded.state);
     }
     // this process's copy did not expect this step: another instance has moved the flow on
     if (loaded.unread && current(loaded)?.id !== ctx.params.step) {
       loaded = await load(ctx, uid, 'stored');
-      if (carried) loaded = { ...loaded, state: { ...loaded.state, ...carried } };
+      loaded = { ...loaded, state: withCarry(loaded.state, carried) };
       loaded.facts = await facts(ctx, loaded.state);
     }
     const step = current(loaded);
@@ -176,7 +182,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     if (result.kind === 'rerender') {
       // a refused submission changes only its patch, on top of whatever a parallel request saved meanwhile
       const latest = !changes || handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
-      state = { ...latest, ...carried, ...result.patch };
+      state = { ...withCarry(latest, carried), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
     await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;

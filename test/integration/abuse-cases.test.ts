@@ -31,6 +31,29 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
   };
   const counter = () => stack.failures(`acct:${storeId}:max`);
 
+  it('a store handed on earlier in the sign-in cannot move a proven user into another store\'s policy (review, S1, B21)', async () => {
+    // store "strict" requires MFA of everyone; "lax" does not; lou (strict) has no MFA yet
+    const strictId = await stack.createStore('strict', { policy: { requireForEveryone: true } });
+    await stack.createStore('lax');
+    await stack.createUser(strictId, 'lou', 'cashier', PW);
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent);
+    // the attacker mints a carry for "lax" inside their own interaction, then goes back and picks "strict"
+    const laxPassword = await submit(agent, flow.page, { store: 'lax' });
+    const laxCarry = /name="carry" value="([^"]+)"/.exec(laxPassword.body)?.[1];
+    assert.ok(laxCarry, 'the password page hands the store on');
+    const uid = new URL(laxPassword.url).pathname.split('/')[2];
+    const storePage = await agent.follow(`${stack.issuer}/interaction/${uid}/change-store`);
+    const strictPassword = await submit(agent, storePage, { store: 'strict' });
+    const enrol = await submit(agent, strictPassword, { username: 'lou', password: PW }, { stopAt: flow.redirect });
+    assert.ok(!enrol.url.startsWith(flow.redirect), 'strict asks for MFA');
+    // replaying the old carry after the password changes nothing: still the enrolment, no code for the client
+    const replay = await agent.follow(`${stack.issuer}/interaction/${uid}/change-store?carry=${encodeURIComponent(laxCarry)}`, { stopAt: flow.redirect });
+    assert.ok(!replay.url.startsWith(flow.redirect), 'no authorization code without MFA');
+    assert.equal(textOf(replay.body), textOf(enrol.body));
+    assert.equal((await stack.services.flows.load(uid, { fresh: true }))?.storeId, strictId);
+  });
+
   it('entering the right password again does not reset failed codes (checklist 21-23)', async () => {
     try {
       const a = new Agent();
