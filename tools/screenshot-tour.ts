@@ -1,5 +1,5 @@
-// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, admin users, MFA coverage
-// and audit, and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and
+// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, every admin console page
+// and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and
 // demo POS the way the tests do. Usage: npx tsx tools/screenshot-tour.ts --out /tmp/tour  (writes <page>-<locale>-<width>.png)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -97,14 +97,28 @@ try {
       await page.fill('input[name="code"]', await app.code());
       await page.click('button[type="submit"]');
     }
-    await page.goto(`${stack.issuer}/admin/users`);
-    await shoot(page, 'admin-users', locale);
+    // every admin console page, as a visit from the demo POS sees it
+    const adminPages: Array<[string, string]> = [
+      ['admin-overview', '/admin'],
+      ['admin-users', '/admin/users'],
+      ['admin-user', `/admin/users/${cashierId}`],
+      ['admin-user-new', '/admin/users/new'],
+      ['admin-policy', '/admin/policy'],
+      ['admin-mfa-reset', `/admin/users/${cashierId}/mfa/reset`],
+      ['admin-mfa-remove', `/admin/users/${cashierId}/mfa/remove`],
+      ['admin-mfa-coverage', '/admin/mfa-coverage'],
+      ['admin-registers', '/admin/registers'],
+      ['admin-audit', '/admin/audit'],
+      ['admin-denied', '/admin/callback?state=unknown'],
+    ];
+    for (const [name, url] of adminPages) {
+      await page.goto(`${stack.issuer}${url}`);
+      await shoot(page, name, locale);
+    }
     await page.goto(`${stack.issuer}/admin/users/${cashierId}`);
-    await shoot(page, 'admin-user', locale);
-    await page.goto(`${stack.issuer}/admin/mfa-coverage`);
-    await shoot(page, 'admin-mfa-coverage', locale);
-    await page.goto(`${stack.issuer}/admin/audit`);
-    await shoot(page, 'admin-audit', locale);
+    await page.click(`form[action="/admin/users/${cashierId}/passes"] button[type="submit"]`);
+    await page.waitForLoadState('load');
+    await shoot(page, 'admin-pass', locale);
     await context.close();
   }
 } finally {
