@@ -6,8 +6,9 @@ import type { NotificationType } from '../src/services/notifications/index.js';
 import type { AccountKit, AccountPages } from '../src/account/kit.js';
 import type { UserView } from '../src/services/account/users.js';
 
-export const FACTOR_IDS = ['passkey', 'totp', 'recovery'] as const;
-export type FactorId = (typeof FACTOR_IDS)[number];
+import type { FactorId } from './ids.js';
+
+export type { FactorId };
 
 /** What the Security & ID page shows of a factor: a partial (templates/partials/<partial>.hbs) and its data. */
 export interface AccountSection {
@@ -35,8 +36,10 @@ export interface Factor {
   /** name of the factor for people (admin and account pages): a locale key */
   nameKey: string;
   account?: AccountSection;
-  /** its own pages under /account (registration, rename, removal): a router with its own prefix */
+  /** its own pages under /account (set-up, registration, rename, removal): a router with its own prefix */
   accountRoutes?(pages: AccountPages): Router;
+  /** the page of its own that binds it, where the binding rule's proof page leads back to (src/account/binding-routes.ts) */
+  bindingPath?: string;
   /** ?done=<name> notices its pages redirect to the overview with: name -> locale key */
   accountNotices?: Record<string, string>;
   notifications: readonly NotificationType[];

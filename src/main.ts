@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './metrics/registry.js';
 import { startMetricsServer } from './metrics/server.js';
-import { seedDemo } from './seed.js';
+import { describeSeeded, seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
 import { createMailWorker, mailDelivery } from './mail/index.js';
 import { mongoOutboxBacklog } from './models/stores/outbox.js';
@@ -28,12 +28,9 @@ async function main() {
   const { app, services, logoutWorker } = await createApp({ config, db, logger, observe: metrics?.observer, devMail: mail.catcher });
 
   if (config.seedDemo) {
-    const seeded = await seedDemo(db.models, services.passwords.hash);
-    if (seeded) {
-      const lines = seeded.map((u) => `  ${u.role.padEnd(8)} username ${u.username.padEnd(8)} password ${u.password}`);
-      // printed once, on first start only: the passwords are not stored anywhere else
-      process.stdout.write(`\nDemo store "demo" created. Sign in with store URL "demo" and:\n${lines.join('\n')}\n\n`);
-    }
+    const seeded = await seedDemo(db.models, { hash: services.passwords.hash, issuePass: (user) => services.binding.issuePass(user, { actorId: null }, 'new_user') });
+    // printed once, on first start only: the passwords and passes are not stored anywhere else
+    if (seeded) process.stdout.write(describeSeeded(seeded));
   }
 
   // B6: every instance sends from the shared outbox; claims keep each email to one sender

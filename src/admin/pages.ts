@@ -229,7 +229,6 @@ export function registerPages(router: Router, kit: AdminKit): void {
       requireForEveryone: b.requireForEveryone ?? false,
       rememberDeviceAllowed: b.rememberDeviceAllowed ?? false,
       rememberDeviceDays: b.rememberDeviceDays,
-      enrolmentPassForAll: b.enrolmentPassForAll ?? false,
       passwordEnrolmentUntil: b.passwordEnrolmentUntil ?? '',
       sessionIdleMinutes: b.sessionIdleMinutes,
       sessionAbsoluteHours: b.sessionAbsoluteHours,

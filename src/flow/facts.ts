@@ -1,6 +1,5 @@
 // The facts a request's steps decide on, read once per request: the store (cached), the user (one read), the device.
 import type { Services } from '../container.js';
-import { enrolmentPassRequired } from '../services/access-passes/index.js';
 import type { FlowFacts, FlowState } from './state.js';
 import { rolloutFor } from '../services/rollout/deadline.js';
 import type { Role } from '../services/policy/index.js';
@@ -18,7 +17,8 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
   const store = storeId ? await services.users.storeById(storeId) : undefined;
   const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
   return {
-    store: store && { id: store.id, prefix: store.prefix, name: store.name },
+    now: services.clock(),
+    store: store && { id: store.id, prefix: store.prefix, name: store.name, passwordEnrolmentUntil: store.policy.passwordEnrolmentUntil },
     user: user && {
       id: user.id,
       username: user.username,
@@ -29,8 +29,9 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       mustEnrol: user.mustEnrol,
       mustChangePassword: user.mustChangePassword,
       mfaRequired: store ? services.policy.required(user, store, client) : true,
-      enrolPassRequired: store ? enrolmentPassRequired(user, store, services.clock()) : true,
-      emailVerified: Boolean(user.email && user.emailVerified),
+      email: user.email,
+      emailVerified: user.emailVerified,
+      emailChangedAt: user.emailChangedAt,
       throttle: user.throttle,
       locale: user.locale,
       localeChosen: user.localeChosen,

@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../models/user.js';
 import type { RegisterRecord } from '../services/quick-switch/index.js';
-import { WIZARD_STAGES } from '../../factors/totp/wizard.js';
-import { FACTOR_IDS } from '../../factors/factor.js';
+import { wizardProgressSchema } from '../../factors/totp/state.js';
+import { FACTOR_IDS } from '../../factors/ids.js';
 import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
 import type { Locale } from '../http/i18n.js';
 import type { Rollout } from '../services/rollout/deadline.js';
+import type { BindingPolicy } from '../services/binding/index.js';
 import { approvalStateSchema } from '../../interactions/approval/state.js';
 
 export const flowStateSchema = z.object({
@@ -50,14 +51,8 @@ export const flowStateSchema = z.object({
   // the PIN of the picked person was right on this register: the sign-in ends with amr ["pin"] and the switch acr
   pinVerified: z.boolean().optional(),
   switchRegisterId: z.string().optional(),
-  enrol: z
-    .object({
-      stage: z.enum(WIZARD_STAGES),
-      secretSealed: z.string().optional(),
-      codesSealed: z.string().optional(),
-      done: z.boolean().optional(),
-    })
-    .optional(),
+  // the authenticator app's set-up wizard (factors/totp/state.ts)
+  enrol: wizardProgressSchema.optional(),
   // B20: this interaction asks a manager to approve one transaction of the signed-in cashier
   approval: approvalStateSchema.optional(),
 });
@@ -65,7 +60,10 @@ export const flowStateSchema = z.object({
 export type FlowState = z.infer<typeof flowStateSchema>;
 
 export interface FlowFacts {
-  store?: { id: string; prefix: string; name: string };
+  /** this request's time, from the injected clock */
+  now: Date;
+  /** the store, and the part of its policy the binding rule reads (src/services/binding) */
+  store?: { id: string; prefix: string; name: string } & BindingPolicy;
   user?: {
     id: string;
     username: string;
@@ -76,10 +74,9 @@ export interface FlowFacts {
     mustEnrol: boolean;
     mustChangePassword: boolean;
     mfaRequired: boolean;
-    /** a first authenticator needs a temporary access pass (B17) */
-    enrolPassRequired: boolean;
-    /** a verified address an enrolment link may go to */
+    email: string | null;
     emailVerified: boolean;
+    emailChangedAt: Date | null;
     throttle: AccountThrottleState;
     /** the language emails are written in, and whether the user chose it (src/services/account/language.ts) */
     locale: Locale | null;

@@ -14,6 +14,8 @@ export const userSchema = new Schema(
     name: { type: String, required: true },
     email: { type: String, default: null },
     emailVerified: { type: Boolean, default: false },
+    // the user's own change of address (not an admin's): src/services/binding/rule.ts lets it settle first
+    emailChangedAt: { type: Date, default: null },
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
     passwordChangedAt: { type: Date, default: null },

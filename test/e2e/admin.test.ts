@@ -19,7 +19,7 @@ describe('admin console in a browser (S11, B12)', () => {
     const pending = stack.services.factors.totp.newPendingSecret();
     const { secretGrouped } = await stack.services.factors.totp.describePending(pending, 'corner', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    assert.ok((await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
+    assert.ok((await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await stack.grant(userId))).ok);
     return app;
   }
 

@@ -20,6 +20,8 @@ import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
+import type { BindingGrant } from '../../src/services/binding/index.js';
+import { linkGrant } from './grant.js';
 import type { LogoutWorker } from '../../src/logout/worker.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
@@ -56,6 +58,8 @@ export interface Stack {
   claim(): ClaimWithSlot;
   // sets MFA up for a user through the real service and returns the test's authenticator app for it
   enrol(userId: string, storePrefix: string, username: string): Promise<AuthenticatorApp>;
+  /** The binding rule's grant for a user's next factor, as a temporary access pass gets it (test set-up). */
+  grant(userId: string): Promise<BindingGrant>;
 }
 
 export interface StackOptions {
@@ -137,6 +141,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     return user;
   };
 
+  const grantFor = async (userId: string) => {
+    const user = await services.users.byId(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    return linkGrant(services.binding, user);
+  };
   return {
     issuer,
     db,
@@ -188,7 +197,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     async accessPass(userId) {
       const user = await services.users.byId(userId);
       if (!user) throw new Error(`no user ${userId}`);
-      return (await services.accessPasses.create(user, { actorId: null }, 'request')).pass;
+      return (await services.binding.issuePass(user, { actorId: null }, 'request')).pass;
     },
     claim() {
       const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) };
@@ -198,10 +207,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       const pending = services.factors.totp.newPendingSecret();
       const { otpauthUri } = await services.factors.totp.describePending(pending, storePrefix, username);
       const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-      const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+      const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await grantFor(userId));
       if (!done.ok) throw new Error('enrolment failed');
       return app;
     },
+    grant: grantFor,
     client(clientId = 'demo-pos', secret = 'demo-pos-secret-change-me-in-production') {
       return oidc.discovery(new URL(issuer), clientId, secret, undefined, { execute: [oidc.allowInsecureRequests] });
     },

@@ -62,7 +62,7 @@ describe('admin console (D5, B12, S11)', () => {
     const pending = stack.services.factors.totp.newPendingSecret();
     const { secretGrouped } = await stack.services.factors.totp.describePending(pending, 'bakery', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await stack.grant(userId));
     assert.ok(done.ok);
     return app;
   }
@@ -391,7 +391,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(saved.status, 200);
     assert.match(textOf(saved.body), /policy has been saved/);
     const store = (await stack.services.users.storeById(storeId))!;
-    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null, timeZone: null });
+    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null, timeZone: null });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.policy_changed', storeId, actorId: ids.admin }));
 
     const afterChange = await posSignIn(new Agent(), 'carl', PW.cashier);

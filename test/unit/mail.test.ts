@@ -23,10 +23,10 @@ const renderer = createEmailRenderer({ root });
 
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', locale: 'en', localeChosen: true, integrations: [],
-  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null },
+  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null },
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
-  id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
+  id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, emailChangedAt: null, role: 'cashier',
   active: true, locale: null, localeChosen: false, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
 });
 

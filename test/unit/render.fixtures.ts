@@ -34,7 +34,8 @@ const SAMPLE_PASSKEYS = [
   { key: 'cAbCdEfGhIjKl', name: 'Till 2', createdAt: '2025-05-02', lastUsedAt: '2025-05-20', synced: false },
   { key: 'cMnOpQrStUvWx', name: 'My phone', createdAt: '2025-05-10', lastUsedAt: null, synced: true },
 ];
-const passkeySection = (passkeys: unknown[], needsPass = false) => ({ partial: 'factor-passkey', view: { passkeys, needsPass, nameMax: 60 } });
+const passkeySection = (passkeys: unknown[]) => ({ partial: 'factor-passkey', view: { passkeys, nameMax: 60 } });
+const totpSection = (connected: boolean) => ({ partial: 'factor-totp', view: { connected } });
 const overview = {
   ...account,
   user,
@@ -44,7 +45,7 @@ const overview = {
   remaining: 9,
   fewCodesLeft: false,
   devices: SAMPLE_DEVICES,
-  factorSections: [passkeySection(SAMPLE_PASSKEYS)],
+  factorSections: [totpSection(true), passkeySection(SAMPLE_PASSKEYS)],
 };
 const passkeyOptions = JSON.stringify({ challenge: 'abc', rpId: 'localhost', allowCredentials: [] });
 
@@ -101,12 +102,12 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     [
       'account-off',
       'account',
-      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [], factorSections: [passkeySection([])] },
+      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [], factorSections: [totpSection(false), passkeySection([])] },
     ],
     [
       'account-off-cashier',
       'account',
-      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [], factorSections: [passkeySection([])] },
+      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [], factorSections: [totpSection(false), passkeySection([])] },
     ],
     ['account-remove-confirm', 'account-remove', { ...account, stage: 'confirm' }],
     ['account-remove-password', 'account-remove', { ...account, stage: 'password', error: 'Incorrect password.' }],
@@ -140,7 +141,7 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['approval-password', 'password', { ...base, ...approvalBanner, storeName: 'Corner Coffee Co.', changeStoreUrl: '/interaction/abc123/change-store', username: '' }],
     ['approval', 'approval', { ...base, ...approvalBanner, managerName: 'Mia de Vries', cashierName: 'Carla Smit', actionKey: 'approval.action.refund', amount: '€120.00', register: 'Till 2', transactionId: 'T-1234' }],
     ['approval-refused', 'approval-refused', { ...base, ...approvalBanner, reason: 'role', reasonKey: 'approval.refused.role', userName: 'Colin Bakker', cashierName: 'Carla Smit', retryUrl: '/interaction/abc123/approval-another-manager' }],
-    ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
+    ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [totpSection(false), passkeySection([])] }],
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ...resetSamples,

@@ -52,13 +52,13 @@ test('B21: ISO weeks for the weekly summary, across year ends', () => {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const renderer = createEmailRenderer({ root });
 const user: UserView = {
-  id: 'u1', storeId: 's1', username: 'cas', name: 'Cas Jansen', email: 'cas@x.test', emailVerified: false, role: 'cashier', active: true, locale: null,
+  id: 'u1', storeId: 's1', username: 'cas', name: 'Cas Jansen', email: 'cas@x.test', emailVerified: false, emailChangedAt: null, role: 'cashier', active: true, locale: null,
   localeChosen: false, mfaEnabled: false, credentialTypes: [], mustEnrol: false, mustChangePassword: false,
   throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] },
 };
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli', country: 'NL', locale: 'nl', localeChosen: false, integrations: [],
-  policy: { ...policy('2027-01-31'), rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
+  policy: { ...policy('2027-01-31'), rememberDeviceAllowed: true, rememberDeviceDays: 30, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
 };
 const render = (type: 'rollout_reminder' | 'rollout_summary', details: Record<string, unknown>, locale: 'en' | 'nl') =>
   renderer.render(

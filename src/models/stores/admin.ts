@@ -125,7 +125,6 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
             'policy.requireForEveryone': p.requireForEveryone,
             'policy.rememberDeviceAllowed': p.rememberDeviceAllowed,
             'policy.rememberDeviceDays': p.rememberDeviceDays,
-            'policy.enrolmentPassForAll': p.enrolmentPassForAll,
             'policy.passwordEnrolmentUntil': p.passwordEnrolmentUntil,
             'policy.sessionIdleMinutes': p.sessionIdleMinutes,
             'policy.sessionAbsoluteHours': p.sessionAbsoluteHours,

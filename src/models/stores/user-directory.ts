@@ -28,6 +28,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   name: u.name,
   email: u.email ?? null,
   emailVerified: Boolean(u.emailVerified),
+  emailChangedAt: u.emailChangedAt ?? null,
   role: u.role as UserView['role'],
   active: u.active !== false,
   locale: isLocale(u.locale) ? u.locale : null,
@@ -52,7 +53,6 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     requireForEveryone: Boolean(s.policy?.requireForEveryone),
     rememberDeviceAllowed: s.policy?.rememberDeviceAllowed !== false,
     rememberDeviceDays: s.policy?.rememberDeviceDays ?? 30,
-    enrolmentPassForAll: Boolean(s.policy?.enrolmentPassForAll),
     passwordEnrolmentUntil: s.policy?.passwordEnrolmentUntil ?? null,
     sessionIdleMinutes: s.policy?.sessionIdleMinutes ?? 60,
     sessionAbsoluteHours: s.policy?.sessionAbsoluteHours ?? 12,
@@ -219,8 +219,8 @@ export function mongoLanguagePort({ User, StoreAccount }: Models): LanguagePort 
 
 export function mongoEmailPort({ User }: Models): EmailPort {
   return {
-    async setEmail(userId, email) {
-      await User.updateOne({ _id: oid(userId) }, { $set: { email, emailVerified: false } });
+    async setEmail(userId, email, now) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { email, emailVerified: false, emailChangedAt: now } });
     },
   };
 }

@@ -11,6 +11,8 @@ export interface UserView {
   name: string;
   email: string | null;
   emailVerified: boolean;
+  /** when the user last changed their own address (an emailed enrolment link waits for it to settle, B17) */
+  emailChangedAt: Date | null;
   role: Role;
   active: boolean;
   locale: Locale | null;
@@ -40,7 +42,6 @@ export interface StoreView {
     requireForEveryone: boolean;
     rememberDeviceAllowed: boolean;
     rememberDeviceDays: number;
-    enrolmentPassForAll: boolean;
     passwordEnrolmentUntil: Date | null;
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;

@@ -69,7 +69,6 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
         requireForEveryone: change.requireForEveryone ?? before.requireForEveryone,
         rememberDeviceAllowed: change.rememberDeviceAllowed ?? before.rememberDeviceAllowed,
         rememberDeviceDays: change.rememberDeviceDays ?? before.rememberDeviceDays,
-        enrolmentPassForAll: change.enrolmentPassForAll ?? before.enrolmentPassForAll,
         passwordEnrolmentUntil: change.passwordEnrolmentUntil === undefined ? before.passwordEnrolmentUntil : change.passwordEnrolmentUntil,
         sessionIdleMinutes: change.sessionIdleMinutes ?? before.sessionIdleMinutes,
         sessionAbsoluteHours: change.sessionAbsoluteHours ?? before.sessionAbsoluteHours,

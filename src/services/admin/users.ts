@@ -6,6 +6,7 @@ import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { DeviceRecord } from '../account/devices.js';
 import type { AccessPasses, PassRecord } from '../access-passes/index.js';
+import type { Binding } from '../binding/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import { ASSIGNABLE_ROLES, denialFor, type AdminAction, type Denial, type Party } from './rules.js';
 
@@ -48,8 +49,10 @@ export interface AdminUserServiceDeps {
   endSessions: SessionRevoker;
   /** reopens sign-in from unknown devices (B18), if the lock is still that generation; audited and emailed there */
   unlockSignIn(userId: string, generation: number, actor: { actorId: string; storeId: string; ip?: string }): Promise<boolean>;
-  /** temporary access passes (B17): created (shown once), listed (never the pass), revoked */
-  passes: Pick<AccessPasses, 'create' | 'active' | 'revoke'>;
+  /** temporary access passes (B17): listed (never the pass), revoked */
+  passes: Pick<AccessPasses, 'active' | 'revoke'>;
+  /** ... and made (shown once) through the binding rule's service, the one owner of binding proofs */
+  binding: Pick<Binding, 'issuePass'>;
   /** the language of the user's emails (B22): chosen here, else the one of their pages */
   languages: Pick<LanguageService, 'choose' | 'chooseForStore'>;
   audit: AuditRecorder;
@@ -155,7 +158,7 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
     async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
       const found = await target(actor, userId, 'issue_pass');
       if (!found.ok) return found;
-      const { pass, expiresAt } = await deps.passes.create(found.value, { actorId: actor.id, ip: actor.ip }, reason);
+      const { pass, expiresAt } = await deps.binding.issuePass(found.value, { actorId: actor.id, ip: actor.ip }, reason);
       return done({ user: summarise(found.value, await storeOf(actor)), pass, expiresAt });
     },
 

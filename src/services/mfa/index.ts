@@ -5,6 +5,7 @@ import type { RecoveryCodes } from '../recovery-codes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 import type { Credential } from './credentials.js';
+import { takeGrant, type BindingGrant } from '../binding/index.js';
 
 export type NoticeType = 'mfa_enabled' | 'mfa_reset' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed';
 
@@ -85,6 +86,8 @@ export interface Actor {
 
 export interface EnrolOptions {
   actor: Actor;
+  /** the binding rule's permission for this one binding (src/services/binding): nothing is bound without it */
+  grant: BindingGrant;
   /** credentials this one replaces (a new authenticator app replaces the old one, S12) */
   replaces?: string[];
   /** new recovery codes even though MFA is on (a new app comes with new codes, S12) */
@@ -167,12 +170,14 @@ export function createMfaService(deps: MfaServiceDeps) {
      * before it changes nothing, after it the notice completes. Returns the new codes, if any, to be shown once.
      */
     async enrol(userId: string, credential: Credential, opts: EnrolOptions): Promise<{ codes: string[] | null }> {
+      if (!takeGrant(opts.grant, userId)) throw new Error(`mfa: a ${credential.type} for user ${userId} without the binding rule's grant`);
       const before = await load(userId);
       if (!before) throw new Error(`mfa: user ${userId} is missing`);
       const first = !before.enabled || before.mustEnrol;
       const fresh = first || opts.newCodes ? await newCodes(userId) : null;
       const type: NoticeType = !before.enabled && !before.mustEnrol ? 'mfa_enabled' : first ? 'mfa_reset' : opts.noticeWhenOn;
-      const notice = noticeOf(type, opts.actor, opts.details);
+      // how the binding was allowed stays in the authenticator's history (checklist 65)
+      const notice = noticeOf(type, opts.actor, { ...opts.details, via: opts.grant.via });
       await deps.users.addCredential(userId, { add: credential, drop: opts.replaces ?? [], codesBatch: fresh?.batch ?? null }, notice);
       await complete(userId, { storeId: before.storeId, codesBatch: fresh?.batch ?? null }, notice);
       return { codes: fresh?.codes ?? null };
