@@ -1,8 +1,7 @@
 // What Security & ID keeps between requests, typed: per session, a slice for each factor's set-up under way (declared
 // by the factor), the proofs the binding rule counts, and codes just shown; per account, a breached password to warn of.
 import { z } from 'zod';
-import { totpAccountSlice } from '../../factors/totp/state.js';
-import { passkeyAccountSlice } from '../../factors/passkey/state.js';
+import { factorAccountSlices } from '../../factors/slices.js';
 import type { AccountSession } from './session.js';
 
 export interface PageStatePort {
@@ -18,9 +17,8 @@ export const sessionStateSchema = z.object({
   proof: z.object({ kind: z.enum(['pass', 'email']), at: z.number() }).optional(),
   // newly regenerated recovery codes, downloadable only from the page that showed them (checklist 44)
   codes: z.object({ codesSealed: z.string(), nonce: z.string() }).optional(),
-  // the factors' own slices
-  totp: totpAccountSlice.optional(),
-  passkey: passkeyAccountSlice.optional(),
+  // the factors' own slices (factors/slices.ts)
+  ...factorAccountSlices,
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../models/user.js';
 import type { RegisterRecord } from '../services/quick-switch/index.js';
-import { wizardProgressSchema } from '../../factors/totp/state.js';
+import { factorFlowSlices } from '../../factors/slices.js';
 import { FACTOR_IDS } from '../../factors/ids.js';
 import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
@@ -51,8 +51,8 @@ export const flowStateSchema = z.object({
   // the PIN of the picked person was right on this register: the sign-in ends with amr ["pin"] and the switch acr
   pinVerified: z.boolean().optional(),
   switchRegisterId: z.string().optional(),
-  // the authenticator app's set-up wizard (factors/totp/state.ts)
-  enrol: wizardProgressSchema.optional(),
+  // the factors' own slices (factors/slices.ts): the authenticator app's set-up wizard
+  ...factorFlowSlices,
   // B20: this interaction asks a manager to approve one transaction of the signed-in cashier
   approval: approvalStateSchema.optional(),
 });

@@ -1,6 +1,6 @@
 // Store account (tenant): domain prefix, country, integrations and its MFA policy.
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { forgetWrittenStores } from './stores/user-records.js';
+import { storesWritten } from './written.js';
 
 export const storeAccountSchema = new Schema(
   {
@@ -37,8 +37,8 @@ export const storeAccountSchema = new Schema(
 storeAccountSchema.index({ rollout: 1 });
 
 // a policy change is seen by this instance at once (src/models/stores/user-records.ts)
-storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => forgetWrittenStores());
-storeAccountSchema.post('save', () => forgetWrittenStores());
+storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => storesWritten());
+storeAccountSchema.post('save', () => storesWritten());
 
 export type StoreAccountDoc = InferSchemaType<typeof storeAccountSchema> & { _id: import('mongoose').Types.ObjectId };
 

@@ -1,9 +1,10 @@
 // Store user: password, role, second-factor credentials and MFA state, sign-in throttle counts.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import { forgetWrittenUser } from './stores/user-records.js';
+import { userWritten } from './written.js';
 
-export const ROLES = ['owner', 'admin', 'manager', 'cashier'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../services/roles.js';
+
+export { ROLES, type Role };
 
 const pendingNoticeSchema = new Schema({ id: String, type: { type: String }, actorId: String, ip: String, at: Date, details: Schema.Types.Mixed }, { _id: false });
 
@@ -57,10 +58,10 @@ userSchema.index({ storeId: 1, username: 1 }, { unique: true });
 // nothing keeps reading a user this process has just changed (src/models/stores/user-records.ts)
 userSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], function () {
   const id: unknown = this.getFilter()._id;
-  forgetWrittenUser(typeof id === 'string' || (id && typeof id === 'object' && 'toHexString' in id) ? String(id) : undefined);
+  userWritten(typeof id === 'string' || (id && typeof id === 'object' && 'toHexString' in id) ? String(id) : undefined);
 });
-userSchema.post('save', (doc) => forgetWrittenUser(String(doc._id)));
-userSchema.post('insertMany', () => forgetWrittenUser(undefined));
+userSchema.post('save', (doc) => userWritten(String(doc._id)));
+userSchema.post('insertMany', () => userWritten(undefined));
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 

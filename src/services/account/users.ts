@@ -2,7 +2,7 @@
 import type { Role } from '../policy/index.js';
 import type { AccountThrottleState } from '../throttle/guard.js';
 import type { CredentialType } from '../mfa/credentials.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 
 export interface UserView {
   id: string;

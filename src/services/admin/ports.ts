@@ -1,6 +1,6 @@
 // Ports of the admin use cases: store-scoped user records, store policy, audit queries and session revocation.
 import type { Role } from '../policy/index.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 import type { StoreView } from '../account/users.js';
 
 export type StorePolicy = StoreView['policy'];

@@ -1,6 +1,6 @@
 // Admin use cases on a store's users: list and search, create, change role, (de)activate, MFA reset/removal, devices (S11, B10, D5).
 import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
