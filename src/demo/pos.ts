@@ -19,6 +19,8 @@ import { approvalDemo, type DemoApproval } from './approval.js';
 export interface DemoOptions {
   issuer: string;
   port: number;
+  /** the address to listen on; undefined: every interface */
+  host?: string;
   baseUrl: string;
   logger: Logger;
   clientId?: string;
@@ -239,7 +241,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     },
   });
   app.use(router.routes());
-  const server = await listen(app, opts.port, 'DEMO_PORT');
+  const server = await listen(app, opts.port, 'DEMO_PORT', opts.host);
   return {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
