@@ -3,6 +3,7 @@
 import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR, asksQuickSwitch, demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
+import { STEP_UP } from '../provider/interaction-policy.js';
 import type { FlowState } from './state.js';
 import { approvalStateOf } from '../../interactions/approval/state.js';
 
@@ -25,7 +26,7 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
   const sessionAccount = interaction.session?.accountId;
   // only a missing second factor on a live session is a step-up; any freshness demand means the full sign-in
   // a quick-switch session (a PIN) never steps up with a second factor alone: its password was never proved (B19)
-  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded') && interaction.session?.acr !== ACR.switch;
+  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === STEP_UP.mfa || r === STEP_UP.phr) && interaction.session?.acr !== ACR.switch;
   const state: FlowState = {
     uid: interaction.uid,
     locale: pickLocale(params.ui_locales, acceptLanguage),

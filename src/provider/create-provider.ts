@@ -9,6 +9,9 @@ import { approvalRichAuthorizationRequests, carriesApproval } from './approval-r
 import { renderProviderError } from './render-error.js';
 import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
+import { CLIENT_AUTH_METHODS, CLIENT_AUTH_SIGNING_ALGS, discoveryAdditions, truthfulDiscovery } from './discovery.js';
+import { storeTimeZone } from '../services/policy/time-zone.js';
+import { extraClientMetadata, pkceRequired } from './client-metadata.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
 import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
@@ -49,6 +52,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: deps.secrets.jwks as Configuration['jwks'],
     cookies: { keys: deps.secrets.cookieKeys },
     acrValues: ACR_VALUES,
+    clientAuthMethods: CLIENT_AUTH_METHODS,
+    enabledJWA: { clientAuthSigningAlgValues: CLIENT_AUTH_SIGNING_ALGS },
+    // what the library's discovery document leaves out (src/provider/discovery.ts)
+    discovery: discoveryAdditions,
     claims: {
       acr: null,
       sid: null,
@@ -56,22 +63,17 @@ export function createProvider(deps: ProviderDeps): Provider {
       // how and when the user authenticated goes into every ID token, requested or not (B4); a quick switch also
       // names the register it happened on (B19)
       openid: ['sub', 'acr', 'amr', 'auth_time', 'register'],
-      profile: ['name', 'preferred_username', 'locale'],
+      // what the product knows of a person (OIDC Core §5.4; there are no given or family names, nor a picture); zoneinfo
+      // is the time zone of the user's store, the one their business day and deadlines count in
+      profile: ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
       email: ['email', 'email_verified'],
       store: ['store', 'store_name', 'role'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'store'],
     // not a new parameter: a hook that runs after oidc-provider's checks of the request (src/provider/offline-access.ts)
     extraParams: { scope: keepOfflineAccess },
-    extraClientMetadata: {
-      // a client may demand MFA, or a phishing-resistant factor (a passkey), for every sign-in
-      properties: ['require_mfa', 'require_phishing_resistant'],
-      validator(_ctx, key, value, metadata) {
-        if (key !== 'require_mfa' && key !== 'require_phishing_resistant') return;
-        if (value === undefined) metadata[key] = false;
-        else if (typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
-      },
-    },
+    // require_mfa, require_phishing_resistant, require_pkce (src/provider/client-metadata.ts)
+    extraClientMetadata,
     async findAccount(_ctx, sub, token) {
       // claims may lag a change by a few seconds; revocations end the tokens themselves
       const user = await services.users.recentById(sub);
@@ -86,6 +88,8 @@ export function createProvider(deps: ProviderDeps): Provider {
             name: user.name,
             preferred_username: user.username,
             locale: user.locale ?? undefined,
+            zoneinfo: store ? storeTimeZone({ country: store.country, timeZone: store.policy.timeZone }) : undefined,
+            updated_at: user.updatedAt ? Math.floor(user.updatedAt.getTime() / 1000) : undefined,
             email: user.email ?? undefined,
             email_verified: user.email ? user.emailVerified : undefined,
             store: store?.prefix,
@@ -160,7 +164,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         },
       },
     },
-    pkce: { required: () => true },
+    // public and native clients always; a confidential web client unless its registration says require_pkce: false
+    pkce: { required: (_ctx, client) => pkceRequired(client) },
     responseTypes: ['code'],
     // Access tokens (JWT and introspection alike) say how the user authenticated, kept unchanged across refresh (B4; checklist 76).
     async extraTokenClaims(ctx, token) {
@@ -186,6 +191,7 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
+  provider.use(truthfulDiscovery);
   provider.on('server_error', (ctx, err) => {
     if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
     services.logger.error({ err }, 'oidc-provider server error');
