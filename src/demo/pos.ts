@@ -36,6 +36,8 @@ interface DemoSession {
   userinfo?: Record<string, unknown>;
   /** the provider told us (back-channel logout) that this sign-in ended */
   signedOutByProvider?: boolean;
+  /** someone signed out on this register: the next "Sign in" asks who, whatever the provider's session (B26) */
+  signedOut?: boolean;
   /** the language chosen on the register (else the browser's) */
   locale?: Locale;
   approval?: DemoApproval;
@@ -124,7 +126,8 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     );
   });
 
-  router.get('/login', (ctx) => startSignIn(ctx, {}));
+  // B26: after a sign-out the register never re-admits the last user silently: the provider asks who is signing in
+  router.get('/login', (ctx) => startSignIn(ctx, session(ctx).signedOut ? { prompt: 'login' } : {}));
   // S9: a shared register switches user with a fresh sign-in, password and code included.
   router.get('/switch', (ctx) => startSignIn(ctx, { prompt: 'login' }));
   // B19: on a trusted register the provider offers "Who is switching in?" and the PIN
@@ -147,6 +150,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       const claims = tokens.claims();
       if (!claims) throw new Error('the token response has no ID token');
       s.stepUps = 0;
+      s.signedOut = false;
       s.reportsToken = undefined;
       s.idToken = tokens.id_token;
       s.claims = { ...claims };
@@ -199,7 +203,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     const s = session(ctx);
     const idToken = s.idToken;
     s.claims = s.userinfo = s.idToken = undefined;
+    s.signedOut = true;
     if (!idToken) return ctx.redirect('/');
+    // always with the ID token: the provider then ends the session without asking (B26)
     ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/`, ui_locales: words(ctx).locale }).href);
   });
 
@@ -218,6 +224,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
           if (!s.claims || (sid ? s.claims.sid !== sid : s.claims.sub !== sub)) continue;
           s.claims = s.userinfo = s.idToken = s.reportsToken = undefined;
           s.signedOutByProvider = true;
+          s.signedOut = true;
           ended++;
         }
         return ended;

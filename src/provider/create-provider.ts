@@ -7,6 +7,7 @@ import { ACR, ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { approvalRichAuthorizationRequests, carriesApproval } from './approval-requests.js';
 import { renderProviderError } from './render-error.js';
+import { rpInitiatedLogout } from './logout.js';
 import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
 import { CLIENT_AUTH_METHODS, CLIENT_AUTH_SIGNING_ALGS, discoveryAdditions, truthfulDiscovery } from './discovery.js';
@@ -154,20 +155,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       backchannelLogout: { enabled: true },
       // B20: manager approval of one transaction, as RFC 9396 authorization details (src/provider/approval-requests.ts)
       richAuthorizationRequests: approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator)),
-      rpInitiatedLogout: {
-        enabled: true,
-        async logoutSource(ctx, form) {
-          const locale = localeOf(ctx);
-          ctx.type = 'html';
-          ctx.set('Cache-Control', 'no-store');
-          ctx.body = render.page('logout', { form, clientName: ctx.oidc.client?.clientName ?? '' }, locale);
-        },
-        async postLogoutSuccessSource(ctx) {
-          ctx.type = 'html';
-          ctx.set('Cache-Control', 'no-store');
-          ctx.body = render.page('logout-done', {}, localeOf(ctx));
-        },
-      },
+      // B26: a valid id_token_hint of this session signs out without the question (src/provider/logout.ts)
+      rpInitiatedLogout: rpInitiatedLogout(render, localeOf),
     },
     // public and native clients always; a confidential web client unless its registration says require_pkce: false
     pkce: { required: (_ctx, client) => pkceRequired(client) },

@@ -120,6 +120,8 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
         form: '<form id="op.logoutForm" method="post" action="/session/end/confirm"><input type="hidden" name="xsrf" value="abc"/></form>',
       },
     ],
+    // B26: a valid id_token_hint of the session: the confirmation sends itself
+    ['logout-now', 'logout-now', { clientName: 'POS Web', action: '/session/end/confirm', xsrf: 'abc' }],
     ['logout-done', 'logout-done', { clientName: 'POS Web' }],
     [
       'passkey-verify',
