@@ -15,6 +15,7 @@ import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 import { QUICK_SWITCH_REQUEST, registerName } from './quick-switch.js';
 import { approvalDemo, type DemoApproval } from './approval.js';
+import { kitchenScreen, type KitchenScreen } from './kitchen-screen.js';
 
 export interface DemoOptions {
   issuer: string;
@@ -41,6 +42,8 @@ interface DemoSession {
   /** the language chosen on the register (else the browser's) */
   locale?: Locale;
   approval?: DemoApproval;
+  /** the simulated kitchen screen of this browser (B25) */
+  kitchen?: KitchenScreen;
 }
 
 /** Where "Security & ID" leads: the provider's account page, with the way back to this register (issue 13 item 3). */
@@ -245,6 +248,18 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     screen(ctx, title, content) {
       const { t, locale } = words(ctx);
       return page(t, locale, { title, store: String(session(ctx).userinfo?.store_name ?? '') }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+    },
+  });
+  // B25: a kitchen screen without a keyboard, signed in by the device authorization grant
+  await kitchenScreen(router, {
+    issuer: opts.issuer,
+    logger: opts.logger,
+    name: 'Kitchen screen 1',
+    session,
+    words,
+    screen(ctx, title, content, refreshSeconds) {
+      const { t, locale } = words(ctx);
+      return page(t, locale, { title, till: title, refreshSeconds }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
     },
   });
   app.use(router.routes());

@@ -12,6 +12,8 @@ export interface InteractionView {
   params: Record<string, unknown>;
   prompt: { reasons: string[] };
   session?: { accountId?: string; acr?: string };
+  /** set when a person approves a device (the device authorization grant, B25) */
+  deviceCode?: string;
 }
 
 export interface ClientView {
@@ -38,7 +40,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
   };
   const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
   // B19: on a trusted register the first page may be "who is switching in?"; the current user bounds who may use a PIN
-  if (asksQuickSwitch(client, interaction.params)) state.quickSwitch = { fromRole: sessionUser?.role, fromStoreId: sessionUser?.storeId };
+  // a device is approved by a full sign-in (B25): never by a PIN
+  if (asksQuickSwitch(client, interaction.params) && !interaction.deviceCode) state.quickSwitch = { fromRole: sessionUser?.role, fromStoreId: sessionUser?.storeId };
   if (sessionUser && state.stepUp) {
     Object.assign(state, { userId: sessionUser.id, storeId: sessionUser.storeId, username: sessionUser.username, passwordVerified: true });
   } else if (sessionUser) {

@@ -8,6 +8,8 @@ import { buildInteractionPolicy } from './interaction-policy.js';
 import { approvalRichAuthorizationRequests, carriesApproval } from './approval-requests.js';
 import { renderProviderError } from './render-error.js';
 import { rpInitiatedLogout } from './logout.js';
+import { checkDeviceName, deviceFlow, userCodeThrottle } from './device-flow.js';
+import { DEVICE_TYPE, deviceClaim, isDeviceApproval, withDeviceDetails } from './device-details.js';
 import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
 import { CLIENT_AUTH_METHODS, CLIENT_AUTH_SIGNING_ALGS, discoveryAdditions, truthfulDiscovery } from './discovery.js';
@@ -36,6 +38,8 @@ export interface ProviderDeps {
 
 const localeOf = (ctx: KoaContextWithOIDC) =>
   pickLocale((ctx.oidc?.params?.ui_locales as string | undefined) ?? undefined, ctx.get('accept-language'));
+// a device's approver reads the pages in their browser's language (a device's ui_locales are for its own screen)
+const approverLocale = (ctx: KoaContextWithOIDC) => pickLocale(undefined, ctx.get('accept-language'));
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { services, render } = deps;
@@ -62,8 +66,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       sid: null,
       iss: null,
       // how and when the user authenticated goes into every ID token, requested or not (B4); a quick switch also
-      // names the register it happened on (B19)
-      openid: ['sub', 'acr', 'amr', 'auth_time', 'register'],
+      // names the register it happened on (B19); a device's tokens name the device a staff member approved (B25)
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'register', 'device'],
       // what the product knows of a person (OIDC Core §5.4; there are no given or family names, nor a picture); zoneinfo
       // is the time zone of the user's store, the one their business day and deadlines count in
       profile: ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
@@ -72,7 +76,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'store'],
     // not a new parameter: a hook that runs after oidc-provider's checks of the request (src/provider/offline-access.ts)
-    extraParams: { scope: keepOfflineAccess },
+    extraParams: { scope: keepOfflineAccess, device_name: checkDeviceName },
     // require_mfa, require_phishing_resistant, require_pkce (src/provider/client-metadata.ts)
     extraClientMetadata,
     async findAccount(_ctx, sub, token) {
@@ -97,6 +101,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             store_name: store?.name,
             role: user.role,
             register,
+            device: deviceClaim(token),
           };
         },
       };
@@ -115,7 +120,10 @@ export function createProvider(deps: ProviderDeps): Provider {
       const { session, client } = oidc;
       // the library asks only while authorizing, with the request's session and client loaded
       if (!session || !client) throw new Error('loadExistingGrant called without a session or client');
-      const grantId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      // B25: each approved device gets a grant of its own, made once its approver has signed in
+      const device = isDeviceApproval(ctx);
+      if (device && !oidc.result?.login) return undefined;
+      const grantId = device ? undefined : (oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId));
       // a grant revoked meanwhile (e.g. sessions ended elsewhere) is simply made again for this session
       const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
       const grant = found ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
@@ -126,6 +134,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       }
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
+      // the device detail its tokens carry (src/provider/device-details.ts)
+      if (device) grant.addRar({ type: DEVICE_TYPE });
       await grant.save();
       return grant;
     },
@@ -154,7 +164,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       // deliveries go through our outbox (src/logout/backchannel.ts)
       backchannelLogout: { enabled: true },
       // B20: manager approval of one transaction, as RFC 9396 authorization details (src/provider/approval-requests.ts)
-      richAuthorizationRequests: approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator)),
+      richAuthorizationRequests: withDeviceDetails(approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator))),
+      // B25: the device authorization grant for POS hardware, approved by a staff member's full sign-in
+      deviceFlow: deviceFlow({ render, services, localeOf: approverLocale }),
       // B26: a valid id_token_hint of this session signs out without the question (src/provider/logout.ts)
       rpInitiatedLogout: rpInitiatedLogout(render, localeOf),
     },
@@ -164,10 +176,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     // Access tokens (JWT and introspection alike) say how the user authenticated, kept unchanged across refresh (B4; checklist 76).
     async extraTokenClaims(ctx, token) {
       if (token.kind !== 'AccessToken') return undefined;
-      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.DeviceCode;
       if (!source) return undefined;
       const register = await switchRegister(String(source.accountId), source);
-      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}) };
+      const device = deviceClaim(source);
+      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}), ...(device ? { device } : {}) };
     },
     issueRefreshToken: async (_ctx, client, source) => client.grantTypeAllowed('refresh_token') && !carriesApproval(source as never),
     // Tokens belong to their grant, not to the browser session: signing out and every revocation end the grant and
@@ -186,6 +199,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   provider.use(truthfulDiscovery);
+  // B25: an address that sent too many wrong device codes is refused before the next one is looked up
+  provider.use(userCodeThrottle({ render, services, localeOf: approverLocale }, provider.pathFor('code_verification')));
   provider.on('server_error', (ctx, err) => {
     if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
     services.logger.error({ err }, 'oidc-provider server error');

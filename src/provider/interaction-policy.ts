@@ -2,6 +2,7 @@
 import { errors, interactionPolicy } from 'oidc-provider';
 import { ACR, demandedLevel, satisfies, unmeetableAcr } from './acr.js';
 import { approvalCashierCheck } from './approval-requests.js';
+import { isDeviceApproval } from './device-details.js';
 
 const { Check, base } = interactionPolicy;
 
@@ -36,6 +37,12 @@ export function buildInteractionPolicy() {
   );
   // B20: an approval needs the register signed in as the cashier it names (src/provider/approval-requests.ts)
   login.checks.add(approvalCashierCheck(), 0);
+  // B25: a device is approved by a full sign-in, whatever session this browser already has
+  login.checks.add(
+    new Check('device_approval', 'a device is approved by a full sign-in', (ctx) =>
+      isDeviceApproval(ctx) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
   // A session below the level the client or request demands: the second factor (or a passkey) is asked for. Two checks,
   // so that prompt=none names what is missing (its description becomes the login_required error_description).
   const levelCheck = (reason: string, description: string, applies: (demanded: string) => boolean) =>
