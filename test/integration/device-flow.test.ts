@@ -134,7 +134,8 @@ describe('the device authorization grant (B25, issue 21 item 7)', () => {
     };
     const first = await approve('Customer display 1');
     const second = await approve('Customer display 2');
-    assert.notEqual((first.claims()?.device as { id: string }).id, (second.claims()?.device as { id: string }).id);
+    const idOf = (tokens: typeof first) => (tokens.claims()!.device as { id: string }).id;
+    assert.notEqual(idOf(first), idOf(second));
     await oidc.tokenRevocation(config, first.refresh_token!);
     await assert.rejects(oidc.refreshTokenGrant(config, first.refresh_token!), refusal('invalid_grant'));
     assert.ok((await oidc.refreshTokenGrant(config, second.refresh_token!)).access_token);
