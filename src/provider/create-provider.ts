@@ -1,4 +1,4 @@
-// oidc-provider configuration: code flow + PKCE, rotating refresh tokens, our interactions, acr/amr, logout pages.
+// oidc-provider configuration: code flow + PKCE per client, DPoP, PAR, device grant, our interactions, acr/amr, logout.
 import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
