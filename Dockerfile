@@ -15,7 +15,9 @@ COPY . .
 RUN mkdir -p /app/data && chown node:node /app/data
 
 USER node
-ENV PORT=3000 \
+# every interface of the container: compose publishes the ports on the host's loopback only
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
     DEMO_PORT=3001 \
     MONGODB_URI=mongodb://mongo:27017/mfa-idp
 EXPOSE 3000 3001

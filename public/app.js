@@ -1,5 +1,10 @@
-// Optional helpers (the pages work without them): show-password toggle, copy, print.
+// Optional helpers (the pages work without them): forms that send themselves, show-password toggle, copy, print.
 (() => {
+  // A form that sends itself: signing out with a valid id_token_hint (templates/pages/logout-now.hbs)
+  document.querySelectorAll('form[data-auto-submit]').forEach((form) => {
+    form.submit();
+  });
+
   function announce(text) {
     var live = document.querySelector('[data-live-status]');
     if (!live) return;

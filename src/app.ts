@@ -8,9 +8,10 @@ import type { Config } from './config.js';
 import type { Database } from './db/connect.js';
 import { createServices, type Services } from './container.js';
 import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
-import { loadClients } from './provider/clients.js';
+import { checkClients, loadClients } from './provider/clients.js';
 import { loadResourceServers } from './provider/resource-servers.js';
 import { createProvider } from './provider/create-provider.js';
+import { postAsGet } from './provider/post-endpoints.js';
 import { createAssets } from './http/assets.js';
 import { createPageRenderer } from './http/page.js';
 import { httpShell } from './http/shell.js';
@@ -59,6 +60,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
   const proxied = trustsProxies(config.trustProxy);
   const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: proxied, allowPrivateAddresses: !config.production });
+  await checkClients(provider, clients, config.clientsFile);
   // B16: back-channel logout tokens leave through the outbox; the worker is started by the caller (src/main.ts)
   const deliverLogout = routeBackchannelLogoutThroughOutbox(provider, services.logoutOutbox, services.clock);
   const logoutWorker = createLogoutWorker({
@@ -115,6 +117,9 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   if (deps.devMail && !config.production) app.use(devMailRouter({ catcher: deps.devMail, render }).routes());
   // 8. The user's own Security & ID pages.
   app.use(accountRouter({ provider, services, render, issuer: config.issuer, csrfKey }).routes());
+  // 8b. POST at the authorization and end-session endpoints: a 303 to the same endpoint as a GET, so the session
+  //     cookie (SameSite=Lax) comes along (src/provider/post-endpoints.ts).
+  app.use(postAsGet([provider.pathFor('authorization'), provider.pathFor('end_session')]));
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.
   app.use(providerDatabaseTrouble());
   app.use(mount(provider));

@@ -9,10 +9,14 @@ const bool = z
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // the address the provider and the demo listen on; unset: loopback outside production, every interface in it
+  HOST: z.string().min(1).optional(),
   ISSUER: z.url().optional(),
   MONGODB_URI: z.string().optional(),
   DATA_DIR: z.string().default('data'),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(27117),
+  // 0: a free loopback port at every start
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DEMO: bool.optional(),
   DEMO_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   DEMO_URL: z.url().optional(),
@@ -53,10 +57,15 @@ export type Env = z.infer<typeof schema>;
 export interface Config {
   production: boolean;
   port: number;
+  /** where the provider and the demo POS listen; undefined: every interface (a development instance shows
+   * password-reset links at /dev/mail, so it listens on loopback unless HOST says otherwise) */
+  host: string | undefined;
   issuer: string;
   mongodbUri: string | undefined;
   dataDir: string;
   embeddedDbPort: number;
+  /** the embedded PostgreSQL's loopback port; 0: a free one */
+  embeddedPgPort: number;
   demo: { enabled: boolean; port: number; url: string };
   seedDemo: boolean;
   productName: string;
@@ -92,10 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     production: e.NODE_ENV === 'production',
     port: e.PORT,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? undefined : '127.0.0.1'),
     issuer,
     mongodbUri: e.MONGODB_URI,
     dataDir: e.DATA_DIR,
     embeddedDbPort: e.EMBEDDED_DB_PORT,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
     // the demo relying party and demo users are for development; production turns them on only explicitly
     demo: { enabled: e.DEMO ?? e.NODE_ENV !== 'production', port: e.DEMO_PORT, url: (e.DEMO_URL ?? `http://localhost:${e.DEMO_PORT}`).replace(/\/$/, '') },
     seedDemo: e.SEED_DEMO ?? e.NODE_ENV !== 'production',

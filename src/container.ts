@@ -38,6 +38,7 @@ import { mongoRollout } from './models/stores/rollout.js';
 import { noObserver, type Observer, type SignInObserver } from './services/observe/index.js';
 import { createPasswordReset } from './services/password-reset/index.js';
 import { createRequestLimiter, RESET_REQUEST_LIMITS } from './services/throttle/requests.js';
+import { createUserCodeGuard } from './services/throttle/user-codes.js';
 import { createResetLinks } from './mail/reset-link.js';
 import { createSessionService } from './services/sessions/index.js';
 import { mongoProviderSessions } from './models/stores/provider-sessions.js';
@@ -168,6 +169,8 @@ export function createServices(deps: ContainerDeps) {
       issuer: config.issuer,
     }),
     sessionLimits,
+    // B25: wrong device user codes per address, cluster-wide (src/provider/device-flow.ts)
+    userCodes: createUserCodeGuard({ claim: once.claim, clock }),
     // the account's provider sessions: listed and ended by the user and by admins (B15)
     sessions: createSessionService({ port: mongoProviderSessions(models, payloads, clock), limits: sessionLimits, clock }),
     // back-channel logout deliveries (B16), sent by src/logout/worker.ts

@@ -41,11 +41,11 @@ async function main() {
   // B21: roll-out reminders and the owner's weekly summary
   const rolloutJob = startRolloutJob(services, logger);
 
-  const server = await listen(app, config.port, 'PORT');
+  const server = await listen(app, config.port, 'PORT', config.host);
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
-  logger.info({ url: config.issuer }, `provider listening on ${config.issuer}`);
+  logger.info({ url: config.issuer, host: config.host ?? 'every interface' }, `provider listening on ${config.issuer} (${config.host ?? 'every interface'}, port ${config.port})`);
   if (mail.catcher) logger.info({ url: `${config.issuer}/dev/mail` }, `no SMTP_URL: emails are kept in memory, see ${config.issuer}/dev/mail`);
-  const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, baseUrl: config.demo.url, logger }) : undefined;
+  const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, host: config.host, baseUrl: config.demo.url, logger }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 
   const shutdown = async () => {

@@ -195,7 +195,13 @@ export function adminRouter(deps: AdminDeps): Router {
     }
     if (!user?.active || !isConsoleRole(user.role)) {
       await audit(ctx, 'admin.signin_denied', { userId: user?.id, storeId: user?.storeId, details: { reason: 'role', role: user?.role ?? null } });
-      return failed(403, 'role');
+      // "Sign in as someone else" ends this provider session without a question and comes back to the console's
+      // sign-in (B26): a POST to the end-session endpoint with this sign-in's ID token
+      return plainPage(ctx, 403, 'admin-denied', {
+        reason: 'role',
+        message: render.t(locale, 'admin.denied.role'),
+        signOut: { action: '/session/end', idTokenHint: identity.idToken, postLogoutRedirectUri: `${issuer}/admin`, uiLocales: locale },
+      });
     }
     await sessions.start(ctx, { userId: user.id, storeId: user.storeId });
     await audit(ctx, 'admin.signin', { userId: user.id, storeId: user.storeId, details: { acr: identity.acr, amr: identity.amr } });

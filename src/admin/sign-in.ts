@@ -15,6 +15,8 @@ export interface AdminIdentity {
   acr: string | undefined;
   amr: string[];
   authTime: number | undefined;
+  /** the ID token itself: the hint that signs this session out without a question (B26) */
+  idToken: string;
 }
 
 export function adminSignIn(deps: AdminSignInDeps) {
@@ -74,6 +76,7 @@ export function adminSignIn(deps: AdminSignInDeps) {
         acr: typeof claims.acr === 'string' ? claims.acr : undefined,
         amr: Array.isArray(claims.amr) ? claims.amr.map(String) : [],
         authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
+        idToken: tokens.id_token ?? '',
       };
     },
   };

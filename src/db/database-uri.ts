@@ -14,5 +14,5 @@ export async function resolveDatabase(config: Config, log: (msg: string) => void
   if (config.mongodbUri) return { uri: config.mongodbUri, stop: async () => undefined };
   const dataDir = path.resolve(config.dataDir);
   log(`MONGODB_URI is not set: starting the embedded database (FerretDB over PostgreSQL, data in ${dataDir})`);
-  return startEmbeddedDatabase({ dataDir, port: config.embeddedDbPort, log });
+  return startEmbeddedDatabase({ dataDir, port: config.embeddedDbPort, postgresPort: config.embeddedPgPort, log });
 }

@@ -9,13 +9,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startSupervised, type Supervised } from './supervised-process.js';
-import { freeLoopbackPort } from './free-port.js';
+import { canConnect, freeLoopbackPort } from './free-port.js';
 
 export interface EmbeddedPostgresOptions {
   /** Directory holding the cluster (`postgres/`) and its password file; created when missing. */
   dataDir: string;
   /** `durable` for a developer's data; `fast` (no fsync) for throw-away test clusters. */
   tuning?: 'durable' | 'fast';
+  /** TCP port on 127.0.0.1 (EMBEDDED_PG_PORT); 0 or undefined: a free one */
+  port?: number;
   log: (msg: string) => void;
 }
 
@@ -53,7 +55,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const password = (await readFile(passwordFile, 'utf8')).trim();
   await stopOrphan(clusterDir, opts.log);
 
-  const port = await freeLoopbackPort();
+  const port = opts.port || (await freeLoopbackPort());
+  // otherwise the readiness probe could reach whatever already listens there
+  if (opts.port && (await canConnect(opts.port))) throw new Error(`cannot start postgres: ${host}:${opts.port} is already in use (EMBEDDED_PG_PORT)`);
   const settings = [...serverSettings, ...(opts.tuning === 'fast' ? fastSettings : [])];
   const clientConfig = (db = database): pg.ClientConfig => ({ host, port, user, password, database: db, connectionTimeoutMillis: 2_000 });
   const server: Supervised = await startSupervised({

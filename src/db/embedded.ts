@@ -9,6 +9,8 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string;
   /** FerretDB's TCP port on 127.0.0.1; 0 or undefined picks a free one. */
   port?: number;
+  /** The embedded PostgreSQL's TCP port on 127.0.0.1; 0 or undefined picks a free one. */
+  postgresPort?: number;
   /** Database name put in the returned URI (default 'mfa-idp'). */
   dbName?: string;
   /** `fast` skips fsync: for throw-away test and bench clusters only. */
@@ -31,7 +33,7 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
   const dbName = opts.dbName ?? 'mfa-idp';
-  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), tuning: opts.tuning, log });
+  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), port: opts.postgresPort, tuning: opts.tuning, log });
   try {
     const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput });
     return {

@@ -23,16 +23,18 @@ font-weight:600;cursor:pointer}.button.secondary{background:#e8ecf4;color:#1c243
 details summary{cursor:pointer;color:#3b4658;font-weight:600}dl{display:grid;grid-template-columns:9rem 1fr;gap:.4rem 1rem}
 dt{color:#5b6472}dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace;font-size:.9rem}
 @media (max-width:480px){.bar{padding:.6rem .8rem}main{margin:.8rem auto;padding:0 .6rem}.keys{grid-template-columns:repeat(2,minmax(0,1fr))}.button{padding:.5rem .6rem;font-size:.9rem;overflow-wrap:anywhere}
-dl{grid-template-columns:1fr}dt{margin-top:.4rem}}`;
+dl{grid-template-columns:1fr}dt{margin-top:.4rem}}
+.kitchen-code{font-family:ui-monospace,monospace;font-size:2.6rem;font-weight:700;letter-spacing:.12em;margin:.4rem 0}
+.kitchen-qr svg{width:11rem;height:11rem}`;
 
 /** One register screen: header bar (store, till, language switch) and the page's panels. */
-export function page(t: DemoText, locale: Locale, opts: { store?: string; till?: string; title?: string }, body: string): string {
+export function page(t: DemoText, locale: Locale, opts: { store?: string; till?: string; title?: string; refreshSeconds?: number }, body: string): string {
   const title = opts.title ?? t('demo.title');
   const switchTo = (l: Locale, label: string) =>
     `<a href="/?lang=${l}" lang="${l}" hreflang="${l}"${l === locale ? ' aria-current="true"' : ''}>${label}</a>`;
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
+    `${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
     `<header class="bar"><div><strong>${escapeHtml(opts.store || t('demo.title'))}</strong><span class="till" id="till">${escapeHtml(opts.till || t('demo.register'))}</span></div>` +
     `<nav aria-label="${escapeHtml(t('demo.language'))}">${switchTo('en', 'English')}${switchTo('nl', 'Nederlands')}</nav></header>` +
     `<main>${body}</main></body></html>`

@@ -15,10 +15,13 @@ import { reportsApi } from './reports-api.js';
 import { backchannelLogoutEndpoint } from './backchannel-logout.js';
 import { QUICK_SWITCH_REQUEST, registerName } from './quick-switch.js';
 import { approvalDemo, type DemoApproval } from './approval.js';
+import { kitchenScreen, type KitchenScreen } from './kitchen-screen.js';
 
 export interface DemoOptions {
   issuer: string;
   port: number;
+  /** the address to listen on; undefined: every interface */
+  host?: string;
   baseUrl: string;
   logger: Logger;
   clientId?: string;
@@ -34,9 +37,13 @@ interface DemoSession {
   userinfo?: Record<string, unknown>;
   /** the provider told us (back-channel logout) that this sign-in ended */
   signedOutByProvider?: boolean;
+  /** someone signed out on this register: the next "Sign in" asks who, whatever the provider's session (B26) */
+  signedOut?: boolean;
   /** the language chosen on the register (else the browser's) */
   locale?: Locale;
   approval?: DemoApproval;
+  /** the simulated kitchen screen of this browser (B25) */
+  kitchen?: KitchenScreen;
 }
 
 /** Where "Security & ID" leads: the provider's account page, with the way back to this register (issue 13 item 3). */
@@ -122,7 +129,8 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     );
   });
 
-  router.get('/login', (ctx) => startSignIn(ctx, {}));
+  // B26: after a sign-out the register never re-admits the last user silently: the provider asks who is signing in
+  router.get('/login', (ctx) => startSignIn(ctx, session(ctx).signedOut ? { prompt: 'login' } : {}));
   // S9: a shared register switches user with a fresh sign-in, password and code included.
   router.get('/switch', (ctx) => startSignIn(ctx, { prompt: 'login' }));
   // B19: on a trusted register the provider offers "Who is switching in?" and the PIN
@@ -145,6 +153,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       const claims = tokens.claims();
       if (!claims) throw new Error('the token response has no ID token');
       s.stepUps = 0;
+      s.signedOut = false;
       s.reportsToken = undefined;
       s.idToken = tokens.id_token;
       s.claims = { ...claims };
@@ -197,7 +206,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     const s = session(ctx);
     const idToken = s.idToken;
     s.claims = s.userinfo = s.idToken = undefined;
+    s.signedOut = true;
     if (!idToken) return ctx.redirect('/');
+    // always with the ID token: the provider then ends the session without asking (B26)
     ctx.redirect(oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${opts.baseUrl}/`, ui_locales: words(ctx).locale }).href);
   });
 
@@ -216,6 +227,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
           if (!s.claims || (sid ? s.claims.sid !== sid : s.claims.sub !== sub)) continue;
           s.claims = s.userinfo = s.idToken = s.reportsToken = undefined;
           s.signedOutByProvider = true;
+          s.signedOut = true;
           ended++;
         }
         return ended;
@@ -238,8 +250,20 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       return page(t, locale, { title, store: String(session(ctx).userinfo?.store_name ?? '') }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
     },
   });
+  // B25: a kitchen screen without a keyboard, signed in by the device authorization grant
+  await kitchenScreen(router, {
+    issuer: opts.issuer,
+    logger: opts.logger,
+    name: 'Kitchen screen 1',
+    session,
+    words,
+    screen(ctx, title, content, refreshSeconds) {
+      const { t, locale } = words(ctx);
+      return page(t, locale, { title, till: title, refreshSeconds }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+    },
+  });
   app.use(router.routes());
-  const server = await listen(app, opts.port, 'DEMO_PORT');
+  const server = await listen(app, opts.port, 'DEMO_PORT', opts.host);
   return {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

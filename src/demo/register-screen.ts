@@ -3,6 +3,7 @@ import type { Locale } from '../http/i18n.js';
 import { escapeHtml as h } from './page.js';
 import { refundButton } from './approval.js';
 import { quickSwitchButton, registerRow } from './quick-switch.js';
+import { kitchenButton } from './kitchen-screen.js';
 import { amrInWords, type DemoText } from './words.js';
 
 export interface HomeView {
@@ -47,6 +48,7 @@ const actions: HomeSection = ({ t, locale, securityUrl }) =>
       ${refundButton(locale)}
       <a class="button secondary" id="reports" href="/reports">${h(t('demo.reports'))}</a>
       <a class="button secondary" id="security" href="${h(securityUrl)}">${h(t('demo.security'))}</a>
+      ${kitchenButton(t)}
       <a class="button danger" id="sign-out" href="/logout">${h(t('demo.sign_out'))}</a>
     </div>
   </section>`;
@@ -78,5 +80,5 @@ export const homeScreen = (view: HomeView, sections: HomeSection[] = homeSection
 export function lockedScreen(t: DemoText, signedOutByProvider: boolean): string {
   const notice = signedOutByProvider ? `<p class="notice" id="signed-out" role="status">${h(t('demo.signed_out'))}</p>` : '';
   return `${notice}<section class="panel"><h1>${h(t('demo.locked'))}</h1><p class="muted">${h(t('demo.locked_hint'))}</p>
-    <div class="keys"><a class="button" href="/login">${h(t('demo.sign_in'))}</a>${quickSwitchButton(t)}</div></section>`;
+    <div class="keys"><a class="button" href="/login">${h(t('demo.sign_in'))}</a>${quickSwitchButton(t)}${kitchenButton(t)}</div></section>`;
 }

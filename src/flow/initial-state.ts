@@ -3,6 +3,7 @@
 import type { Services } from '../container.js';
 import { pickLocale } from '../http/i18n.js';
 import { ACR, asksQuickSwitch, demandsMfa, demandsPhishingResistant } from '../provider/acr.js';
+import { STEP_UP } from '../provider/interaction-policy.js';
 import type { FlowState } from './state.js';
 import { approvalStateOf } from '../../interactions/approval/state.js';
 
@@ -11,6 +12,8 @@ export interface InteractionView {
   params: Record<string, unknown>;
   prompt: { reasons: string[] };
   session?: { accountId?: string; acr?: string };
+  /** set when a person approves a device (the device authorization grant, B25) */
+  deviceCode?: string;
 }
 
 export interface ClientView {
@@ -25,7 +28,7 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
   const sessionAccount = interaction.session?.accountId;
   // only a missing second factor on a live session is a step-up; any freshness demand means the full sign-in
   // a quick-switch session (a PIN) never steps up with a second factor alone: its password was never proved (B19)
-  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === 'mfa_demanded') && interaction.session?.acr !== ACR.switch;
+  const stepUpOnly = reasons.length > 0 && reasons.every((r) => r === STEP_UP.mfa || r === STEP_UP.phr) && interaction.session?.acr !== ACR.switch;
   const state: FlowState = {
     uid: interaction.uid,
     locale: pickLocale(params.ui_locales, acceptLanguage),
@@ -37,7 +40,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
   };
   const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
   // B19: on a trusted register the first page may be "who is switching in?"; the current user bounds who may use a PIN
-  if (asksQuickSwitch(client, interaction.params)) state.quickSwitch = { fromRole: sessionUser?.role, fromStoreId: sessionUser?.storeId };
+  // a device is approved by a full sign-in (B25): never by a PIN
+  if (asksQuickSwitch(client, interaction.params) && !interaction.deviceCode) state.quickSwitch = { fromRole: sessionUser?.role, fromStoreId: sessionUser?.storeId };
   if (sessionUser && state.stepUp) {
     Object.assign(state, { userId: sessionUser.id, storeId: sessionUser.storeId, username: sessionUser.username, passwordVerified: true });
   } else if (sessionUser) {

@@ -8,6 +8,7 @@ export function listen(app: Koa, port: number, setting: string, host?: string): 
     server.once('listening', () => resolve(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use: stop the program using it, or set ${setting} to another port`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${host}: not an address of this machine (HOST)`));
       else reject(err);
     });
   });

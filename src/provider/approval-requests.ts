@@ -12,7 +12,7 @@ import { APPROVAL_TYPE, approvalDetailOf, invalidDetailReason, type ApprovalPart
 
 const { Check } = interactionPolicy;
 
-type RarConfig = RichAuthorizationRequestsActiveConfiguration & { authorizationDetailsForIntrospection: AuthorizationDetailsForIntrospection };
+export type RarConfig = RichAuthorizationRequestsActiveConfiguration & { authorizationDetailsForIntrospection: AuthorizationDetailsForIntrospection };
 type Details = readonly AuthorizationDetail[] | undefined;
 
 const requestedDetails = (ctx: KoaContextWithOIDC): unknown => {
@@ -49,6 +49,8 @@ export function approvalRichAuthorizationRequests(audiences: readonly string[]):
           if (details.filter((d) => (d as { type?: unknown }).type === APPROVAL_TYPE).length > 1) {
             throw new errors.InvalidAuthorizationDetails('one pos_approval per request');
           }
+          // a manager approves at the register, in the cashier's session: a device has neither
+          if (ctx.oidc.route === 'device_authorization') throw new errors.InvalidAuthorizationDetails('pos_approval is not for the device authorization grant');
           const params = ctx.oidc.params ?? {};
           // the manager always signs in fully inside the approval; these would sign the manager in on the register
           if (String(params.prompt ?? '').split(' ').includes('login') || params.max_age !== undefined) {

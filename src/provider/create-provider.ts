@@ -1,4 +1,4 @@
-// oidc-provider configuration: code flow + PKCE, rotating refresh tokens, our interactions, acr/amr, logout pages.
+// oidc-provider configuration: code flow + PKCE per client, DPoP, PAR, device grant, our interactions, acr/amr, logout.
 import Provider, { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
@@ -7,8 +7,14 @@ import { ACR, ACR_VALUES } from './acr.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { approvalRichAuthorizationRequests, carriesApproval } from './approval-requests.js';
 import { renderProviderError } from './render-error.js';
+import { rpInitiatedLogout } from './logout.js';
+import { checkDeviceName, deviceFlow, userCodeThrottle } from './device-flow.js';
+import { DEVICE_TYPE, deviceClaim, isDeviceApproval, withDeviceDetails } from './device-details.js';
 import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
+import { CLIENT_AUTH_METHODS, CLIENT_AUTH_SIGNING_ALGS, discoveryAdditions, truthfulDiscovery } from './discovery.js';
+import { storeTimeZone } from '../services/policy/time-zone.js';
+import { extraClientMetadata, pkceRequired } from './client-metadata.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
 import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
@@ -32,6 +38,8 @@ export interface ProviderDeps {
 
 const localeOf = (ctx: KoaContextWithOIDC) =>
   pickLocale((ctx.oidc?.params?.ui_locales as string | undefined) ?? undefined, ctx.get('accept-language'));
+// a device's approver reads the pages in their browser's language (a device's ui_locales are for its own screen)
+const approverLocale = (ctx: KoaContextWithOIDC) => pickLocale(undefined, ctx.get('accept-language'));
 
 export function createProvider(deps: ProviderDeps): Provider {
   const { services, render } = deps;
@@ -49,29 +57,28 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: deps.secrets.jwks as Configuration['jwks'],
     cookies: { keys: deps.secrets.cookieKeys },
     acrValues: ACR_VALUES,
+    clientAuthMethods: CLIENT_AUTH_METHODS,
+    enabledJWA: { clientAuthSigningAlgValues: CLIENT_AUTH_SIGNING_ALGS },
+    // what the library's discovery document leaves out (src/provider/discovery.ts)
+    discovery: discoveryAdditions,
     claims: {
       acr: null,
       sid: null,
       iss: null,
       // how and when the user authenticated goes into every ID token, requested or not (B4); a quick switch also
-      // names the register it happened on (B19)
-      openid: ['sub', 'acr', 'amr', 'auth_time', 'register'],
-      profile: ['name', 'preferred_username', 'locale'],
+      // names the register it happened on (B19); a device's tokens name the device a staff member approved (B25)
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'register', 'device'],
+      // what the product knows of a person (OIDC Core §5.4; there are no given or family names, nor a picture); zoneinfo
+      // is the time zone of the user's store, the one their business day and deadlines count in
+      profile: ['name', 'preferred_username', 'locale', 'zoneinfo', 'updated_at'],
       email: ['email', 'email_verified'],
       store: ['store', 'store_name', 'role'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'store'],
     // not a new parameter: a hook that runs after oidc-provider's checks of the request (src/provider/offline-access.ts)
-    extraParams: { scope: keepOfflineAccess },
-    extraClientMetadata: {
-      // a client may demand MFA, or a phishing-resistant factor (a passkey), for every sign-in
-      properties: ['require_mfa', 'require_phishing_resistant'],
-      validator(_ctx, key, value, metadata) {
-        if (key !== 'require_mfa' && key !== 'require_phishing_resistant') return;
-        if (value === undefined) metadata[key] = false;
-        else if (typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
-      },
-    },
+    extraParams: { scope: keepOfflineAccess, device_name: checkDeviceName },
+    // require_mfa, require_phishing_resistant, require_pkce (src/provider/client-metadata.ts)
+    extraClientMetadata,
     async findAccount(_ctx, sub, token) {
       // claims may lag a change by a few seconds; revocations end the tokens themselves
       const user = await services.users.recentById(sub);
@@ -86,12 +93,15 @@ export function createProvider(deps: ProviderDeps): Provider {
             name: user.name,
             preferred_username: user.username,
             locale: user.locale ?? undefined,
+            zoneinfo: store ? storeTimeZone({ country: store.country, timeZone: store.policy.timeZone }) : undefined,
+            updated_at: user.updatedAt ? Math.floor(user.updatedAt.getTime() / 1000) : undefined,
             email: user.email ?? undefined,
             email_verified: user.email ? user.emailVerified : undefined,
             store: store?.prefix,
             store_name: store?.name,
             role: user.role,
             register,
+            device: deviceClaim(token),
           };
         },
       };
@@ -110,7 +120,10 @@ export function createProvider(deps: ProviderDeps): Provider {
       const { session, client } = oidc;
       // the library asks only while authorizing, with the request's session and client loaded
       if (!session || !client) throw new Error('loadExistingGrant called without a session or client');
-      const grantId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      // B25: each approved device gets a grant of its own, made once its approver has signed in
+      const device = isDeviceApproval(ctx);
+      if (device && !oidc.result?.login) return undefined;
+      const grantId = device ? undefined : (oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId));
       // a grant revoked meanwhile (e.g. sessions ended elsewhere) is simply made again for this session
       const found = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
       const grant = found ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
@@ -121,6 +134,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       }
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
+      // the device detail its tokens carry (src/provider/device-details.ts)
+      if (device) grant.addRar({ type: DEVICE_TYPE });
       await grant.save();
       return grant;
     },
@@ -130,6 +145,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // on purpose (README "DPoP and PAR"): a public client's refresh tokens bound to its key (RFC 9449), and
+      // authorization requests pushed by the client's backend (RFC 9126); a registration may demand either
+      // (dpop_bound_access_tokens, require_pushed_authorization_requests)
+      dPoP: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       // JWT access tokens for the configured resource servers (RFC 8707, RFC 9068)
       resourceIndicators: {
         enabled: true,
@@ -144,31 +164,23 @@ export function createProvider(deps: ProviderDeps): Provider {
       // deliveries go through our outbox (src/logout/backchannel.ts)
       backchannelLogout: { enabled: true },
       // B20: manager approval of one transaction, as RFC 9396 authorization details (src/provider/approval-requests.ts)
-      richAuthorizationRequests: approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator)),
-      rpInitiatedLogout: {
-        enabled: true,
-        async logoutSource(ctx, form) {
-          const locale = localeOf(ctx);
-          ctx.type = 'html';
-          ctx.set('Cache-Control', 'no-store');
-          ctx.body = render.page('logout', { form, clientName: ctx.oidc.client?.clientName ?? '' }, locale);
-        },
-        async postLogoutSuccessSource(ctx) {
-          ctx.type = 'html';
-          ctx.set('Cache-Control', 'no-store');
-          ctx.body = render.page('logout-done', {}, localeOf(ctx));
-        },
-      },
+      richAuthorizationRequests: withDeviceDetails(approvalRichAuthorizationRequests(deps.resourceServers.filter((r) => r.approvals).map((r) => r.indicator))),
+      // B25: the device authorization grant for POS hardware, approved by a staff member's full sign-in
+      deviceFlow: deviceFlow({ render, services, localeOf: approverLocale }),
+      // B26: a valid id_token_hint of this session signs out without the question (src/provider/logout.ts)
+      rpInitiatedLogout: rpInitiatedLogout(render, localeOf),
     },
-    pkce: { required: () => true },
+    // public and native clients always; a confidential web client unless its registration says require_pkce: false
+    pkce: { required: (_ctx, client) => pkceRequired(client) },
     responseTypes: ['code'],
     // Access tokens (JWT and introspection alike) say how the user authenticated, kept unchanged across refresh (B4; checklist 76).
     async extraTokenClaims(ctx, token) {
       if (token.kind !== 'AccessToken') return undefined;
-      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.DeviceCode;
       if (!source) return undefined;
       const register = await switchRegister(String(source.accountId), source);
-      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}) };
+      const device = deviceClaim(source);
+      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, ...(register ? { register } : {}), ...(device ? { device } : {}) };
     },
     issueRefreshToken: async (_ctx, client, source) => client.grantTypeAllowed('refresh_token') && !carriesApproval(source as never),
     // Tokens belong to their grant, not to the browser session: signing out and every revocation end the grant and
@@ -186,6 +198,9 @@ export function createProvider(deps: ProviderDeps): Provider {
 
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
+  provider.use(truthfulDiscovery);
+  // B25: an address that sent too many wrong device codes is refused before the next one is looked up
+  provider.use(userCodeThrottle({ render, services, localeOf: approverLocale }, provider.pathFor('code_verification')));
   provider.on('server_error', (ctx, err) => {
     if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
     services.logger.error({ err }, 'oidc-provider server error');

@@ -1,9 +1,13 @@
 // Authorization prompt checks: the library's, an MFA step-up check that understands acr ordering, unmeetable acr, no consent page.
 import { errors, interactionPolicy } from 'oidc-provider';
-import { demandedLevel, satisfies, unmeetableAcr } from './acr.js';
+import { ACR, demandedLevel, satisfies, unmeetableAcr } from './acr.js';
 import { approvalCashierCheck } from './approval-requests.js';
+import { isDeviceApproval } from './device-details.js';
 
 const { Check, base } = interactionPolicy;
+
+/** The prompt reasons of a session that only lacks a stronger factor (a step-up, src/flow/initial-state.ts). */
+export const STEP_UP = { mfa: 'mfa_demanded', phr: 'phr_demanded' } as const;
 
 export function buildInteractionPolicy() {
   const policy = base();
@@ -33,15 +37,23 @@ export function buildInteractionPolicy() {
   );
   // B20: an approval needs the register signed in as the cashier it names (src/provider/approval-requests.ts)
   login.checks.add(approvalCashierCheck(), 0);
+  // B25: a device is approved by a full sign-in, whatever session this browser already has
   login.checks.add(
-    new Check('mfa_demanded', 'multi-factor authentication is required', (ctx) => {
+    new Check('device_approval', 'a device is approved by a full sign-in', (ctx) =>
+      isDeviceApproval(ctx) && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  // A session below the level the client or request demands: the second factor (or a passkey) is asked for. Two checks,
+  // so that prompt=none names what is missing (its description becomes the login_required error_description).
+  const levelCheck = (reason: string, description: string, applies: (demanded: string) => boolean) =>
+    new Check(reason, description, (ctx) => {
       const { oidc } = ctx;
       if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
-      const params = oidc.params as Record<string, unknown>;
-      if (!satisfies(oidc.acr, demandedLevel(oidc.client as never, params))) return Check.REQUEST_PROMPT;
-      return Check.NO_NEED_TO_PROMPT;
-    }),
-  );
+      const demanded = demandedLevel(oidc.client as never, oidc.params as Record<string, unknown>);
+      return applies(demanded) && !satisfies(oidc.acr, demanded) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    });
+  login.checks.add(levelCheck(STEP_UP.phr, 'a passkey (phishing-resistant authentication) is required', (demanded) => demanded === ACR.phr));
+  login.checks.add(levelCheck(STEP_UP.mfa, 'multi-factor authentication is required', (demanded) => demanded !== ACR.phr));
   return policy;
 }

@@ -27,6 +27,8 @@ export const accessTokenTtl = (_ctx: unknown, token: AccessToken): number => tok
 export const TTL: NonNullable<Configuration['ttl']> = {
   AccessToken: accessTokenTtl,
   AuthorizationCode: 60,
+  // B25: a device's code (RFC 8628 expires_in): enough to walk to the back office and sign in, no more
+  DeviceCode: 300,
   IdToken: 3600,
   Interaction: 3600,
   Grant: 12 * 3600,

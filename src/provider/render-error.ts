@@ -9,6 +9,13 @@ const BROWSER_ROUTES = new Set(['authorization', 'resume', 'end_session', 'end_s
 
 export const answersBrowser = (ctx: KoaContextWithOIDC): boolean => BROWSER_ROUTES.has(ctx.oidc?.route ?? '');
 
+// what the person was doing: signing out, approving a device, or (every other browser route) signing in
+const MESSAGE_BY_ROUTE: Record<string, string> = {
+  end_session: 'errors.logout_invalid',
+  end_session_confirm: 'errors.logout_invalid',
+  end_session_success: 'errors.logout_invalid',
+};
+
 export function renderProviderError(render: Pick<Renderer, 'page' | 't'>, localeOf: (ctx: KoaContextWithOIDC) => Locale) {
   // the library calls this only when the caller prefers HTML (or the error cannot go back to a redirect URI)
   return async (ctx: KoaContextWithOIDC, out: ErrorOut) => {
@@ -22,7 +29,7 @@ export function renderProviderError(render: Pick<Renderer, 'page' | 't'>, locale
     ctx.body = render.page(
       'error',
       // the library's own description is English and technical: shown small, under a translated message (B8)
-      { title: render.t(locale, 'errors.title'), message: render.t(locale, 'errors.request_invalid'), detail: `${out.error}: ${out.error_description ?? ''}` },
+      { title: render.t(locale, 'errors.title'), message: render.t(locale, MESSAGE_BY_ROUTE[ctx.oidc.route] ?? 'errors.request_invalid'), detail: `${out.error}: ${out.error_description ?? ''}` },
       locale,
     );
   };

@@ -54,9 +54,10 @@ export class Agent {
         const next = new URL(res.headers.get('location')!, res.url).href;
         if (init.stopAt && next.startsWith(init.stopAt)) return { ...res, url: next };
         res = { ...(await this.request(next)), url: next };
-      } else if (res.status === 200 && /document\.forms\[0\]\.submit\(\)/.test(res.body)) {
-        // a self-submitting form (e.g. oidc-provider ending the previous user's session): a browser posts it at once
-        const form = formOf(res.body);
+      } else if (res.status === 200 && /document\.forms\[0\]\.submit\(\)|<form\b[^>]*data-auto-submit/.test(res.body)) {
+        // a self-submitting form (oidc-provider ending the previous user's session, our sign-out with a valid
+        // id_token_hint): a browser posts it at once
+        const form = formOf(res.body, /data-auto-submit/.test(res.body) ? 'data-auto-submit' : undefined);
         const next = new URL(form.action, res.url).href;
         res = { ...(await this.request(next, { form: form.fields })), url: next };
       } else break;

@@ -125,7 +125,15 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const { app, services, logoutWorker } = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock: opts.clock, logoutPollMs: opts.logouts?.pollMs ?? 100 });
+  const created = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock: opts.clock, logoutPollMs: opts.logouts?.pollMs ?? 100 }).catch(async (err: unknown) => {
+    // a configuration the app refuses (a bad client registry, say): let go of what was started for it
+    await outbox?.stop();
+    await db.close();
+    await hibp.close();
+    await database.stop();
+    throw err;
+  });
+  const { app, services, logoutWorker } = created;
   if (opts.logouts) logoutWorker.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

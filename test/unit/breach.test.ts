@@ -239,3 +239,39 @@ test('a normal padded answer is read and used, also under a smaller cap', async 
   const checker = createBreachChecker(options(hibp.url, { maxBodyBytes: 64 * 1024 }));
   assert.deepEqual(await checker.check('P@ssw0rd'), { status: 'breached', count: 9 });
 });
+
+test('a non-200 answer with a long body is "unavailable", and that body is not read to the end (B7)', async (t) => {
+  let closedEarly = false;
+  const server = createServer((_req, res) => {
+    res.writeHead(502, { 'content-type': 'text/html' });
+    const timer = setInterval(() => res.write('<p>bad gateway</p>'.repeat(100)), 5);
+    res.on('close', () => {
+      clearInterval(timer);
+      closedEarly = true;
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  }));
+  const { port } = server.address() as AddressInfo;
+  const result = await createBreachChecker(options(`http://127.0.0.1:${port}`, { timeoutMs: 60_000 })).check('P@ssw0rd');
+  assert.equal(result.status, 'unavailable');
+  await new Promise<void>((r) => setImmediate(r));
+  for (let i = 0; i < 100 && !closedEarly; i++) await new Promise<void>((r) => setImmediate(r));
+  assert.equal(closedEarly, true, 'the connection was let go although the server kept sending');
+});
+
+test('the size cap is the range API\'s only: other requests of the process read long answers whole', async (t) => {
+  const big = 'x'.repeat(2 * 1024 * 1024);
+  const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(big));
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => other.close(() => r())));
+  const hibp = await startFakeHibp({ 'P@ssw0rd': 2 });
+  t.after(() => hibp.close());
+  const checker = createBreachChecker(options(hibp.url, { maxBodyBytes: 64 * 1024 }));
+  assert.deepEqual(await checker.check('P@ssw0rd'), { status: 'breached', count: 2 });
+  const { port } = other.address() as AddressInfo;
+  assert.equal((await (await fetch(`http://127.0.0.1:${port}/`)).text()).length, big.length);
+});

@@ -121,7 +121,16 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
         form: '<form id="op.logoutForm" method="post" action="/session/end/confirm"><input type="hidden" name="xsrf" value="abc"/></form>',
       },
     ],
+    // B26: a valid id_token_hint of the session: the confirmation sends itself
+    ['logout-now', 'logout-now', { clientName: 'POS Web', action: '/session/end/confirm', xsrf: 'abc' }],
     ['logout-done', 'logout-done', { clientName: 'POS Web' }],
+    // B25: a staff member signs in a device (oidc-provider's xsrf token protects these forms)
+    ['device-code', 'device-code', { action: '/device', xsrf: 'abc' }],
+    ['device-code-unknown', 'device-code', { action: '/device', xsrf: 'abc', userCode: 'BDFH-JKLM', error: 'No device is waiting for this code.' }],
+    ['device-code-throttled', 'device-code', { throttled: true, error: 'Too many wrong codes from this network. Try again in 9 minutes.' }],
+    ['device-code-declined', 'device-code', { action: '/device', ended: true, error: 'The device was not signed in, and it has been told.' }],
+    ['device-confirm', 'device-confirm', { action: '/device', xsrf: 'abc', userCode: 'BDFH-JKLM', clientName: 'Kitchen display', deviceName: 'Kitchen screen 2', address: '10.0.0.12' }],
+    ['device-done', 'device-done', { deviceName: 'Kitchen screen 2', approverName: 'Mia Manager' }],
     [
       'passkey-verify',
       'passkey-verify',

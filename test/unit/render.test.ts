@@ -75,6 +75,18 @@ test('S15/checklist 60: every form posts and carries the CSRF token (logout uses
         assert.match(form, /id="op\.logoutForm"/);
         continue;
       }
+      // the device pages post to oidc-provider's code page with its token (B25)
+      if (template === 'device-code' || template === 'device-confirm') {
+        assert.match(form, /action="\/device"/, name);
+        assert.match(form, /<input type="hidden" name="xsrf" value="abc">/, name);
+        continue;
+      }
+      // the same confirmation, sent by the page itself, with oidc-provider's token (B26)
+      if (template === 'logout-now') {
+        assert.match(form, /action="\/session\/end\/confirm"/);
+        assert.match(form, /<input type="hidden" name="xsrf" value="abc">/);
+        continue;
+      }
       // the reset link's forms carry its token, which is their CSRF protection (src/password-reset/routes.ts)
       if (template === 'password-reset') {
         assert.match(form, /action="\/password-reset\/corner\/(?:factor|password)"/, name);

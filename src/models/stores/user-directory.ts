@@ -38,6 +38,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   mustEnrol: Boolean(u.mfa?.mustEnrol),
   mustChangePassword: Boolean(u.mustChangePassword),
   throttle: throttleOf(u),
+  updatedAt: (u as { updatedAt?: Date }).updatedAt,
 });
 
 export const toStoreView = (s: StoreAccountDoc): StoreView => ({

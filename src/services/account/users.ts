@@ -26,6 +26,8 @@ export interface UserView {
   mustChangePassword: boolean;
   /** consecutive failed attempts (B2), read with the user */
   throttle: AccountThrottleState;
+  /** the record's last change (userinfo's updated_at): at or after any change of what the claims say */
+  updatedAt?: Date;
 }
 
 export interface StoreView {

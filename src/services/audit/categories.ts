@@ -4,7 +4,7 @@ export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
 
 // A prefix is either a whole type or its start ("mfa." matches every MFA event). 'other' is whatever no prefix claims.
 const PREFIXES: Record<Exclude<AuditCategory, 'other'>, readonly string[]> = {
-  signin: ['signin.', 'reauth.', 'account.locked', 'account.unlocked', 'admin.signin', 'admin.signout', 'quick_switch.'],
+  signin: ['signin.', 'reauth.', 'account.locked', 'account.unlocked', 'admin.signin', 'admin.signout', 'quick_switch.', 'device_flow.'],
   mfa: ['mfa.', 'access_pass.', 'rollout.'],
   password: ['password.', 'password_reset.', 'breach.'],
   sessions: ['session.', 'device.', 'logout.', 'admin.sessions_ended', 'admin.devices_revoked', 'register.'],

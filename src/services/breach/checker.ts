@@ -1,9 +1,11 @@
-// Pwned Passwords k-anonymity range check: one time budget for the whole answer, a capped body, LRU+TTL range cache,
-// fail-open, never throws (S2, B7; checklist 14-20). The hibp package's range call reads any body whole, so the request
-// is made here, with the same wire format (GET /range/<prefix>?mode=sha1, Add-Padding, User-Agent).
+// Pwned Passwords k-anonymity range check through the hibp package's pwnedPasswordRange: one time budget for the whole
+// answer (its timeoutMs covers the body too), a capped body (./capped-responses.ts), LRU+TTL range cache, fail-open,
+// never throws (S2, B7; checklist 14-20).
 import { createHash } from 'node:crypto';
+import { pwnedPasswordRange } from 'hibp';
 import { LRUCache } from 'lru-cache';
 import { secondsSince, type BreachObserver } from '../observe/index.js';
+import { capResponses, exceededCap } from './capped-responses.js';
 
 export type BreachResult =
   | { status: 'ok' }
@@ -38,41 +40,16 @@ const SUFFIX = /^[0-9A-F]{35}$/;
 
 const DEFAULT_MAX_BODY_BYTES = 512 * 1024;
 
-// `SUFFIX:COUNT` lines; anything else (an HTML error page from a proxy...) must not read as "not breached".
-function toRange(body: string): Range {
+// hibp parses any text into suffix -> count; anything but range lines (an HTML error page from a proxy, say) must not
+// read as "not breached", so every entry is checked here.
+function toRange(suffixes: Record<string, number>): Range {
   const range = new Map<string, number>();
-  for (const line of body.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed) continue;
-    const [suffix = '', count = '', ...rest] = trimmed.split(':');
+  for (const [suffix, count] of Object.entries(suffixes)) {
     const key = suffix.trim().toUpperCase(); // checklist 15: case-insensitive match
-    if (rest.length || !SUFFIX.test(key) || !/^\d+$/.test(count.trim())) throw new Error('malformed range response');
-    const n = Number(count);
-    if (n > 0) range.set(key, n); // checklist 16: count-0 lines are padding
+    if (!SUFFIX.test(key) || !Number.isSafeInteger(count) || count < 0) throw new Error('malformed range response');
+    if (count > 0) range.set(key, count); // checklist 16: count-0 lines are padding
   }
   return range;
-}
-
-// Reads the body up to `max` bytes; a larger one is abandoned (the connection is aborted), not read to its end.
-async function readCapped(res: Response, max: number, controller: AbortController): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-  const tooLarge = () => new Error(`range answer larger than ${max} bytes`);
-  if (declared > max) {
-    controller.abort(tooLarge());
-    throw tooLarge();
-  }
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > max) {
-      controller.abort(tooLarge());
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
@@ -83,34 +60,25 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
   const inFlight = new Map<string, Promise<Range>>();
 
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const base = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
+  capResponses(opts.baseUrl, maxBodyBytes);
 
-  async function request(prefix: string, controller: AbortController): Promise<Range> {
-    const url = new URL(`range/${prefix}`, base);
-    url.searchParams.set('mode', 'sha1');
-    const res = await fetch(url, { headers: { 'Add-Padding': 'true', 'User-Agent': opts.userAgent }, signal: controller.signal });
-    if (!res.ok) {
-      controller.abort();
-      throw new Error(`range API answered ${res.status}`);
-    }
-    return toRange(await readCapped(res, maxBodyBytes, controller));
-  }
+  const reason = (err: unknown): string => {
+    if (exceededCap(err)) return `range answer larger than ${maxBodyBytes} bytes`;
+    if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${opts.timeoutMs} ms`;
+    return err instanceof Error ? err.message || err.name : String(err);
+  };
 
-  // One budget for the headers and the whole body: at the deadline the request is aborted and the check gives up.
+  // One budget for the headers and the whole body (hibp's timeoutMs); the abort afterwards releases a body hibp left
+  // unread (a non-200 answer).
   async function fetchRange(prefix: string): Promise<Range> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new Error(`no answer within ${opts.timeoutMs} ms`);
-        controller.abort(err);
-        reject(err);
-      }, opts.timeoutMs);
-    });
+    const done = new AbortController();
     try {
-      return await Promise.race([request(prefix, controller), timeout]);
+      const suffixes = await pwnedPasswordRange(prefix, { baseUrl: opts.baseUrl, userAgent: opts.userAgent, addPadding: true, timeoutMs: opts.timeoutMs, signal: done.signal });
+      return toRange(suffixes);
+    } catch (err) {
+      throw new Error(reason(err));
     } finally {
-      clearTimeout(timer);
+      done.abort();
     }
   }
 
