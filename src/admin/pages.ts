@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import { ASSIGNABLE_ROLES, REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
 import { mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { languageChoiceOf } from '../http/language-choice.js';
+import { MUST_SET_UP } from '../services/policy/standing.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
 import { dateTime, deviceRow, passRow, pager, policyView, roleLabel, userRow } from './views.js';
@@ -41,10 +42,10 @@ export function registerPages(router: Router, kit: AdminKit): void {
       counts: {
         users: all.total,
         active: count((u) => u.mfaStatus === 'active'),
-        missing: count((u) => u.active && u.mfaStatus === 'required_not_set_up'),
+        missing: count((u) => u.active && MUST_SET_UP.has(u.mfaStatus)),
         deactivated: count((u) => !u.active),
       },
-      attention: all.users.filter((u) => u.active && u.mfaStatus === 'required_not_set_up').slice(0, 10).map((u) => userRow(a.t, a.locale, u)),
+      attention: all.users.filter((u) => u.active && MUST_SET_UP.has(u.mfaStatus)).slice(0, 10).map((u) => userRow(a.t, a.locale, u)),
       policy: policyView(policy),
     });
   });

@@ -5,7 +5,7 @@ import type Koa from 'koa';
 import type { Coverage, RolloutUser } from '../services/rollout/index.js';
 import { deadlineInWords } from '../services/rollout/deadline.js';
 import { adminOf, type AdminKit } from './kit.js';
-import { roleLabel } from './views.js';
+import { roleLabel, standingBadge, standingLabel } from './views.js';
 
 const NOTICES = new Set(['sent', 'already_sent', 'no_email', 'not_due', 'sent_all']);
 
@@ -19,16 +19,18 @@ function coverageView(ctx: Koa.Context, cover: Coverage) {
   };
   return {
     roles: cover.roles.map((r) => ({ ...r, label: roleLabel(a.t, r.role), demandText: demandText(r) })),
+    // everyone still to set up MFA: whoever the store or an admin asks it of (nobody asks the "optional" ones)
     users: cover.users
-      .filter((u) => u.status !== 'optional')
+      .filter((u) => u.standing !== 'optional')
       .map((u) => ({
         ...u,
         href: `/admin/users/${u.id}`,
         roleLabel: roleLabel(a.t, u.role),
-        statusLabel: a.t(`rollout.coverage.status.${u.status}`),
-        statusBadge: u.status === 'overdue' ? 'badge-warn' : 'badge-off',
-        deadlineText: u.deadline ? words(u.deadline) : a.t('rollout.coverage.no_deadline'),
-        countdown: u.status === 'due' && u.daysLeft !== undefined ? (u.daysLeft === 0 ? a.t('rollout.prompt.last_day') : a.t('rollout.prompt.days_left', { count: u.daysLeft })) : '',
+        statusLabel: standingLabel(a.t, a.locale, u.standing, u.deadline),
+        statusBadge: standingBadge(u.standing),
+        countdown: u.standing === 'due' && u.daysLeft !== undefined ? (u.daysLeft === 0 ? a.t('rollout.prompt.last_day') : a.t('rollout.prompt.days_left', { count: u.daysLeft })) : '',
+        // a reminder where the store's policy asks; after a reset, or without an address, a pass handed over in person
+        remindable: u.hasEmail && u.standing !== 'reset',
       })),
     truncated: cover.truncated,
   };
@@ -58,7 +60,7 @@ export function registerRolloutPages(router: Router, kit: AdminKit): void {
     const a = adminOf(ctx);
     const user = await services.users.byId(id);
     if (!user || user.storeId !== a.store.id || !user.active || user.mfaEnabled) return undefined;
-    return { id: user.id, name: user.name, username: user.username, role: user.role, hasEmail: Boolean(user.email?.trim()) };
+    return { id: user.id, name: user.name, username: user.username, role: user.role, hasEmail: Boolean(user.email?.trim()), mustEnrol: user.mustEnrol };
   };
 
   router.post('/mfa-coverage/users/:id/remind', authed, async (ctx) => {
@@ -74,7 +76,7 @@ export function registerRolloutPages(router: Router, kit: AdminKit): void {
     const cover = await services.rollout.coverage(a.store);
     let sent = 0;
     for (const user of cover.users) {
-      if (user.status === 'optional' || !user.hasEmail) continue;
+      if (!user.hasEmail) continue;
       if ((await services.rollout.remind(a.store, user, a.actor)) === 'sent') sent++;
     }
     seeOther(ctx, `/admin/mfa-coverage?done=sent_all&count=${sent}`);

@@ -5,6 +5,7 @@ import type { AdminUserSummary, MfaStatus, PolicyView } from '../services/admin/
 import type { DeviceRecord } from '../services/account/devices.js';
 import type { PassRecord } from '../services/access-passes/index.js';
 import type { MfaReason, Role } from '../services/policy/index.js';
+import { deadlineInWords } from '../services/rollout/deadline.js';
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -40,7 +41,12 @@ export function chromeView(t: Translate, current: Section, who: { storeName: str
 
 export const roleLabel = (t: Translate, role: Role) => t(`account.roles.${role}`);
 
-const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', not_set_up: 'badge-off', required_not_set_up: 'badge-warn' };
+const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', overdue: 'badge-warn', required: 'badge-warn', reset: 'badge-warn', due: 'badge-off', optional: 'badge-off' };
+
+/** A user's MFA standing in words ("Overdue (due by 31 January 2027)"): the users list, a user's page and MFA coverage. */
+export const standingLabel = (t: Translate, locale: Locale, status: MfaStatus, deadline: string | undefined) =>
+  t(`admin.mfa_status.${status}`, { deadline: deadline ? deadlineInWords(deadline, locale) : '' });
+export const standingBadge = (status: MfaStatus) => STATUS_BADGE[status];
 
 export function dateTime(locale: Locale, d: Date | null | undefined): string {
   if (!d) return '';
@@ -58,7 +64,7 @@ export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
     roleLabel: roleLabel(t, u.role),
     active: u.active,
     mfaStatus: u.mfaStatus,
-    mfaLabel: t(`admin.mfa_status.${u.mfaStatus}`),
+    mfaLabel: standingLabel(t, locale, u.mfaStatus, u.mfaDeadline),
     mfaBadge: STATUS_BADGE[u.mfaStatus],
     mfaReasons: u.mfaReasons.map((r: MfaReason) => t(`admin.mfa_reason.${r}`)),
     mustEnrol: u.mustEnrol,

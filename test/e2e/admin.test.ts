@@ -72,7 +72,7 @@ describe('admin console in a browser (S11, B12)', () => {
     assert.match((await page.textContent('.access-pass code')) ?? '', /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
     await page.click('a.btn-primary');
     await page.waitForURL(`${stack.issuer}/admin/users/${cashierId}`);
-    assert.equal(await page.getAttribute('[data-mfa-status]', 'data-mfa-status'), 'required_not_set_up');
+    assert.equal(await page.getAttribute('[data-mfa-status]', 'data-mfa-status'), 'reset');
 
     const cashier = (await stack.services.users.byId(cashierId))!;
     assert.equal(cashier.mfaEnabled, false);

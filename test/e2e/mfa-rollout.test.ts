@@ -70,7 +70,7 @@ describe('MFA roll-out in a browser (B21)', () => {
     await page.waitForURL(`${stack.issuer}/admin/mfa-coverage`);
     assert.equal(await page.textContent('h1'), 'MFA coverage');
     assert.equal(await page.textContent('tr[data-role="cashier"] [data-count="due"]'), '2');
-    assert.equal(await page.textContent('tr[data-role="admin"] [data-count="enrolled"]'), '1');
+    assert.equal(await page.textContent('tr[data-role="admin"] [data-count="active"]'), '1');
     assert.ok(await page.locator('tr[data-user="cody"]').getByRole('button', { name: 'Temporary access pass' }).isVisible());
     await page.locator('tr[data-user="casey"]').getByRole('button', { name: 'Send reminder' }).click();
     await page.waitForURL(/done=sent/);

@@ -1,5 +1,6 @@
 // Admin use cases on a store's users: list and search, create, change role, (de)activate, MFA reset/removal, devices (S11, B10, D5).
-import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
+import type { MfaReason, Role } from '../policy/index.js';
+import { mfaStanding, type MfaStanding } from '../policy/standing.js';
 import type { Locale } from '../locale.js';
 import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
@@ -10,12 +11,15 @@ import type { Binding } from '../binding/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import { ASSIGNABLE_ROLES, denialFor, type AdminAction, type Denial, type Party } from './rules.js';
 
-export type MfaStatus = 'active' | 'not_set_up' | 'required_not_set_up';
+export type MfaStatus = MfaStanding;
 
 export interface AdminUserSummary extends AdminUserRecord {
+  /** the user's standing with MFA, from the one function the MFA coverage page counts with (src/services/policy/standing.ts) */
   mfaStatus: MfaStatus;
-  /** why MFA is required for this user (empty when it is optional) */
+  /** why MFA is required for this user's role (empty when it is optional) */
   mfaReasons: MfaReason[];
+  /** the role's roll-out deadline ("YYYY-MM-DD"), when the store set one */
+  mfaDeadline?: string;
 }
 
 /** The signed-in admin, with where the request came from (checklist 65). */
@@ -79,17 +83,10 @@ export interface NewUserInput {
 const fail = <T>(error: AdminError): Outcome<T> => ({ ok: false, error });
 const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
-export function mfaStatusOf(user: AdminUserRecord, store: StoreView, now: Date): { status: MfaStatus; reasons: MfaReason[] } {
-  const { reasons } = mfaRequirement({ role: user.role, store, client: { requireMfa: false }, now });
-  if (user.mfaEnabled) return { status: 'active', reasons };
-  // a reset by an admin (or a recovery-code sign-in) makes enrolment mandatory at the next sign-in
-  return { status: reasons.length > 0 || user.mustEnrol ? 'required_not_set_up' : 'not_set_up', reasons };
-}
-
 export function createAdminUserService(deps: AdminUserServiceDeps) {
   const summarise = (user: AdminUserRecord, store: StoreView): AdminUserSummary => {
-    const { status, reasons } = mfaStatusOf(user, store, deps.clock?.() ?? new Date());
-    return { ...user, mfaStatus: status, mfaReasons: reasons };
+    const { standing, reasons, rollout } = mfaStanding(user, store, deps.clock?.() ?? new Date());
+    return { ...user, mfaStatus: standing, mfaReasons: reasons, mfaDeadline: rollout?.deadline };
   };
 
   const storeOf = async (actor: AdminActor) => {
