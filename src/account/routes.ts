@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
+import { pinEverAllowed } from '../services/quick-switch/roles.js';
 import { ACR } from '../provider/acr.js';
 import { factors } from '../../factors/index.js';
 import type { AccountSession } from './session.js';
@@ -79,6 +80,8 @@ export function accountRouter(deps: AccountDeps): Router {
         breachWarning: await kit.state.breach.flagged(s.accountId),
         language: languageChoiceOf(user.locale, user.localeChosen),
         pinSet: await services.quickSwitch.hasPin(user.id),
+        // a PIN is offered only to roles that can ever switch in with one (B19: owners and admins never can)
+        pinOffered: pinEverAllowed(user.role),
       },
       error,
     );
