@@ -31,6 +31,10 @@ export interface Factor {
   enrol?: Step;
   /** link text key of the switch to this factor, shown on the other factors' pages */
   switchLabel: string;
+  /** the way in when the factor at hand fails (recovery codes): its switch reads as that factor's `lostLabel` */
+  fallback?: boolean;
+  /** link text key of the switch to the fallback from this factor's page ("I can't use my passkey") */
+  lostLabel?: string;
   /** path under /interaction/<uid>/ of that switch */
   switchPath: string;
   /** name of the factor for people (admin and account pages): a locale key */
@@ -44,3 +48,6 @@ export interface Factor {
   accountNotices?: Record<string, string>;
   notifications: readonly NotificationType[];
 }
+
+/** The link text of a switch from the factor at hand to another: to the fallback (recovery codes) it names what failed. */
+export const switchLabelOf = (to: Factor, from: Factor): string => (to.fallback && from.lostLabel) || to.switchLabel;

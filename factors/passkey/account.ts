@@ -8,6 +8,7 @@ import type { AccountPages } from '../../src/account/kit.js';
 import type { AccountSession } from '../../src/account/session.js';
 import type { AccountSection } from '../factor.js';
 import { PASSKEY_NAME_MAX } from './service.js';
+import { factorWords } from '../words.js';
 
 const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
 const nameInput = z.object({ name: z.string().trim().min(1).max(PASSKEY_NAME_MAX) });
@@ -93,7 +94,8 @@ export function passkeyAccountRoutes(kit: AccountPages): Router {
     // a first factor: MFA is on, with recovery codes shown once (as after "Regenerate")
     const nonce = randomBytes(16).toString('base64url');
     await kit.bound(s, { passkey: undefined, codes: { codesSealed: services.mfa.sealCodes(result.codes), nonce } });
-    kit.show(ctx, s, 'account-codes', { codes: result.codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}` });
+    // the user's first factor is this passkey: the codes are for when it cannot be used
+    kit.show(ctx, s, 'account-codes', { codes: result.codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}`, factorsWords: factorWords(['passkey']) });
   });
 
   router.post('/:key/rename', async (ctx) => {

@@ -13,6 +13,7 @@ export const passkeyFactor: Factor = {
   enrolled: (user) => user.credentialTypes.includes('passkey'),
   verify: passkeyVerifyStep,
   switchLabel: 'factors.passkey.switch',
+  lostLabel: 'factors.passkey.lost',
   switchPath: 'use-passkey',
   nameKey: 'factors.passkey.name',
   account: passkeySection,

@@ -13,6 +13,7 @@ export const totpEnrolStep = defineStep({
     const view = await wizardView(progress, { app: services.factors.totp, codes: services.mfa, passwordProven: passwordJustTyped(state) }, {
       storePrefix: need(facts.store, 'facts.store').prefix,
       username: need(facts.user, 'facts.user').username,
+      credentialTypes: need(facts.user, 'facts.user').credentialTypes,
       downloadUrl: `/interaction/${state.uid}/recovery-codes.txt`,
     });
     return {

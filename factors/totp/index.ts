@@ -14,6 +14,7 @@ export const totpFactor: Factor = {
   verify: totpVerifyStep,
   enrol: totpEnrolStep,
   switchLabel: 'factors.totp.switch',
+  lostLabel: 'factors.totp.lost',
   switchPath: 'use-app',
   nameKey: 'factors.totp.name',
   account: totpSection,

@@ -7,6 +7,8 @@ import type { MfaService } from '../../src/services/mfa/index.js';
 import type { TotpFactorService } from './service.js';
 import type { BindingGrant } from '../../src/services/binding/index.js';
 import { WIZARD_STAGES, type WizardProgress } from './state.js';
+import type { CredentialType } from '../../src/services/mfa/credentials.js';
+import { factorWords } from '../words.js';
 
 export type { WizardProgress };
 
@@ -73,13 +75,15 @@ export async function advanceWizard(current: WizardProgress, input: WizardInput,
 export async function wizardView(
   p: WizardProgress,
   deps: Pick<WizardDeps, 'app' | 'codes' | 'passwordProven'>,
-  account: { storePrefix: string; username: string; downloadUrl: string },
+  account: { storePrefix: string; username: string; downloadUrl: string; credentialTypes: readonly CredentialType[] },
 ) {
   // "Step n of 5", or of 4 without the password stage
   const skip = deps.passwordProven ? 1 : 0;
   const steps = { begin: 1, password: 2, scan: 3 - skip, code: 4 - skip, codes: 5 - skip, total: 5 - skip };
   const view: Record<string, unknown> = { stage: p.stage, steps };
   if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.app.describePending(p.secretSealed, account.storePrefix, account.username));
-  if (p.stage === 'codes' && p.codesSealed) Object.assign(view, { codes: deps.codes.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl });
+  // the codes are for when the app just connected (and any other factor the user has) cannot be used
+  if (p.stage === 'codes' && p.codesSealed)
+    Object.assign(view, { codes: deps.codes.unsealCodes(p.codesSealed), downloadUrl: account.downloadUrl, factorsWords: factorWords([...account.credentialTypes, 'totp']) });
   return view;
 }

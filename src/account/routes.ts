@@ -11,6 +11,7 @@ import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
 import { pinEverAllowed } from '../services/quick-switch/roles.js';
 import { ACR } from '../provider/acr.js';
 import { factors } from '../../factors/index.js';
+import { factorWords } from '../../factors/words.js';
 import type { AccountSession } from './session.js';
 import { accountKit, type AccountDeps } from './kit.js';
 import { accountBindingRoutes } from './binding-routes.js';
@@ -64,6 +65,7 @@ export function accountRouter(deps: AccountDeps): Router {
         storeName: store?.name,
         mfaRequired: store ? services.policy.required(user, store, { requireMfa: false }) : true,
         hasApp: user.credentialTypes.includes('totp'),
+        factorsWords: factorWords(user.credentialTypes),
         factorSections,
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
@@ -163,7 +165,7 @@ export function accountRouter(deps: AccountDeps): Router {
     const sealed = services.mfa.sealCodes(codes);
     const nonce = randomBytes(16).toString('base64url');
     await kit.state.update(s, { codes: { codesSealed: sealed, nonce } });
-    show(ctx, s, 'account-codes', { codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}` });
+    show(ctx, s, 'account-codes', { codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}`, factorsWords: factorWords((await accountUser(s)).credentialTypes) });
   });
 
   router.post('/devices/revoke', async (ctx) => {

@@ -6,6 +6,7 @@ import type { DeviceRecord } from '../services/account/devices.js';
 import type { PassRecord } from '../services/access-passes/index.js';
 import type { MfaReason, Role } from '../services/policy/index.js';
 import { deadlineInWords } from '../services/rollout/deadline.js';
+import { factorWords } from '../../factors/words.js';
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -68,6 +69,9 @@ export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
     mfaBadge: STATUS_BADGE[u.mfaStatus],
     mfaReasons: u.mfaReasons.map((r: MfaReason) => t(`admin.mfa_reason.${r}`)),
     mustEnrol: u.mustEnrol,
+    // the second factors the user has, by name ("Passkey, Authenticator app"), and the sentences that name them
+    factorNames: u.credentialTypes.map((type) => t(`factors.${type}.name`)).join(', '),
+    factorsWords: factorWords(u.credentialTypes),
     enrolledAt: dateTime(locale, u.mfaEnrolledAt),
     createdAt: dateTime(locale, u.createdAt),
   };

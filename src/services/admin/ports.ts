@@ -2,6 +2,7 @@
 import type { Role } from '../policy/index.js';
 import type { Locale } from '../locale.js';
 import type { StoreView } from '../account/users.js';
+import type { CredentialType } from '../mfa/credentials.js';
 
 export type StorePolicy = StoreView['policy'];
 
@@ -15,6 +16,8 @@ export interface AdminUserRecord {
   role: Role;
   active: boolean;
   mfaEnabled: boolean;
+  /** the kinds of second factor the user has (the admin's page names them) */
+  credentialTypes: CredentialType[];
   mustEnrol: boolean;
   mfaEnrolledAt: Date | null;
   createdAt: Date | null;

@@ -158,7 +158,8 @@ export function createMfaService(deps: MfaServiceDeps) {
     await deps.revokeDevices(userId);
     const type = opts.mustEnrol ? 'mfa.reset_by_admin' : 'mfa.removed';
     await deps.audit.record({ type, userId, storeId: mfa?.storeId, actorId: actor.actorId, ip: actor.ip });
-    await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId });
+    // the email names the factors that stopped working
+    await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId, details: { factors: [...new Set(mfa?.credentials.map((c) => c.type))] } });
   }
 
   return {
@@ -177,7 +178,7 @@ export function createMfaService(deps: MfaServiceDeps) {
       const fresh = first || opts.newCodes ? await newCodes(userId) : null;
       const type: NoticeType = !before.enabled && !before.mustEnrol ? 'mfa_enabled' : first ? 'mfa_reset' : opts.noticeWhenOn;
       // how the binding was allowed stays in the authenticator's history (checklist 65)
-      const notice = noticeOf(type, opts.actor, { ...opts.details, via: opts.grant.via });
+      const notice = noticeOf(type, opts.actor, { ...opts.details, via: opts.grant.via, factor: credential.type });
       await deps.users.addCredential(userId, { add: credential, drop: opts.replaces ?? [], codesBatch: fresh?.batch ?? null }, notice);
       await complete(userId, { storeId: before.storeId, codesBatch: fresh?.batch ?? null }, notice);
       return { codes: fresh?.codes ?? null };
