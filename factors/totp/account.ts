@@ -21,7 +21,13 @@ export function totpAccountRoutes(kit: AccountPages): Router {
     const store = await services.users.storeById(user.storeId);
     if (!store) throw new Error(`account pages: store ${user.storeId} of user ${user.id} is missing`);
     const view = await wizardView(w, { app: services.factors.totp, codes: services.mfa }, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt', credentialTypes: user.credentialTypes });
-    kit.show(ctx, s, 'totp-enrol', { ...view, action: TOTP_WIZARD_PATH, resetting: w.mode === 'reset' && user.credentialTypes.includes('totp'), fromAccount: true }, error);
+    kit.show(
+      ctx,
+      s,
+      'totp-enrol',
+      { ...view, action: TOTP_WIZARD_PATH, resetting: w.mode === 'reset' && user.credentialTypes.includes('totp'), reset: w.stage === 'begin' ? await kit.resetOf(ctx, user) : undefined, fromAccount: true },
+      error,
+    );
   }
 
   for (const mode of ['setup', 'reset'] as const) {

@@ -4,6 +4,7 @@ import { abort, advance, defineStep, need, rerender } from '../../src/flow/step.
 import { advanceWizard, wizardInput, wizardView } from './wizard.js';
 import { mustEnrolNow } from '../must-enrol.js';
 import { bindingSubject, passwordJustTyped, signInEvidence } from '../binding.js';
+import { resetNotice } from '../reset-notice.js';
 
 export const totpEnrolStep = defineStep({
   id: 'totp-enrol',
@@ -18,7 +19,12 @@ export const totpEnrolStep = defineStep({
     });
     return {
       template: 'totp-enrol',
-      view: { ...view, required: facts.user?.mfaRequired || state.mfaDemanded, afterRecovery: state.secondFactor === 'recovery' },
+      view: {
+        ...view,
+        required: facts.user?.mfaRequired || state.mfaDemanded,
+        afterRecovery: state.secondFactor === 'recovery',
+        reset: resetNotice(facts.user?.mfaReset, state.locale, need(facts.store, 'facts.store').timeZone, facts.now),
+      },
     };
   },
   input: wizardInput,

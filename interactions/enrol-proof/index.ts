@@ -6,6 +6,7 @@ import { advance, defineStep, need, rerender, subjectOf, throttled } from '../..
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import { mustEnrolNow } from '../../factors/must-enrol.js';
 import { signInRequirement } from '../../factors/binding.js';
+import { resetNotice } from '../../factors/reset-notice.js';
 
 export const needsEnrolProof = (state: FlowState, facts: FlowFacts) => mustEnrolNow(state, facts) && !state.enrol && signInRequirement(state, facts).kind === 'proof';
 
@@ -25,6 +26,7 @@ export const enrolProofStep = defineStep({
         canEmail: canEmail(state, facts),
         // why it is asked: after a reset, for a first authenticator; and, without a usable address, how to get one
         afterReset: user.mustEnrol && !user.mfaEnabled,
+        reset: resetNotice(user.mfaReset, state.locale, need(facts.store, 'facts.store').timeZone, facts.now),
         addressUnverified: Boolean(user.email) && !canEmail(state, facts),
         noAddress: !user.email,
         linkSent: Boolean(state.enrolLinkSent),

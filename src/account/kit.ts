@@ -11,6 +11,8 @@ import { formBody } from '../http/form.js';
 import { accountSessions, type AccountSession } from './session.js';
 import type { UserView } from '../services/account/users.js';
 import { backLinkOf } from '../http/back-link.js';
+import { resetNotice, type ResetNotice } from '../../factors/reset-notice.js';
+import { storeTimeZone } from '../services/policy/time-zone.js';
 import type { BindingEvidence, Requirement } from '../services/binding/index.js';
 import { accountState, FACTOR_BOUND_MS, PROOF_MS, type SessionState } from './state.js';
 
@@ -75,6 +77,15 @@ export function accountKit(deps: AccountDeps) {
     return { user, policy: { passwordEnrolmentUntil: store?.policy.passwordEnrolmentUntil ?? null } };
   }
 
+  /** Who reset this user's MFA and when, in words, while they must set it up again (issue 19 item 7). */
+  async function resetOf(ctx: Koa.Context, user: UserView): Promise<ResetNotice | undefined> {
+    if (!user.mfaReset) return undefined;
+    const store = await services.users.storeById(user.storeId);
+    const byName = user.mfaReset.by ? ((await services.users.byId(user.mfaReset.by))?.name ?? null) : null;
+    const zone = storeTimeZone({ country: store?.country ?? '', timeZone: store?.policy.timeZone });
+    return resetNotice({ byName, at: user.mfaReset.at }, locale(ctx), zone, services.clock());
+  }
+
   function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
     const loc = locale(ctx);
     ctx.status = error ? 400 : 200;
@@ -93,6 +104,7 @@ export function accountKit(deps: AccountDeps) {
     body: formBody,
     reauthenticate,
     accountUser,
+    resetOf,
     show,
 
     // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
@@ -142,7 +154,17 @@ export function accountKit(deps: AccountDeps) {
         ctx,
         s,
         'enrol-proof',
-        { action: '/account/binding/proof', next, canEmail, linkSent, afterReset: user.mustEnrol && !user.mfaEnabled, addressUnverified: Boolean(user.email) && !canEmail, noAddress: !user.email, fromAccount: true },
+        {
+          action: '/account/binding/proof',
+          next,
+          canEmail,
+          linkSent,
+          afterReset: user.mustEnrol && !user.mfaEnabled,
+          reset: await resetOf(ctx, user),
+          addressUnverified: Boolean(user.email) && !canEmail,
+          noAddress: !user.email,
+          fromAccount: true,
+        },
         error,
       );
     },

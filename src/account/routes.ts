@@ -80,6 +80,7 @@ export function accountRouter(deps: AccountDeps): Router {
         otherSessions: sessions.some((x) => !x.current),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: await kit.state.breach.flagged(s.accountId),
+        reset: await kit.resetOf(ctx, user),
         language: languageChoiceOf(user.locale, user.localeChosen),
         pinSet: await services.quickSwitch.hasPin(user.id),
         // a PIN is offered only to roles that can ever switch in with one (B19: owners and admins never can)

@@ -2,6 +2,7 @@
 import type { Services } from '../container.js';
 import type { FlowFacts, FlowState } from './state.js';
 import { rolloutFor } from '../services/rollout/deadline.js';
+import { storeTimeZone } from '../services/policy/time-zone.js';
 import type { Role } from '../services/policy/index.js';
 import type { StoreView } from '../services/account/users.js';
 
@@ -9,6 +10,9 @@ const pendingRollout = (role: Role, store: StoreView | undefined, now: Date) => 
   const rollout = store && rolloutFor(role, store, now);
   return rollout && !rollout.enforced ? rollout : undefined;
 };
+
+// the admin who reset a user's MFA, by name (read only while that user must enrol again); '' is the support operator
+const resetterName = async (services: Pick<Services, 'users'>, by: string) => (by ? ((await services.users.byId(by))?.name ?? null) : null);
 
 export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string; register?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
   const user = state.userId ? await services.users.byId(state.userId) : undefined;
@@ -18,7 +22,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
   const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
   return {
     now: services.clock(),
-    store: store && { id: store.id, prefix: store.prefix, name: store.name, passwordEnrolmentUntil: store.policy.passwordEnrolmentUntil },
+    store: store && { id: store.id, prefix: store.prefix, name: store.name, timeZone: storeTimeZone({ country: store.country, timeZone: store.policy.timeZone }), passwordEnrolmentUntil: store.policy.passwordEnrolmentUntil },
     user: user && {
       id: user.id,
       username: user.username,
@@ -36,6 +40,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       locale: user.locale,
       localeChosen: user.localeChosen,
       rollout: pendingRollout(user.role, store, services.clock()),
+      mfaReset: user.mfaReset ? { byName: await resetterName(services, user.mfaReset.by), at: user.mfaReset.at } : undefined,
     },
     deviceRemembered,
     device: services.knownDevices.parse(cookies.known),

@@ -63,7 +63,7 @@ export interface FlowFacts {
   /** this request's time, from the injected clock */
   now: Date;
   /** the store, and the part of its policy the binding rule reads (src/services/binding) */
-  store?: { id: string; prefix: string; name: string } & BindingPolicy;
+  store?: { id: string; prefix: string; name: string; timeZone: string } & BindingPolicy;
   user?: {
     id: string;
     username: string;
@@ -83,6 +83,8 @@ export interface FlowFacts {
     localeChosen: boolean;
     /** B21: the store's roll-out deadline for the user's role, while it is not yet enforced */
     rollout?: Rollout;
+    /** who reset the user's MFA (null: the support team) and when, until they enrol again (issue 19 item 7) */
+    mfaReset?: { byName: string | null; at: Date };
   };
   deviceRemembered: boolean;
   /** the known-device cookie of this browser (B18) */

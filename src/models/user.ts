@@ -36,6 +36,8 @@ export const userSchema = new Schema(
       enrolledAt: { type: Date, default: null },
       // set by an admin reset or after a recovery-code sign-in: enrol again before finishing
       mustEnrol: { type: Boolean, default: false },
+      // who reset MFA (a user id; '' for the support operator) and when, until the user enrols again: the wizard says so
+      reset: { type: new Schema({ by: String, at: Date }, { _id: false }), default: null },
       // the recovery-code batch that counts (src/services/mfa); other batches never match
       codesBatch: { type: String, default: null },
       // an audit event and email still to be written for the last change (completed on the next load after a crash)

@@ -89,6 +89,8 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['unlock-confirm', 'unlock', { stage: 'confirm', token: 'abc.def' }],
     ['unlock-used', 'unlock', { stage: 'used' }],
     ['enrol-begin', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', required: true }],
+    ['enrol-begin-after-reset', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', reset: { name: 'Adam Admin', date: '7 December', time: '14:05' } }],
+    ['enrol-proof-after-reset', 'enrol-proof', { ...base, canEmail: false, afterReset: true, reset: { name: null, date: '7 December', time: '14:05' }, addressUnverified: true }],
     ['enrol-begin-recovery', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', afterRecovery: true }],
     ['enrol-password', 'totp-enrol', { ...base, steps: STEPS_ACCOUNT, stage: 'password', username: 'alice' }],
     ['enrol-scan', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', otpauthUri: 'otpauth://totp/POS%20Sign-in:demo%3Aalice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in' }],

@@ -36,6 +36,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   mfaEnabled: Boolean(u.mfa?.enabled),
   credentialTypes: [...new Set(credentialsOf(u).map((c) => c.type))],
   mustEnrol: Boolean(u.mfa?.mustEnrol),
+  mfaReset: u.mfa?.mustEnrol && u.mfa.reset?.at ? { by: u.mfa.reset.by ?? '', at: u.mfa.reset.at } : null,
   mustChangePassword: Boolean(u.mustChangePassword),
   throttle: throttleOf(u),
   updatedAt: (u as { updatedAt?: Date }).updatedAt,
@@ -148,7 +149,7 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
       };
     },
     async addCredential(userId, { add, drop, codesBatch }, notice) {
-      const on = codesBatch ? { 'mfa.enabled': true, 'mfa.enrolledAt': add.createdAt, 'mfa.mustEnrol': false, 'mfa.codesBatch': codesBatch } : {};
+      const on = codesBatch ? { 'mfa.enabled': true, 'mfa.enrolledAt': add.createdAt, 'mfa.mustEnrol': false, 'mfa.reset': null, 'mfa.codesBatch': codesBatch } : {};
       const unset = Object.fromEntries(drop.map((key) => [`credentials.${key}`, '']));
       await User.updateOne(
         { _id: oid(userId) },
@@ -175,10 +176,10 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
     async noticeDone(userId, noticeId) {
       await User.updateOne({ _id: oid(userId), 'mfa.pendingNotice.id': noticeId }, { $set: { 'mfa.pendingNotice': null } });
     },
-    async deactivate(userId, { mustEnrol }) {
+    async deactivate(userId, { mustEnrol, reset }) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { credentials: {}, 'mfa.enabled': false, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.codesBatch': null } },
+        { $set: { credentials: {}, 'mfa.enabled': false, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.reset': reset ?? null, 'mfa.codesBatch': null } },
       );
     },
     async setMustEnrol(userId, mustEnrol) {

@@ -23,11 +23,18 @@ export interface UserView {
   /** the kinds of second-factor credential the user has (src/services/mfa/credentials.ts) */
   credentialTypes: CredentialType[];
   mustEnrol: boolean;
+  /** an admin's (`by`: their user id) or the support operator's (`by`: '') reset of MFA, until the user enrols again */
+  mfaReset?: MfaReset | null;
   mustChangePassword: boolean;
   /** consecutive failed attempts (B2), read with the user */
   throttle: AccountThrottleState;
   /** the record's last change (userinfo's updated_at): at or after any change of what the claims say */
   updatedAt?: Date;
+}
+
+export interface MfaReset {
+  by: string;
+  at: Date;
 }
 
 export interface StoreView {

@@ -53,8 +53,8 @@ export interface MfaUserPort {
   /** New recovery codes count from this write on, the old ones no longer. */
   useCodesBatch(userId: string, codesBatch: string, notice: PendingNotice): Promise<void>;
   noticeDone(userId: string, noticeId: string): Promise<void>;
-  /** Every credential and the codes go; with `mustEnrol` the user sets MFA up again at the next sign-in. */
-  deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
+  /** Every credential and the codes go; with `mustEnrol` the user sets MFA up again at the next sign-in (`reset`: who asked it, when). */
+  deactivate(userId: string, opts: { mustEnrol: boolean; reset?: { by: string; at: Date } }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
 }
 
@@ -153,7 +153,8 @@ export function createMfaService(deps: MfaServiceDeps) {
 
   async function remove(userId: string, actor: Actor, opts: { mustEnrol?: boolean } = {}): Promise<void> {
     const mfa = await load(userId);
-    await deps.users.deactivate(userId, { mustEnrol: Boolean(opts.mustEnrol) });
+    // a reset is kept with the state it explains (who, when) until the user enrols again: the wizard then says so
+    await deps.users.deactivate(userId, opts.mustEnrol ? { mustEnrol: true, reset: { by: actor.actorId, at: deps.clock() } } : { mustEnrol: false });
     await deps.codes.clear(userId);
     await deps.revokeDevices(userId);
     const type = opts.mustEnrol ? 'mfa.reset_by_admin' : 'mfa.removed';
