@@ -24,7 +24,7 @@ import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
 import { mongoEmailPort, mongoLanguagePort, mongoMfaUserPort, mongoPasswordPort, mongoThrottle, mongoUserDirectory } from './models/stores/user-directory.js';
 import { storeRecords, userRecords } from './models/stores/user-records.js';
-import { createEmailService } from './services/account/email.js';
+import { createEmailService, VERIFY_REQUEST_LIMITS } from './services/account/email.js';
 import { createLanguageService } from './services/account/language.js';
 import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
@@ -141,7 +141,14 @@ export function createServices(deps: ContainerDeps) {
     // Security & ID's state between requests, typed by src/account/state.ts
     pageState: mongoPageState(models, clock),
     claimOnce: (key: string, ttlMs: number) => once.claim({ key, expiresAt: new Date(clock().getTime() + ttlMs) }),
-    email: createEmailService({ users, store: mongoEmailPort(models), audit, notify, clock }),
+    email: createEmailService({
+      users,
+      store: mongoEmailPort(models),
+      audit,
+      notify,
+      clock,
+      limiter: createRequestLimiter({ claim: once.claim, clock, limits: VERIFY_REQUEST_LIMITS, purpose: 'verify-email' }),
+    }),
     languages,
     throttle,
     knownDevices: knownDevices(cookieKey),

@@ -33,7 +33,13 @@ export function accountBindingRoutes(kit: AccountPages, nextPaths: readonly stri
       const { pass, expiresAt } = await services.binding.newLink(user, ctx.ip);
       const url = `${kit.issuer}/account/binding/link?${new URLSearchParams({ pass, next })}`;
       await services.notify({ type: 'enrolment_link', userId: user.id, details: { url, expiresAt: expiresAt.toISOString() } });
-      return kit.proofPage(ctx, s, next, undefined, true);
+      return kit.proofPage(ctx, s, next, undefined, 'link');
+    }
+    if (b.action === 'verify') {
+      // first the address: its verification link (once verified, and settled, a link can come instead of a pass)
+      const sent = await services.email.requestVerification(user.id, { actorId: user.id, ip: ctx.ip });
+      if (sent.kind === 'wait') return kit.proofPage(ctx, s, next, 'verify_wait');
+      return kit.proofPage(ctx, s, next, sent.kind === 'no_address' ? 'invalid_input' : undefined, sent.kind === 'sent' ? 'verify' : undefined);
     }
     const outcome = await services.binding.redeemPass({ storeId: user.storeId, username: user.username, user }, user, typeof b.pass === 'string' ? b.pass : '', ctx.ip);
     if (outcome.kind !== 'ok') return kit.proofPage(ctx, s, next, outcome.kind === 'wait' ? 'too_many' : outcome.kind === 'closed' ? 'signin_closed' : 'pass_invalid');

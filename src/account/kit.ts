@@ -12,6 +12,7 @@ import { accountSessions, type AccountSession } from './session.js';
 import type { UserView } from '../services/account/users.js';
 import { backLinkOf } from '../http/back-link.js';
 import { resetNotice, type ResetNotice } from '../../factors/reset-notice.js';
+import { proofWays } from '../../factors/proof-ways.js';
 import { storeTimeZone } from '../services/policy/time-zone.js';
 import type { BindingEvidence, Requirement } from '../services/binding/index.js';
 import { accountState, FACTOR_BOUND_MS, PROOF_MS, type SessionState } from './state.js';
@@ -77,13 +78,17 @@ export function accountKit(deps: AccountDeps) {
     return { user, policy: { passwordEnrolmentUntil: store?.policy.passwordEnrolmentUntil ?? null } };
   }
 
+  // the user's store's time zone: dates on these pages are the store's
+  async function zoneOf(user: UserView) {
+    const store = await services.users.storeById(user.storeId);
+    return storeTimeZone({ country: store?.country ?? '', timeZone: store?.policy.timeZone });
+  }
+
   /** Who reset this user's MFA and when, in words, while they must set it up again (issue 19 item 7). */
   async function resetOf(ctx: Koa.Context, user: UserView): Promise<ResetNotice | undefined> {
     if (!user.mfaReset) return undefined;
-    const store = await services.users.storeById(user.storeId);
     const byName = user.mfaReset.by ? ((await services.users.byId(user.mfaReset.by))?.name ?? null) : null;
-    const zone = storeTimeZone({ country: store?.country ?? '', timeZone: store?.policy.timeZone });
-    return resetNotice({ byName, at: user.mfaReset.at }, locale(ctx), zone, services.clock());
+    return resetNotice({ byName, at: user.mfaReset.at }, locale(ctx), await zoneOf(user), services.clock());
   }
 
   function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
@@ -146,7 +151,7 @@ export function accountKit(deps: AccountDeps) {
     },
 
     /** The second proof the rule asks for before a binding (a pass, or a link to a usable address); then `next`. */
-    async proofPage(ctx: Koa.Context, s: AccountSession, next: string, error?: string, linkSent = false) {
+    async proofPage(ctx: Koa.Context, s: AccountSession, next: string, error?: string, sent?: 'link' | 'verify') {
       const user = await accountUser(s);
       const need = await this.bindingNeeds(s, false);
       const canEmail = need.kind === 'proof' && need.options.includes('email');
@@ -155,14 +160,16 @@ export function accountKit(deps: AccountDeps) {
         s,
         'enrol-proof',
         {
+          // which ways this user has, and for the others why not and what to do (issue 19 item 3)
+          ...proofWays(user, need, { locale: locale(ctx), zone: await zoneOf(user), now: services.clock() }),
           action: '/account/binding/proof',
           next,
           canEmail,
-          linkSent,
+          linkSent: sent === 'link',
+          verifySent: sent === 'verify',
+          continueUrl: next,
           afterReset: user.mustEnrol && !user.mfaEnabled,
           reset: await resetOf(ctx, user),
-          addressUnverified: Boolean(user.email) && !canEmail,
-          noAddress: !user.email,
           fromAccount: true,
         },
         error,

@@ -27,6 +27,7 @@ const NOTICES: Record<string, string> = {
   devices: 'account.notice_devices',
   password: 'credentials.notice_password',
   email: 'credentials.notice_email',
+  verify_sent: 'credentials.notice_verify_sent',
   language: 'language.notice',
   sessions: 'sessions.notice_ended',
   pin_set: 'quick_switch.account.notice_set',
@@ -81,6 +82,9 @@ export function accountRouter(deps: AccountDeps): Router {
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
         breachWarning: await kit.state.breach.flagged(s.accountId),
         reset: await kit.resetOf(ctx, user),
+        // an unverified address can be verified here (B17: then "Email me a link" works); owners and admins, whom no
+        // colleague can hand a pass so easily, see the offer at the top
+        verifyOffer: user.email && !user.emailVerified ? { prominent: user.role === 'owner' || user.role === 'admin' } : undefined,
         language: languageChoiceOf(user.locale, user.localeChosen),
         pinSet: await services.quickSwitch.hasPin(user.id),
         // a PIN is offered only to roles that can ever switch in with one (B19: owners and admins never can)
@@ -234,6 +238,18 @@ export function accountRouter(deps: AccountDeps): Router {
     await services.email.change(s.accountId, parsed.data.email.toLowerCase(), { actorId: s.accountId, ip: ctx.ip });
     ctx.status = 303;
     ctx.redirect('/account?done=email');
+  });
+
+  // "Verify email address": the link goes to the user's own address (a few per hour), audited
+  router.post('/email/verify', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, false);
+    if (err) return overview(ctx, s, undefined, err);
+    const outcome = await services.email.requestVerification(s.accountId, { actorId: s.accountId, ip: ctx.ip });
+    if (outcome.kind === 'wait') return overview(ctx, s, undefined, 'verify_wait');
+    ctx.status = 303;
+    ctx.redirect(outcome.kind === 'sent' ? '/account?done=verify_sent' : '/account');
   });
 
   // the factors' own pages (an app's set-up and reset, a passkey's registration, rename and removal), and the proof

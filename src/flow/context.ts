@@ -8,6 +8,7 @@ import type { MfaService } from '../services/mfa/index.js';
 import type { Notifier } from '../services/notifications/index.js';
 import type { PasswordReset } from '../services/password-reset/index.js';
 import type { PasswordService } from '../services/account/passwords.js';
+import type { EmailService } from '../services/account/email.js';
 import type { QuickSwitch } from '../services/quick-switch/index.js';
 import type { ThrottleGuard } from '../services/throttle/guard.js';
 import type { UserDirectory } from '../services/account/users.js';
@@ -21,6 +22,7 @@ export interface StepContext {
   notify: Notifier;
   breach: BreachChecker;
   passwords: PasswordService;
+  email: EmailService;
   passwordReset: PasswordReset;
   throttle: ThrottleGuard;
   knownDevices: KnownDevices;

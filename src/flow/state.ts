@@ -41,6 +41,8 @@ export const flowStateSchema = z.object({
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),
   enrolLinkSent: z.boolean().optional(),
+  // ... and the link to verify their address, asked for on the proof page (issue 19 item 1)
+  enrolVerifySent: z.boolean().optional(),
   // B21: the answer to the roll-out prompt before the store's deadline ("Set up now" / "Remind me later")
   rollout: z.enum(['now', 'later']).optional(),
   // B19: the request asked for a quick switch; who was signed in at the register then; the person picked in the grid;

@@ -17,6 +17,7 @@ export const EMAIL_TEMPLATES = [
   'account-unlocked',
   'access-pass-created',
   'enrolment-link',
+  'email-verification',
   'second-factor-failed',
   'passkey-added',
   'passkey-removed',

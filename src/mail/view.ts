@@ -73,6 +73,8 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.remaining = d.remaining;
       break;
     case 'email_changed':
+      view.verifyUrl = input.verifyUrl;
+      view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);
       view.oldEmail = str(d.oldEmail);
       view.newEmail = str(d.newEmail);
       view.emailChange = view.oldEmail ? (view.newEmail ? 'changed' : 'removed') : view.newEmail ? 'added' : 'unknown';
@@ -114,6 +116,8 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       Object.assign(view, rolloutEmailView(n.type, d, locale));
       break;
     case 'mfa_enabled':
+    case 'mfa_reset':
+    case 'email_verification':
       if (input.verifyUrl) {
         view.verifyUrl = input.verifyUrl;
         view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);

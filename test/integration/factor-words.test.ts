@@ -38,7 +38,7 @@ describe('words true to the user\'s factors (issue 19 item 4)', () => {
   };
   const mail = async (type: string) => {
     await stack.outbox!.drain();
-    return stack.db.models.OutboxMessage.findOne({ userId: new Types.ObjectId(piaId), type }).sort({ _id: -1 }).lean();
+    return stack.db.models.OutboxMessage.findOne({ userId: new Types.ObjectId(piaId), type }).sort({ createdAt: -1 }).lean();
   };
 
   // Security & ID with the password alone (a cashier without MFA), or with the passkey

@@ -31,7 +31,7 @@ const person = (id: string, over: Partial<UserView> = {}): UserView => ({
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder', 'pin_changed', 'register_trusted',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'email_verification', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder', 'pin_changed', 'register_trusted',
 ];
 
 // B21: the weekly summary only ever goes to the owner themself (test/unit/rollout.test.ts renders it)
