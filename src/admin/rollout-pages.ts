@@ -2,9 +2,13 @@
 // MFA, a reminder per user or for all (at most one per user and day), and temporary access passes for those without email.
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { randomBytes } from 'node:crypto';
 import type { Coverage, RolloutUser } from '../services/rollout/index.js';
+import type { AdminUserSummary } from '../services/admin/index.js';
+import { denialFor } from '../services/admin/rules.js';
+import { momentInWords, storeTimeZone } from '../services/policy/time-zone.js';
 import { deadlineInWords } from '../services/rollout/deadline.js';
-import { adminOf, type AdminKit } from './kit.js';
+import { adminOf, errorKey, statusOf, type AdminKit, type AdminRequest } from './kit.js';
 import { roleLabel, standingBadge, standingLabel } from './views.js';
 
 const NOTICES = new Set(['sent', 'already_sent', 'no_email', 'not_due', 'sent_all']);
@@ -36,6 +40,35 @@ function coverageView(ctx: Koa.Context, cover: Coverage) {
   };
 }
 
+/** Everyone listed as still to set up MFA whom this admin may make a pass for (not themself; the owner only by the owner). */
+const passTargets = (a: AdminRequest, cover: Coverage) =>
+  cover.users.filter((u) => u.standing !== 'optional' && denialFor(a.actor, { id: u.id, storeId: a.store.id, role: u.role }, 'issue_pass') === null);
+
+/** One slip, in its reader's language (their own, else the store's): who, where, the pass and until when (store time). */
+function slipView(kit: AdminKit, a: AdminRequest, issued: { user: AdminUserSummary; pass: string; expiresAt: Date }) {
+  const locale = issued.user.locale ?? a.store.locale;
+  const t = (key: string, vars?: Record<string, string | number>) => kit.render.t(locale, key, vars);
+  const until = momentInWords(issued.expiresAt, locale, storeTimeZone({ country: a.store.country, timeZone: a.store.policy.timeZone }), kit.services.clock());
+  return {
+    locale,
+    name: issued.user.name,
+    username: issued.user.username,
+    storePrefix: a.store.prefix,
+    storeName: a.store.name,
+    pass: issued.pass,
+    words: {
+      title: t('rollout.slips.slip_title'),
+      name: t('admin.field.name'),
+      username: t('common.username'),
+      store: t('store.label'),
+      pass: t('enrol-proof.label'),
+      expires: t('rollout.slips.valid_until'),
+      until: t('rollout.slips.until', until),
+      how: t('rollout.slips.how'),
+    },
+  };
+}
+
 export function registerRolloutPages(router: Router, kit: AdminKit): void {
   const authed = kit.authenticate('page');
   const { services } = kit;
@@ -44,15 +77,43 @@ export function registerRolloutPages(router: Router, kit: AdminKit): void {
     ctx.redirect(to);
   };
 
-  router.get('/mfa-coverage', authed, async (ctx) => {
+  const coveragePage = async (ctx: Koa.Context, error?: string) => {
     const a = adminOf(ctx);
     const cover = await services.rollout.coverage(a.store);
     const done = typeof ctx.query.done === 'string' && NOTICES.has(ctx.query.done) ? ctx.query.done : undefined;
     const count = Number(ctx.query.count);
-    kit.show(ctx, 'admin-mfa-coverage', 'coverage', {
-      ...coverageView(ctx, cover),
-      notice: done ? a.t(`rollout.coverage.notice.${done}`, { count: Number.isInteger(count) && count >= 0 ? count : 0 }) : undefined,
-    });
+    kit.show(
+      ctx,
+      'admin-mfa-coverage',
+      'coverage',
+      {
+        ...coverageView(ctx, cover),
+        // passes for everyone listed that this admin may make one for, printed as slips; the form is answered once
+        slips: { count: passTargets(a, cover).length, batch: randomBytes(16).toString('base64url'), hours: services.config.accessPassHours },
+        notice: done ? a.t(`rollout.coverage.notice.${done}`, { count: Number.isInteger(count) && count >= 0 ? count : 0 }) : undefined,
+        error: error ? a.t(errorKey(error)) : undefined,
+      },
+      error ? statusOf(error) : 200,
+    );
+  };
+
+  router.get('/mfa-coverage', authed, (ctx) => coveragePage(ctx));
+
+  // Temporary access passes for everyone still to set up MFA, shown once as printable slips (issue 19, B17)
+  router.post('/mfa-coverage/passes', authed, async (ctx) => {
+    const a = adminOf(ctx);
+    const b = kit.body(ctx);
+    const batch = typeof b.batch === 'string' && /^[\w-]{16,64}$/.test(b.batch) ? b.batch : '';
+    const targets = passTargets(a, await services.rollout.coverage(a.store));
+    const outcome = await kit.admin.users.issueRolloutPasses(
+      a.actor,
+      targets.map((u) => u.id),
+      { password: typeof b.password === 'string' ? b.password : '', once: () => (batch ? services.claimOnce(`pass-slips:${a.session.key}:${batch}`, 86_400_000) : Promise.resolve(false)) },
+    );
+    if (!outcome.ok && outcome.error === 'already_shown')
+      return kit.show(ctx, 'error', 'coverage', { title: a.t('rollout.slips.gone_title'), message: a.t(errorKey('already_shown')), backUrl: '/admin/mfa-coverage' }, statusOf('already_shown'));
+    if (!outcome.ok) return coveragePage(ctx, outcome.error);
+    kit.show(ctx, 'admin-pass-slips', 'coverage', { slips: outcome.value.issued.map((i) => slipView(kit, a, i)), skipped: outcome.value.skipped });
   });
 
   // the user, if they are an active user of the admin's store without MFA

@@ -6,7 +6,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 
-export type PassReason = 'new_user' | 'reset' | 'request' | 'operator' | 'email';
+/** Why a pass was made: a new user, a reset, on request, by the operator, an emailed link, a roll-out's printed slips. */
+export type PassReason = 'new_user' | 'reset' | 'request' | 'operator' | 'email' | 'rollout';
 
 export interface PassRecord {
   id: string;

@@ -37,6 +37,7 @@ export type AdminError =
   | 'mfa_not_active'
   | 'invalid_role'
   | 'username_taken'
+  | 'already_shown'
   | `password_${string}`;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AdminError };
@@ -152,11 +153,40 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
     },
 
     /** A temporary access pass for the user's first authenticator (B17): the pass is in the result, shown once. */
-    async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
+    async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request' | 'rollout'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
       const found = await target(actor, userId, 'issue_pass');
       if (!found.ok) return found;
       const { pass, expiresAt } = await deps.binding.issuePass(found.value, { actorId: actor.id, ip: actor.ip }, reason);
       return done({ user: summarise(found.value, await storeOf(actor)), pass, expiresAt });
+    },
+
+    /**
+     * Passes for everyone of a roll-out still to set up MFA, to print as slips (issue 19): the admin's password again
+     * (many accounts at once), the form's one answer (`once`: a resent form makes no second set), then one pass per
+     * user the admin may make one for who has no factor; each is audited and emailed about like any other. The others
+     * are counted, not named.
+     */
+    async issueRolloutPasses(
+      actor: AdminActor,
+      userIds: readonly string[],
+      input: { password: string; once: () => Promise<boolean> },
+    ): Promise<Outcome<{ issued: Array<{ user: AdminUserSummary; pass: string; expiresAt: Date }>; skipped: number }>> {
+      const verdict = await deps.verifyAdminPassword(actor, input.password);
+      if (verdict !== 'ok') return fail(verdict);
+      if (!(await input.once())) return fail('already_shown');
+      const store = await storeOf(actor);
+      const issued: Array<{ user: AdminUserSummary; pass: string; expiresAt: Date }> = [];
+      let skipped = 0;
+      for (const userId of userIds) {
+        const found = await target(actor, userId, 'issue_pass');
+        if (!found.ok || found.value.mfaEnabled || !found.value.active) {
+          skipped++;
+          continue;
+        }
+        const { pass, expiresAt } = await deps.binding.issuePass(found.value, { actorId: actor.id, ip: actor.ip }, 'rollout');
+        issued.push({ user: summarise(found.value, store), pass, expiresAt });
+      }
+      return done({ issued, skipped });
     },
 
     async revokePass(actor: AdminActor, userId: string, passId: string): Promise<Outcome<{ revoked: boolean }>> {
