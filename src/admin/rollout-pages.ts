@@ -9,7 +9,7 @@ import { denialFor } from '../services/admin/rules.js';
 import { momentInWords, storeTimeZone } from '../services/policy/time-zone.js';
 import { deadlineInWords } from '../services/rollout/deadline.js';
 import { adminOf, errorKey, statusOf, type AdminKit, type AdminRequest } from './kit.js';
-import { roleLabel, standingBadge, standingLabel } from './views.js';
+import { roleLabel, standingBadge, standingDetail, standingLabel } from './views.js';
 
 const NOTICES = new Set(['sent', 'already_sent', 'no_email', 'not_due', 'sent_all']);
 
@@ -30,7 +30,8 @@ function coverageView(ctx: Koa.Context, cover: Coverage) {
         ...u,
         href: `/admin/users/${u.id}`,
         roleLabel: roleLabel(a.t, u.role),
-        statusLabel: standingLabel(a.t, a.locale, u.standing, u.deadline),
+        statusLabel: standingLabel(a.t, u.standing),
+        statusDetail: standingDetail(a.t, a.locale, u.standing, u.deadline),
         statusBadge: standingBadge(u.standing),
         countdown: u.standing === 'due' && u.daysLeft !== undefined ? (u.daysLeft === 0 ? a.t('rollout.prompt.last_day') : a.t('rollout.prompt.days_left', { count: u.daysLeft })) : '',
         // a reminder where the store's policy asks; after a reset, or without an address, a pass handed over in person

@@ -44,9 +44,14 @@ export const roleLabel = (t: Translate, role: Role) => t(`account.roles.${role}`
 
 const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', overdue: 'badge-warn', required: 'badge-warn', reset: 'badge-warn', due: 'badge-off', optional: 'badge-off' };
 
-/** A user's MFA standing in words ("Overdue (due by 31 January 2027)"): the users list, a user's page and MFA coverage. */
-export const standingLabel = (t: Translate, locale: Locale, status: MfaStatus, deadline: string | undefined) =>
-  t(`admin.mfa_status.${status}`, { deadline: deadline ? deadlineInWords(deadline, locale) : '' });
+/** A user's MFA standing in words, the same on the users list, a user's page and MFA coverage: a short label for the
+ * badge ("Overdue") and, where there is more to say, a line under it ("It was due by 31 January 2027."). */
+export const standingLabel = (t: Translate, status: MfaStatus) => t(`admin.mfa_status.${status}`);
+export function standingDetail(t: Translate, locale: Locale, status: MfaStatus, deadline: string | undefined): string | undefined {
+  if (status === 'reset') return t('admin.mfa_detail.reset');
+  if ((status === 'overdue' || status === 'due') && deadline) return t(`admin.mfa_detail.${status}`, { deadline: deadlineInWords(deadline, locale) });
+  return undefined;
+}
 export const standingBadge = (status: MfaStatus) => STATUS_BADGE[status];
 
 export function dateTime(locale: Locale, d: Date | null | undefined): string {
@@ -65,7 +70,8 @@ export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
     roleLabel: roleLabel(t, u.role),
     active: u.active,
     mfaStatus: u.mfaStatus,
-    mfaLabel: standingLabel(t, locale, u.mfaStatus, u.mfaDeadline),
+    mfaLabel: standingLabel(t, u.mfaStatus),
+    mfaDetail: standingDetail(t, locale, u.mfaStatus, u.mfaDeadline),
     mfaBadge: STATUS_BADGE[u.mfaStatus],
     mfaReasons: u.mfaReasons.map((r: MfaReason) => t(`admin.mfa_reason.${r}`)),
     mustEnrol: u.mustEnrol,

@@ -38,6 +38,10 @@ describe('one MFA standing for the users list and MFA coverage (issue 19 item 5;
     const row = new RegExp(`data-user="${username}"[\\s\\S]*?</tr>`).exec(html)?.[0];
     return row ? textOf(/<span class="badge[^"]*" data-mfa-status="[^"]*">([^<]*)</.exec(row)?.[1] ?? '').trim() : undefined;
   };
+  const detailIn = (html: string, username: string) => {
+    const row = new RegExp(`data-user="${username}"[\\s\\S]*?</tr>`).exec(html)?.[0];
+    return row ? /data-mfa-detail>([^<]*)</.exec(row)?.[1]?.trim().replace(/ \d+ days? left\.$/, '') : undefined;
+  };
   const count = (html: string, role: string, column: string) =>
     new RegExp(`data-role="${role}"[\\s\\S]*?data-count="${column}">(?:<span[^>]*>)?(\\d+)`).exec(html)?.[1];
 
@@ -68,10 +72,13 @@ describe('one MFA standing for the users list and MFA coverage (issue 19 item 5;
     const confirm = await page(`/admin/users/${ids.max}/mfa/reset`);
     const reset = await submit(admin, confirm, { confirm: 'yes', password: PW }, { match: '/mfa/reset' });
     assert.equal(reset.status, 200, textOf(reset.body).slice(0, 300));
-    const words = 'Reset: sets it up at the next sign-in';
-    assert.equal(statusIn((await page('/admin/users')).body, 'max'), words);
+    const words = 'Reset';
+    const users = await page('/admin/users');
+    assert.equal(statusIn(users.body, 'max'), words);
+    assert.equal(detailIn(users.body, 'max'), 'Sets it up again at the next sign-in.');
     const coverage = await page('/admin/mfa-coverage');
     assert.equal(statusIn(coverage.body, 'max'), words, 'the coverage page lists the manager too');
+    assert.equal(detailIn(coverage.body, 'max'), 'Sets it up again at the next sign-in.');
     assert.equal(count(coverage.body, 'manager', 'reset'), '1');
     assert.equal(count(coverage.body, 'manager', 'required'), '0', 'nothing but the reset asks it of them');
     assert.doesNotMatch(textOf(coverage.body), /Everyone who has to use multi-factor authentication has set it up/);
@@ -85,13 +92,18 @@ describe('one MFA standing for the users list and MFA coverage (issue 19 item 5;
     await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.cashierMfaBy': day(-1), 'policy.managerMfaBy': day(10), rollout: true } });
     // (a write in this process clears the store cache: the pages see the new policy at once)
     const users = await page('/admin/users');
-    assert.match(statusIn(users.body, 'cas') ?? '', /^Overdue \(due by \d{1,2} \w+ \d{4}\)$/);
+    assert.equal(statusIn(users.body, 'cas'), 'Overdue');
+    assert.match(detailIn(users.body, 'cas') ?? '', /^It was due by \d{1,2} \w+ \d{4}\.$/);
     const coverage = await page('/admin/mfa-coverage');
     assert.equal(statusIn(coverage.body, 'cas'), statusIn(users.body, 'cas'));
     assert.equal(count(coverage.body, 'cashier', 'overdue'), '1');
-    assert.match(statusIn(users.body, 'mia') ?? '', /^Not set up yet \(due by \d{1,2} \w+ \d{4}\)$/, 'a deadline ahead: due, not overdue');
+    assert.equal(statusIn(users.body, 'mia'), 'Not set up yet', 'a deadline ahead: due, not overdue');
+    assert.match(detailIn(users.body, 'mia') ?? '', /^Due by \d{1,2} \w+ \d{4}\.$/);
     assert.equal(count(coverage.body, 'manager', 'overdue'), '0');
     // every user's standing agrees between the two pages
-    for (const username of ['adam', 'max', 'cas', 'mia']) assert.equal(statusIn(coverage.body, username), statusIn(users.body, username), username);
+    for (const username of ['adam', 'max', 'cas', 'mia']) {
+      assert.equal(statusIn(coverage.body, username), statusIn(users.body, username), username);
+      assert.equal(detailIn(coverage.body, username), detailIn(users.body, username), username);
+    }
   });
 });

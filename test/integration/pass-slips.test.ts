@@ -70,7 +70,7 @@ describe('temporary access passes for everyone still to set up MFA, printed as s
     assert.match(textOf(cid?.[0] ?? ''), /Geldig tot/);
     assert.equal(slipOf(slips.body, 'olga'), null);
     assert.equal(slipOf(slips.body, 'mia'), null);
-    assert.match(slips.body, /data-print/, "a print button (on paper the stylesheet prints the slips only)");
+    assert.match(slips.body, /data-print/, 'a print button (on paper the stylesheet prints the slips only)');
     for (const id of [ids.cas, ids.cid]) {
       assert.ok(await stack.db.models.AuditEvent.exists({ type: 'access_pass.created', userId: new Types.ObjectId(id), actorId: new Types.ObjectId(ids.adam), 'details.reason': 'rollout' }));
       assert.ok(stack.notifications.some((n) => n.type === 'access_pass_created' && n.userId === id));
