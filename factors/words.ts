@@ -1,4 +1,4 @@
-// Naming the second factors a user has (issue 19 item 5): pages and emails pick the sentence "<base>.app",
+// Naming the second factors a user has (issue 19 item 4): pages and emails pick the sentence "<base>.app",
 // "<base>.passkey" or "<base>.both", so a passkey-only user never reads about an authenticator app.
 import type { CredentialType } from '../src/services/mfa/credentials.js';
 
@@ -9,6 +9,3 @@ export function factorWords(types: readonly CredentialType[]): FactorWords {
   const passkey = types.includes('passkey');
   return app && passkey ? 'both' : passkey ? 'passkey' : 'app';
 }
-
-/** The locale key of the sentence `base` that names these credentials. */
-export const wordsFor = (base: string, types: readonly CredentialType[]) => `${base}.${factorWords(types)}`;

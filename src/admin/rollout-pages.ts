@@ -55,7 +55,6 @@ function slipView(kit: AdminKit, a: AdminRequest, issued: { user: AdminUserSumma
     name: issued.user.name,
     username: issued.user.username,
     storePrefix: a.store.prefix,
-    storeName: a.store.name,
     pass: issued.pass,
     words: {
       title: t('rollout.slips.slip_title'),
