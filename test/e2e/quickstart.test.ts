@@ -17,6 +17,21 @@ import { AuthenticatorApp } from '../helpers/totp-device.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+// npm start runs npm, a shell and the provider in one process group: stop them all, and wait until the last has gone
+// (the embedded PostgreSQL writes into the data folder until it has shut down)
+async function stopGroup(pid: number) {
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) process.kill(-pid, 'SIGTERM');
+  for (let i = 0; i < 600 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 interface Printed {
   role: string;
   username: string;
@@ -66,13 +81,9 @@ describe('the README quickstart, literally: npm start, then the owner and a cash
 
   after(async () => {
     await browser?.close();
-    if (child?.pid && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
+    if (child?.pid) await stopGroup(child.pid);
     await hibp?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   const user = (role: string) => {
