@@ -4,6 +4,7 @@ import type { Step } from '../src/flow/step.js';
 import type { CredentialType } from '../src/services/mfa/credentials.js';
 import type { NotificationType } from '../src/services/notifications/index.js';
 import type { AccountKit, AccountPages } from '../src/account/kit.js';
+import type { AccountContext } from '../src/account/context.js';
 import type { UserView } from '../src/services/account/users.js';
 
 import type { FactorId } from './ids.js';
@@ -14,6 +15,12 @@ export type { FactorId };
 export interface AccountSection {
   partial: string;
   view(user: UserView, kit: AccountKit): Promise<Record<string, unknown>>;
+}
+
+/** What an admin's page for a user shows of a factor the user has, beyond its name: a partial and its data. */
+export interface AdminSection {
+  partial: string;
+  view(user: { id: string }, services: Pick<AccountContext, 'factors'>): Promise<Record<string, unknown>>;
 }
 
 export interface Factor {
@@ -40,6 +47,7 @@ export interface Factor {
   /** name of the factor for people (admin and account pages): a locale key */
   nameKey: string;
   account?: AccountSection;
+  admin?: AdminSection;
   /** its own pages under /account (set-up, registration, rename, removal): a router with its own prefix */
   accountRoutes?(pages: AccountPages): Router;
   /** the page of its own that binds it, where the binding rule's proof page leads back to (src/account/binding-routes.ts) */

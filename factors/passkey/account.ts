@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { AccountPages } from '../../src/account/kit.js';
 import type { AccountSession } from '../../src/account/session.js';
-import type { AccountSection } from '../factor.js';
+import type { AccountSection, AdminSection } from '../factor.js';
 import { PASSKEY_NAME_MAX } from './service.js';
 import { factorWords } from '../words.js';
 
@@ -21,6 +21,15 @@ export const passkeySection: AccountSection = {
   async view(user, kit) {
     const passkeys = await kit.services.factors.passkey.list(user.id);
     return { passkeys: passkeys.map((p) => ({ ...p, createdAt: day(p.createdAt), lastUsedAt: day(p.lastUsedAt) })), nameMax: PASSKEY_NAME_MAX };
+  },
+};
+
+// the admin sees which passkeys a user has and when each was last used (never a key itself)
+export const passkeyAdminSection: AdminSection = {
+  partial: 'factor-passkey-admin',
+  async view(user, services) {
+    const passkeys = await services.factors.passkey.list(user.id);
+    return { passkeys: passkeys.map((p) => ({ name: p.name, synced: p.synced, createdAt: day(p.createdAt), lastUsedAt: day(p.lastUsedAt) })) };
   },
 };
 

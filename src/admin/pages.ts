@@ -8,13 +8,14 @@ import { MUST_SET_UP } from '../services/policy/standing.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
 import { dateTime, deviceRow, passRow, pager, policyView, roleLabel, userRow } from './views.js';
+import { factors } from '../../factors/index.js';
 
 const PAGE_SIZE = 25;
 const OVERVIEW_MAX = 5000;
 const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language', 'sessions']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
-  const { admin, body } = kit;
+  const { admin, body, services } = kit;
   const authed = kit.authenticate('page');
 
   const noticeOf = (ctx: Koa.Context) => {
@@ -124,9 +125,13 @@ export function registerPages(router: Router, kit: AdminKit): void {
     const listed = sessions.ok ? sessions.value : [];
     const names = new Map<string, string | undefined>();
     for (const id of new Set(listed.flatMap((x) => x.clientIds))) names.set(id, await kit.clientName(id));
+    // each factor the user has may show more of itself (factors/<id>: admin)
+    const factorSections = [];
+    for (const factor of factors) if (factor.admin && factor.enrolled(user)) factorSections.push({ partial: factor.admin.partial, view: await factor.admin.view(user, services) });
     kit.show(ctx, 'admin-user', 'users', {
       notice: noticeOf(ctx),
       user: userRow(a.t, a.locale, user),
+      factorSections,
       devices: devices.map((d) => deviceRow(a.t, a.locale, d)),
       passes: passes.map((p) => passRow(a.t, a.locale, p)),
       sessions: sessionRows(a.t, a.locale, listed, (id) => names.get(id)),
