@@ -54,7 +54,7 @@ describe('words true to the user\'s factors (issue 19 item 4)', () => {
 
   it('a first passkey: the recovery codes page and the "MFA on" email speak of the passkey', async () => {
     const { agent, page } = await account(false);
-    const proof = await submit(agent, page, { name: 'My phone', password: PW }, { match: 'action="/account/passkeys/new"' });
+    const proof = await submit(agent, page, { name: 'Office key', password: PW }, { match: 'action="/account/passkeys/new"' });
     const register = await submit(agent, proof, { pass: await stack.accessPass(piaId) });
     const codes = await submit(agent, register, { credential: JSON.stringify(key.register(passkeyOptionsOf(register.body))) }, { match: 'action="/account/passkeys/register"' });
     assert.match(textOf(codes.body), /If you can't use your passkey, you can sign in with one of these recovery codes/);
