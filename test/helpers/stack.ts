@@ -1,5 +1,6 @@
 // Starts the real provider on the real embedded database (plus a fake HIBP range API) for integration tests.
 import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { type mongo, Types } from 'mongoose';
@@ -26,6 +27,8 @@ export const BREACHED_PASSWORD = 'breached-password-123';
 
 export interface Stack {
   issuer: string;
+  /** The provider's Koa app (its routers list every route, test/integration/request-bodies.test.ts). */
+  app: Koa;
   db: Database;
   services: Services;
   hibp: FakeHibp;
@@ -139,6 +142,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
 
   return {
     issuer,
+    app,
     db,
     commands,
     services,
