@@ -22,6 +22,8 @@ export const flowStateSchema = z.object({
   phrDemanded: z.boolean().optional(),
   // a signed-in user only needs the second factor (step-up), not the password again
   stepUp: z.boolean(),
+  // prompt=login or max_age: a fresh authentication, so a remembered device does not skip the second factor
+  freshDemanded: z.boolean().optional(),
   storeId: z.string().optional(),
   storePrefix: z.string().optional(),
   userId: z.string().optional(),

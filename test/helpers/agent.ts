@@ -16,6 +16,12 @@ export class Agent {
     return this.cookies.get(name);
   }
 
+  /** The browser without its provider session and sign-ins in progress (oidc-provider's "_" cookies), as after the
+   * session ended; our own cookies (a remembered device, a known device, a register) stay. */
+  forgetSession() {
+    for (const name of [...this.cookies.keys()]) if (name.startsWith('_')) this.cookies.delete(name);
+  }
+
   setCookie(name: string, value: string | undefined) {
     if (value === undefined) this.cookies.delete(name);
     else this.cookies.set(name, value);
