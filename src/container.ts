@@ -32,6 +32,7 @@ import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
 import { mongoAudit, mongoFlows } from './models/stores/misc.js';
 import { createPayloadStore } from './models/stores/payloads.js';
+import { requestScope } from './models/stores/request-scope.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
 import { createRolloutService } from './services/rollout/index.js';
@@ -162,6 +163,7 @@ export function createServices(deps: ContainerDeps) {
       languages,
       clock,
       issuer: config.issuer,
+      afterAnswer: (task) => requestScope.afterAnswer(task, (err) => logger.error({ err }, 'password reset email failed')),
     }),
     sessionLimits,
     // the account's provider sessions: listed and ended by the user and by admins (B15)

@@ -22,6 +22,7 @@ import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
 import type { LogoutWorker } from '../../src/logout/worker.js';
+import { requestScope } from '../../src/models/stores/request-scope.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
@@ -29,6 +30,10 @@ export interface Stack {
   issuer: string;
   /** The provider's Koa app (its routers list every route, test/integration/request-bodies.test.ts). */
   app: Koa;
+  /** Resolves once the work requests left for after their answers (an email, say) is done. */
+  settled(): Promise<void>;
+  /** Holds that work back until the returned function is called (to time answers alone). */
+  holdAfterAnswer(): () => void;
   db: Database;
   services: Services;
   hibp: FakeHibp;
@@ -143,6 +148,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   return {
     issuer,
     app,
+    settled: () => requestScope.settled(),
+    holdAfterAnswer: () => requestScope.hold(),
     db,
     commands,
     services,
