@@ -54,8 +54,9 @@ export interface Stack {
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
-  // failures on record for an account ("acct:<storeId>:<username>"), as if they happened `secondsAgo` ago (B2 tests)
-  pastFailures(key: string, count: number, secondsAgo?: number): Promise<void>;
+  // failures on record for an account ("acct:<storeId>:<username>"), as if they happened `secondsAgo` ago (B2 tests);
+  // secondFactor: wrong codes after a right password, which also count there (what holds a code back, checklist 24)
+  pastFailures(key: string, count: number, secondsAgo?: number, opts?: { secondFactor?: boolean }): Promise<void>;
   failures(key: string): Promise<number>;
   clearFailures(): Promise<void>;
   // a temporary access pass for a user's first authenticator, as an admin would hand it over (B17)
@@ -187,14 +188,16 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       });
       return String(u._id);
     },
-    async pastFailures(key, count, secondsAgo = 120) {
+    async pastFailures(key, count, secondsAgo = 120, opts = {}) {
       const user = await accountOf(key);
+      const at = new Date(Date.now() - secondsAgo * 1000);
       const failures = (user.throttle?.failures ?? 0) + count;
-      await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': new Date(Date.now() - secondsAgo * 1000) } });
+      const afterPassword = { failures: (user.throttle?.afterPassword?.failures ?? 0) + count, lastFailureAt: at };
+      await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': at, ...(opts.secondFactor ? { 'throttle.afterPassword': afterPassword } : {}) } });
     },
     failures: async (key) => (await accountOf(key)).throttle?.failures ?? 0,
     async clearFailures() {
-      await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
+      await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null, 'throttle.afterPassword': { failures: 0, lastFailureAt: null } } });
     },
     async accessPass(userId) {
       const user = await services.users.byId(userId);

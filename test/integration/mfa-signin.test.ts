@@ -192,10 +192,10 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     for (let i = 0; i < 5; i++) current = await submit(agent, current, { code: '000000' });
     const slowed = await submit(agent, current, { code: '000000' });
     assert.match(textOf(slowed.body), /Wait \d+ seconds? and try again/);
-    // nineteen failures on record and their back-off over: the twentieth makes the next try wait the full 15 minutes
+    // nineteen wrong codes on record and their back-off over: the twentieth makes the next try wait the full 15 minutes
     const key = `acct:${storeId}:olga`;
     await stack.clearFailures();
-    await stack.pastFailures(key, 19, 3_600);
+    await stack.pastFailures(key, 19, 3_600, { secondFactor: true });
     const twentieth = await submit(agent, slowed, { code: '000000' });
     assert.equal(twentieth.status, 400);
     const locked = await submit(agent, twentieth, { code: await app.code() });
