@@ -93,7 +93,6 @@ export function createThrottleGuard(deps: {
 }) {
   const observe = deps.observe ?? noObserver;
   const local = new LRUCache<string, SourceCount & { closedAt?: Date }>({ max: 100_000, ttl: DAY_MS });
-  const localSlots = new LRUCache<string, true>({ max: 100_000, ttl: 5_000 });
 
   const waitFor = (count: SourceCount, failures: number, now: Date) => {
     if (!count.lastFailureAt) return 0;
@@ -134,15 +133,9 @@ export function createThrottleGuard(deps: {
     key: `attempt:${s.user?.id ?? unknownUserKey(s)}:${isPassword(factor) ? 'password' : 'second'}:${s.device ?? 'unknown'}:${Math.floor(now.getTime() / 1000)}`,
     expiresAt: new Date(now.getTime() + 5_000),
   });
-  const claimerFor = (s: Subject, slot: Marker): ClaimSlot => {
-    if (s.user) return (markers = []) => deps.claimInOrder([slot, ...markers]);
-    // no such user: nothing to protect in the database, but the same serialisation in this process
-    return async () => {
-      if (localSlots.has(slot.key)) return 0;
-      localSlots.set(slot.key, true);
-      return 1;
-    };
-  };
+  // the slot is claimed in the database for a name that does not exist too: the same command, so the answer's work
+  // does not tell which names exist (checklist 25), and the same serialisation across instances
+  const claimerFor = (_s: Subject, slot: Marker): ClaimSlot => (markers = []) => deps.claimInOrder([slot, ...markers]);
 
   // `afterPassword`: a second factor was checked after a right password, and was wrong
   async function fail(s: Subject, meta: AttemptMeta, now: Date, afterPassword = false) {
@@ -162,6 +155,8 @@ export function createThrottleGuard(deps: {
     const closedAt = failures >= CLOSE_AFTER ? (before.closedAt ?? now) : null;
     if (!s.user) {
       local.set(unknownUserKey(s), { failures, lastFailureAt: now, closedAt: closedAt ?? undefined });
+      // nothing to store for a name that does not exist, but a write as a real one's failure makes (checklist 25)
+      await deps.claimInOrder([{ key: `failed:${unknownUserKey(s)}:${now.getTime()}:${failures}`, expiresAt: new Date(now.getTime() + 5_000) }]);
       return;
     }
     const after = s.user.throttle.afterPassword;
