@@ -39,6 +39,10 @@ const schema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 }).superRefine((e, ctx) => {
+  // the hash prefixes of passwords being checked go to the range API: only over TLS (checklist 19)
+  if (e.NODE_ENV === 'production' && !e.HIBP_BASE_URL.startsWith('https://')) {
+    ctx.addIssue({ code: 'custom', path: ['HIBP_BASE_URL'], message: 'must be an https:// URL when NODE_ENV=production (a self-hosted mirror too)' });
+  }
   if (e.NODE_ENV === 'production' && !e.SMTP_URL) {
     ctx.addIssue({
       code: 'custom',

@@ -88,7 +88,8 @@ export function createBreachChecker(opts: BreachCheckerOptions): BreachChecker {
   async function request(prefix: string, controller: AbortController): Promise<Range> {
     const url = new URL(`range/${prefix}`, base);
     url.searchParams.set('mode', 'sha1');
-    const res = await fetch(url, { headers: { 'Add-Padding': 'true', 'User-Agent': opts.userAgent }, signal: controller.signal });
+    // a redirect is an answer other than 200 too: never followed to a range that would say "not breached" (checklist 20)
+    const res = await fetch(url, { headers: { 'Add-Padding': 'true', 'User-Agent': opts.userAgent }, signal: controller.signal, redirect: 'manual' });
     if (!res.ok) {
       controller.abort();
       throw new Error(`range API answered ${res.status}`);
