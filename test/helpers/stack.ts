@@ -84,6 +84,8 @@ export interface StackOptions {
   clock?: () => Date;
   /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
   logouts?: { pollMs?: number };
+  /** Every line the provider logs, at the most verbose level (checklist 35: what the logs must never hold). */
+  logs?: string[];
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -112,7 +114,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logs = opts.logs;
+  const logger = logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   let devMail = opts.devMail;
