@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { Agent, textOf } from '../helpers/agent.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
-import { createTotp } from '../../src/services/totp/index.js';
+import { enrolOnClock, testClock } from '../helpers/clocked-app.js';
 import { createRecoveryCodes } from '../../src/services/recovery-codes/index.js';
 import { loadDeploymentSecrets } from '../../src/provider/deployment-secrets.js';
 
@@ -16,9 +16,8 @@ const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
 describe('recovery codes, counts and remembered devices (checklist 23, 41, 43, 46, 47, 48)', () => {
   let stack: Stack;
   let storeId: string;
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
-  const totp = createTotp({ clock: now, issuer: 'test' });
+  const clock = testClock();
+  const now = clock.now;
   let users = 0;
 
   before(async () => {
@@ -31,18 +30,8 @@ describe('recovery codes, counts and remembered devices (checklist 23, 41, 43, 4
   async function withMfa() {
     const username = `rc${++users}`;
     const id = await stack.createUser(storeId, username, 'cashier', PW);
-    const factor = stack.services.factors.totp;
-    const pending = factor.newPendingSecret();
-    const secret = new URL((await factor.describePending(pending, 'depot', username)).otpauthUri).searchParams.get('secret') ?? '';
-    let last = 0;
-    const code = () => {
-      if (totp.stepAt(now()) <= last) offset += 30_000;
-      last = totp.stepAt(now());
-      return totp.currentCode(secret, now());
-    };
-    const done = await factor.confirmEnrolment(id, pending, code(), { actorId: id });
-    if (!done.ok) throw new Error('enrolment failed');
-    return { username, id, code, recovery: done.codes };
+    const app = await enrolOnClock(stack, clock, id, 'depot', username);
+    return { username, id, code: app.code, recovery: app.recoveryCodes };
   }
   const throttleOf = async (id: string) => (await stack.db.models.User.findById(id).lean())?.throttle;
 
@@ -72,7 +61,7 @@ describe('recovery codes, counts and remembered devices (checklist 23, 41, 43, 4
     // another sign-in that proves the password only: still counted
     await codePage(username);
     assert.equal((await throttleOf(id))?.failures, 4);
-    offset += 1_000;
+    clock.later(1_000);
     const done = await submit(agent, page, { code: code() }, { stopAt: flow.redirect });
     assert.ok(done.url.startsWith(flow.redirect));
     await redeem(flow, done.url);
@@ -86,7 +75,7 @@ describe('recovery codes, counts and remembered devices (checklist 23, 41, 43, 4
     const { agent, recovery } = await recoveryPage(username);
     let page = recovery;
     for (let i = 0; i < 5; i++) {
-      offset += 1_000;
+      clock.later(1_000);
       page = await submit(agent, page, { code: `aaaa-bbbb-cccc${i}` });
     }
     const after5 = await throttleOf(id);
@@ -161,7 +150,7 @@ describe('recovery codes, counts and remembered devices (checklist 23, 41, 43, 4
     await stack.db.models.RememberedDevice.updateOne({ _id: record._id }, { $set: { expiresAt: new Date(now().getTime() + 120_000) } });
     agent.forgetSession();
     assert.ok((await codePage(a.username, agent)).page.url.startsWith(flow.redirect.split('?')[0]!), 'still valid before expiresAt');
-    offset += 180_000;
+    clock.later(180_000);
     agent.forgetSession();
     assert.match((await codePage(a.username, agent)).page.body, /name="code"/, 'expired: the code is asked');
     assert.ok(await stack.db.models.RememberedDevice.exists({ _id: record._id }), 'the record still exists: expiry is in the query (checklist 48)');

@@ -7,7 +7,7 @@ import { Agent, formOf, textOf } from '../helpers/agent.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 import { startSmtpSink, type SmtpMessage, type SmtpSink } from '../helpers/smtp.js';
 import { freePort } from '../helpers/free-port.js';
-import { createTotp } from '../../src/services/totp/index.js';
+import { enrolOnClock, testClock, type ClockedApp } from '../helpers/clocked-app.js';
 import { startDemoPos } from '../../src/demo/pos.js';
 import { REPORTS_MAX_AGE } from '../../src/demo/reports-api.js';
 import { ACR } from '../../src/provider/acr.js';
@@ -98,24 +98,19 @@ describe('step-up challenges of a resource server (checklist 77; RFC 9470)', () 
   let stack: Stack;
   let demo: Awaited<ReturnType<typeof startDemoPos>>;
   let reportsUrl: string;
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
-  const totp = createTotp({ clock: now, issuer: 'test' });
-  let secret = '';
+  const clock = testClock();
+  let app: ClockedApp;
 
   before(async () => {
     const port = await freePort();
     const demoUrl = `http://localhost:${port}`;
     reportsUrl = `${demoUrl}/api/reports`;
-    stack = await startStack({ DEMO_URL: demoUrl }, { clock: now });
+    stack = await startStack({ DEMO_URL: demoUrl }, { clock: clock.now });
     demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
     const storeId = await stack.createStore('wharf');
     const id = await stack.createUser(storeId, 'vera', 'manager', PW);
     await stack.createUser(storeId, 'jan', 'cashier', PW);
-    const factor = stack.services.factors.totp;
-    const pending = factor.newPendingSecret();
-    secret = new URL((await factor.describePending(pending, 'wharf', 'vera')).otpauthUri).searchParams.get('secret') ?? '';
-    assert.ok((await factor.confirmEnrolment(id, pending, totp.currentCode(secret, now()), { actorId: id })).ok);
+    app = await enrolOnClock(stack, clock, id, 'wharf', 'vera');
   });
   after(async () => {
     await demo?.close();
@@ -126,10 +121,7 @@ describe('step-up challenges of a resource server (checklist 77; RFC 9470)', () 
     const agent = new Agent();
     const flow = await beginSignIn(stack, agent, { login_hint: 'wharf:', resource: reportsUrl, scope: 'openid reports:read' });
     let page = await submit(agent, flow.page, { username, password: PW }, { stopAt: flow.redirect });
-    if (withCode) {
-      offset += 30_000;
-      page = await submit(agent, page, { code: totp.currentCode(secret, now()) }, { stopAt: flow.redirect });
-    }
+    if (withCode) page = await submit(agent, page, { code: app.code() }, { stopAt: flow.redirect });
     return (await redeem(flow, page.url)).access_token;
   }
   const call = (token: string) => fetch(reportsUrl, { headers: { authorization: `Bearer ${token}` } });
@@ -143,9 +135,9 @@ describe('step-up challenges of a resource server (checklist 77; RFC 9470)', () 
     assert.equal(((await pwdOnly.json()) as { error: string }).error, 'insufficient_user_authentication');
 
     // an MFA sign-in two hours ago (the provider's clock then), its token still valid: too old for max_age=3600
-    offset -= 2 * 3_600_000;
+    clock.later(-2 * 3_600_000);
     const stale = await accessToken('vera', true);
-    offset += 2 * 3_600_000;
+    clock.later(2 * 3_600_000);
     const old = await call(stale);
     assert.equal(old.status, 401);
     assert.match(challengeOf(old), expected);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
 import { Agent, textOf, type Response } from '../helpers/agent.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
-import { createTotp } from '../../src/services/totp/index.js';
+import { enrolOnClock, testClock } from '../helpers/clocked-app.js';
 import { backoffSeconds, CLOSE_AFTER, MAX_BACKOFF_SECONDS } from '../../src/services/throttle/index.js';
 
 const PASSWORD = 'replaced till passphrase';
@@ -19,13 +19,9 @@ describe('a victim on a new device cannot be kept out (checklist 21, 24; B18)', 
   let stack: Stack;
   let storeId: string;
   let users = 0;
-  // the provider's clock: real time plus an offset the test moves forward (kept within the hour an interaction lives)
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
-  const later = (seconds: number) => {
-    offset += seconds * 1000;
-  };
-  const totp = createTotp({ clock: now, issuer: 'test' });
+  const clock = testClock();
+  const now = clock.now;
+  const later = (seconds: number) => clock.later(seconds * 1000);
 
   before(async () => {
     stack = await startStack({ TRUST_PROXY: '1' }, { clock: now });
@@ -33,21 +29,11 @@ describe('a victim on a new device cannot be kept out (checklist 21, 24; B18)', 
   });
   after(() => stack.close());
 
-  // a cashier with an authenticator app; codes come from the provider's clock, each time step once
+  // a cashier with an authenticator app on the provider's clock
   async function cashier() {
     const username = `till${++users}`;
     const userId = await stack.createUser(storeId, username, 'cashier', PASSWORD);
-    const totpFactor = stack.services.factors.totp;
-    const pending = totpFactor.newPendingSecret();
-    const secret = new URL((await totpFactor.describePending(pending, 'harbour', username)).otpauthUri).searchParams.get('secret') ?? '';
-    let lastStep = 0;
-    const code = () => {
-      // a fresh time step for every code: move the clock on when this one was used
-      if (totp.stepAt(now()) <= lastStep) later(30);
-      lastStep = totp.stepAt(now());
-      return totp.currentCode(secret, now());
-    };
-    assert.ok((await totpFactor.confirmEnrolment(userId, pending, code(), { actorId: userId })).ok, 'enrolled');
+    const { code } = await enrolOnClock(stack, clock, userId, 'harbour', username);
     return { username, userId, code };
   }
 
