@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { Agent, type Response } from '../helpers/agent.js';
 import { startStack, submit, type Stack } from '../helpers/stack.js';
-import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { enrolOnClock, testClock, type ClockedApp } from '../helpers/clocked-app.js';
 
 const PUBLIC = 'https://idp.example';
 const PW = 'https cookie passphrase';
@@ -33,15 +33,16 @@ const attributes = (line: string) => {
 
 describe('cookies under an https issuer (checklist 49)', () => {
   let stack: Stack;
-  let app: AuthenticatorApp;
+  let app: ClockedApp;
   let userId: string;
+  const clock = testClock();
   const demoUrl = 'http://localhost:1/demo';
 
   before(async () => {
-    stack = await startStack({ ISSUER: PUBLIC, TRUST_PROXY: '1' });
+    stack = await startStack({ ISSUER: PUBLIC, TRUST_PROXY: '1' }, { clock: clock.now });
     const storeId = await stack.createStore('harbour');
     userId = await stack.createUser(storeId, 'marit', 'manager', PW, { email: 'marit@example.test' });
-    app = await stack.enrol(userId, 'harbour', 'marit');
+    app = await enrolOnClock(stack, clock, userId, 'harbour', 'marit');
   });
   after(() => stack.close());
 
@@ -62,7 +63,7 @@ describe('cookies under an https issuer (checklist 49)', () => {
     const password = await browser.follow(auth.href, { stopAt: demoUrl });
     assert.match(password.body, /name="password"/, password.body.slice(0, 300));
     const code = await submit(browser, password, { username: 'marit', password: PW }, { stopAt: demoUrl });
-    const done = await submit(browser, code, { code: await app.code(), remember: '1' }, { stopAt: demoUrl });
+    const done = await submit(browser, code, { code: app.code(), remember: '1' }, { stopAt: demoUrl });
     assert.ok(done.url.startsWith(`${demoUrl}/callback`), done.url);
     await browser.follow(`${PUBLIC}/account?client_id=demo-pos&return_to=${encodeURIComponent(`${demoUrl}/`)}`);
 
