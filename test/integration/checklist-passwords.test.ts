@@ -208,9 +208,11 @@ describe('the range API only over TLS 1.2 or later (checklist 19)', () => {
     assert.ok(old.status === 'unavailable' && /fetch failed|protocol|version|ssl|tls/i.test(old.error), old.status === 'unavailable' ? old.error : '');
   });
 
-  it('checklist 19: production refuses a range API that is not https://', () => {
+  it('checklist 19: production refuses a range API that is not https://, unless it is on this host', () => {
     const env = { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:1' };
     assert.throws(() => loadConfig({ ...env, HIBP_BASE_URL: 'http://mirror.shop.local' }), /HIBP_BASE_URL: must be an https:\/\/ URL/);
+    assert.throws(() => loadConfig({ ...env, HIBP_BASE_URL: 'http://10.0.0.8:8080' }), /HIBP_BASE_URL/);
     assert.equal(loadConfig({ ...env, HIBP_BASE_URL: 'https://mirror.shop.local' }).breach.baseUrl, 'https://mirror.shop.local');
+    assert.equal(loadConfig({ ...env, HIBP_BASE_URL: 'http://127.0.0.1:8080' }).breach.baseUrl, 'http://127.0.0.1:8080', 'a mirror on this host');
   });
 });
