@@ -34,6 +34,8 @@ export const bothFactorsStep = defineStep({
     const user = both.userId ? await services.users.byId(both.userId) : undefined;
     const holds = factor === 'totp' ? user?.credentialTypes.includes('totp') : user?.mfaEnabled;
     const proven = Boolean(both.passwordOk && user?.active && holds);
+    // a code used a moment ago is the user's own (as on the code page): it counts, but alarms nobody
+    let replayed = false;
     const result = await services.throttle.bothFactors(
       // never a known device of the user: that one is not held back (services.throttle.passwordNeedsSecondFactor)
       { storeId, username: state.username ?? '', user },
@@ -43,6 +45,7 @@ export const bothFactorsStep = defineStep({
         const userId = need(user, 'user').id;
         if (factor === 'totp') {
           const verdict = await services.factors.totp.verifyCode(userId, code, claim);
+          replayed = verdict === 'replayed';
           return verdict === 'busy' ? 'busy' : verdict === 'ok' ? 'ok' : 'failed';
         }
         if ((await claim()) === 0) return 'busy';
@@ -56,7 +59,7 @@ export const bothFactorsStep = defineStep({
         ? [{ kind: 'audit', type: factor === 'totp' ? 'signin.totp_failed' : 'signin.recovery_failed', userId: user?.id, details: { bothFactors: true } }]
         : [{ kind: 'audit', type: 'signin.password_failed', userId: user?.id, details: { username: state.username, bothFactors: true } }];
       // a right password and a wrong code: the user is told (checklist 69), after the answer has left
-      if (result.checked && user) effects.push({ kind: 'notify-second-factor-failed', userId: user.id, afterAnswer: true });
+      if (result.checked && user && !replayed) effects.push({ kind: 'notify-second-factor-failed', userId: user.id, afterAnswer: true });
       return rerender('both_factors_failed', { patch: { bothFactors: undefined }, effects });
     }
 

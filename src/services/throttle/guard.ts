@@ -5,7 +5,7 @@
 // - at most one checked attempt per account, source class and second, cluster-wide (a unique marker per second),
 //   so parallel guesses are refused instead of raced; a known device never waits for an unknown source's slot;
 // - the per-address count, and counts for usernames that do not exist (nothing to lock, but the same answers), are
-//   kept in this process.
+//   kept in this process; such a name's attempts still make the database commands a real one's make.
 import { LRUCache } from 'lru-cache';
 import { addressFailuresAsAccount, backoffSeconds, CLOSE_AFTER } from './index.js';
 import type { AuditRecorder } from '../audit/index.js';
@@ -135,7 +135,7 @@ export function createThrottleGuard(deps: {
   });
   // the slot is claimed in the database for a name that does not exist too: the same command, so the answer's work
   // does not tell which names exist (checklist 25), and the same serialisation across instances
-  const claimerFor = (_s: Subject, slot: Marker): ClaimSlot => (markers = []) => deps.claimInOrder([slot, ...markers]);
+  const claimerFor = (slot: Marker): ClaimSlot => (markers = []) => deps.claimInOrder([slot, ...markers]);
 
   // `afterPassword`: a second factor was checked after a right password, and was wrong
   async function fail(s: Subject, meta: AttemptMeta, now: Date, afterPassword = false) {
@@ -238,7 +238,7 @@ export function createThrottleGuard(deps: {
       let verdict: AttemptVerdict = 'busy';
       for (let tries = 0; tries < 2 && verdict === 'busy'; tries++) {
         if (tries > 0) await new Promise((r) => setTimeout(r, 1_000 - (deps.clock().getTime() % 1_000) + 5));
-        verdict = await check(claimerFor(s, slotFor(s, meta.factor, deps.clock())));
+        verdict = await check(claimerFor(slotFor(s, meta.factor, deps.clock())));
       }
       if (verdict === 'busy') {
         observe.refused({ reason: 'busy', factor: meta.factor });
@@ -269,14 +269,14 @@ export function createThrottleGuard(deps: {
       const open = proven && s.user !== undefined && !refusalBy(s.user.throttle.afterPassword, now);
       let verdict: AttemptVerdict = 'failed';
       if (open) {
-        verdict = await check(claimerFor(s, slotFor(s, meta.factor, now)));
+        verdict = await check(claimerFor(slotFor(s, meta.factor, now)));
         if (verdict === 'ok') {
           await guard.succeed(s);
           return { kind: 'ok' };
         }
       } else {
         // the slot of this attempt alone: nothing to serialise, but the same insert a checked attempt makes
-        await claimerFor(s, { key: `attempt:${s.user?.id ?? unknownUserKey(s)}:both:${meta.attemptKey}:${now.getTime()}`, expiresAt: new Date(now.getTime() + 5_000) })();
+        await claimerFor({ key: `attempt:${s.user?.id ?? unknownUserKey(s)}:both:${meta.attemptKey}:${now.getTime()}`, expiresAt: new Date(now.getTime() + 5_000) })();
       }
       const checked = open && verdict === 'failed';
       if (verdict === 'busy') observe.refused({ reason: 'busy', factor: meta.factor });
