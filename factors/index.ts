@@ -20,12 +20,13 @@ export const secondFactorDone = (state: FlowState) => {
   return Boolean(used && acceptable(used, state));
 };
 
-// A remembered device skips the second factor only when neither the client nor the request demands MFA (checklist
-// 50-52), and never while the user must enrol again: replacing a factor always takes the current second factor.
+// A remembered device skips the second factor only on an ordinary sign-in: not when the client or the request demands
+// MFA, nor when the request asks for a fresh authentication (prompt=login, max_age) (checklist 50-52), and never while
+// the user must enrol again: replacing a factor always takes the current second factor.
 export const needsSecondFactor = (state: FlowState, facts: FlowFacts) =>
   Boolean(facts.user?.mfaEnabled) &&
   !secondFactorDone(state) &&
-  (state.stepUp || state.mfaDemanded || !facts.deviceRemembered || Boolean(facts.user?.mustEnrol));
+  (state.stepUp || state.mfaDemanded || Boolean(state.freshDemanded) || !facts.deviceRemembered || Boolean(facts.user?.mustEnrol));
 
 const usable = (state: FlowState, facts: FlowFacts) => {
   const user = facts.user;

@@ -5,6 +5,7 @@ import type { Step } from '../src/flow/step.js';
 import { enrolSteps, verifySteps } from '../factors/index.js';
 import { storeStep } from './store/index.js';
 import { passwordStep } from './password/index.js';
+import { bothFactorsStep } from './password/both-factors.js';
 import { forgotPasswordStep } from './forgot-password/index.js';
 import { enrolProofStep } from './enrol-proof/index.js';
 import { breachStep } from './breach/index.js';
@@ -15,4 +16,4 @@ import { quickSwitchStep } from './quick-switch/index.js';
 import { approvalRefusedStep, approvalStep } from './approval/index.js';
 
 // a quick switch on a trusted register (B19) comes before everything: it is offered instead of the full sign-in
-export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, bothFactorsStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

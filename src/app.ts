@@ -95,7 +95,7 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
     }),
   );
   // 6. One unit of work per request (src/http/unit-of-work.ts).
-  app.use(unitOfWork(services.payloads));
+  app.use(unitOfWork(services.payloads, logger));
   // 6b. Who is asking (address, browser), for the provider session's record (B15; src/http/request-client.ts).
   app.use(requestClient());
   // 7. The sign-in steps.

@@ -6,6 +6,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +45,11 @@ const schema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 }).superRefine((e, ctx) => {
+  // the hash prefixes of passwords being checked go to the range API: only over TLS, unless they never leave the host
+  // (a mirror on the loopback interface) (checklist 19)
+  if (e.NODE_ENV === 'production' && !e.HIBP_BASE_URL.startsWith('https://') && !LOOPBACK.test(new URL(e.HIBP_BASE_URL).hostname)) {
+    ctx.addIssue({ code: 'custom', path: ['HIBP_BASE_URL'], message: 'must be an https:// URL when NODE_ENV=production (a self-hosted mirror too, unless it is on this host)' });
+  }
   if (e.NODE_ENV === 'production' && !e.SMTP_URL) {
     ctx.addIssue({
       code: 'custom',

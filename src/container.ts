@@ -31,12 +31,14 @@ import { mongoDevices } from './models/stores/devices.js';
 import { mongoAudit } from './models/stores/misc.js';
 import { mongoPageState } from './models/stores/page-state.js';
 import { createPayloadStore } from './models/stores/payloads.js';
+import { requestScope } from './models/stores/request-scope.js';
 import { createFlowStore } from './flow/store.js';
 import { consumeOnceWith } from './models/stores/consume-once.js';
 import { createRolloutService } from './services/rollout/index.js';
 import { mongoRollout } from './models/stores/rollout.js';
 import { noObserver, type Observer, type SignInObserver } from './services/observe/index.js';
 import { createPasswordReset } from './services/password-reset/index.js';
+import { SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from './services/admin/policy.js';
 import { createRequestLimiter, RESET_REQUEST_LIMITS } from './services/throttle/requests.js';
 import { createUserCodeGuard } from './services/throttle/user-codes.js';
 import { createResetLinks } from './mail/reset-link.js';
@@ -114,12 +116,16 @@ export function createServices(deps: ContainerDeps) {
   });
   const resetLinks = createResetLinks({ cookieKeys: secrets.cookieKeys, clock });
   const endSessions = (userId: string, keepSessionId?: string) => revokeEverythingOf(models, payloads, userId, keepSessionId);
-  // the store's provider-session timeouts (B15): from the short-lived user and store caches, read with each session
+  // the store's provider-session timeouts (B15): from the short-lived user and store caches, read with each session;
+  // never beyond 1 h idle and 24 h in all, whatever a stored policy says (checklist 57)
   const sessionLimits = async (accountId: string): Promise<SessionLimits> => {
     const user = await users.recentById(accountId);
     const store = user && (await users.storeById(user.storeId));
     if (!store) return DEFAULT_SESSION_LIMITS;
-    return { idleMinutes: store.policy.sessionIdleMinutes, absoluteHours: store.policy.sessionAbsoluteHours };
+    return {
+      idleMinutes: Math.min(store.policy.sessionIdleMinutes, SESSION_IDLE_MINUTES.max),
+      absoluteHours: Math.min(store.policy.sessionAbsoluteHours, SESSION_ABSOLUTE_HOURS.max),
+    };
   };
   const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
   const accessPasses = createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify });
@@ -174,6 +180,7 @@ export function createServices(deps: ContainerDeps) {
       languages,
       clock,
       issuer: config.issuer,
+      afterAnswer: (task) => requestScope.afterAnswer(task, (err) => logger.error({ err }, 'password reset email failed')),
     }),
     sessionLimits,
     // B25: wrong device user codes per address, cluster-wide (src/provider/device-flow.ts)

@@ -1,7 +1,6 @@
 // The admin console's JSON API at /admin/api: same session cookie, x-csrf-token header on POST, same use cases as the pages.
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { AdminUserSummary, Outcome, PolicyView } from '../services/admin/index.js';
 import type { DeviceRecord } from '../services/account/devices.js';
 import { auditQuery, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
@@ -47,9 +46,9 @@ const policyJson = (p: PolicyView) => ({ policy: { requireForAdmins: true, ...p.
 
 export function registerApi(router: Router, kit: AdminKit): void {
   const { admin, body } = kit;
-  const json = koaBody({ json: true, urlencoded: false, multipart: false, text: false, jsonLimit: '16kb', jsonStrict: true });
+  // the body (JSON or a form) was read by the shell (src/http/shell.ts): a bad one never gets here
   const authed = kit.authenticate('api');
-  const post = [json, authed] as Koa.Middleware[];
+  const post = [authed] as Koa.Middleware[];
   const state = adminOf;
 
   const fail = (ctx: Koa.Context, error: string) => {

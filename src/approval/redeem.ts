@@ -9,7 +9,7 @@ import type { Provider } from 'oidc-provider';
 import { z } from 'zod';
 import type { Services } from '../container.js';
 import { formBody } from '../http/form.js';
-import { formParser } from '../http/request-body.js';
+import { bodyParser } from '../http/request-body.js';
 import { APPROVAL_TYPE, approvalDetailSchema, sameTransaction, type ApprovedDetail } from '../services/approval/details.js';
 
 export interface RedeemDeps {
@@ -72,7 +72,7 @@ export function approvalRedeemRouter(deps: RedeemDeps): Router {
   const keys = createLocalJWKSet(publicOf(deps.jwks));
   const router = new Router();
 
-  router.post('/approvals/redeem', formParser('16kb'), async (ctx) => {
+  router.post('/approvals/redeem', bodyParser({ json: false }), async (ctx) => {
     const credentials = basicCredentials(ctx.get('authorization'));
     const client = credentials && (await deps.provider.Client.find(credentials.id));
     if (!credentials || !client?.clientSecret || !equal(client.clientSecret, credentials.secret)) {

@@ -3,12 +3,12 @@
 import { randomInt } from 'node:crypto';
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { koaBody } from 'koa-body';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { escapeHtml as h } from './page.js';
 import { formatAmount } from '../services/approval/details.js';
 import { translate, type Locale } from '../http/i18n.js';
+import { bodyParser } from '../http/request-body.js';
 
 export interface DemoApproval {
   pending?: { verifier: string; state: string; transaction: Transaction };
@@ -142,7 +142,7 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
   });
 
   // The demo's refund endpoint (its resource server): books only what the provider confirms, once.
-  router.post('/api/refunds', koaBody({ json: true, urlencoded: false, multipart: false, jsonLimit: '8kb' }), async (ctx) => {
+  router.post('/api/refunds', bodyParser({ limit: '8kb' }), async (ctx) => {
     const token = /^Bearer ([\w.-]+)$/.exec(ctx.get('authorization'))?.[1];
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');

@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import type { Services } from '../container.js';
 import type { FlowState } from './state.js';
 import type { Effect } from './step.js';
+import { requestScope } from '../models/stores/request-scope.js';
 
 export interface DeviceCookie {
   name: string;
@@ -22,9 +23,14 @@ export async function applyEffects(ctx: Koa.Context, services: Services, effects
         overwrite: true,
       });
     } else if (effect.kind === 'notify-second-factor-failed') {
-      // parallel wrong codes of one sign-in all ask; the marker lets one of them tell the user
-      const once = await services.once.claim({ key: `notified:second-factor:${state.uid}`, expiresAt: new Date(services.clock().getTime() + 2 * 3600_000) });
-      if (once) await services.notify({ type: 'second_factor_failed', userId: effect.userId, details: { ip: ctx.ip, userAgent: ctx.get('user-agent') } });
+      const details = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
+      const tell = async () => {
+        // parallel wrong codes of one sign-in all ask; the marker lets one of them tell the user
+        const once = await services.once.claim({ key: `notified:second-factor:${state.uid}`, expiresAt: new Date(services.clock().getTime() + 2 * 3600_000) });
+        if (once) await services.notify({ type: 'second_factor_failed', userId: effect.userId, details });
+      };
+      if (effect.afterAnswer) requestScope.afterAnswer(tell);
+      else await tell();
     } else if (effect.kind === 'audit') {
       await services.audit.record({
         type: effect.type,

@@ -22,6 +22,11 @@ export interface ClientView {
   [key: string]: unknown;
 }
 
+// prompt=login or a max_age (the request's or the client's default_max_age) asks for a fresh authentication: a
+// remembered device then does not skip the second factor (checklist 52; OIDC Core §3.1.2.1)
+const demandsFreshAuthentication = (params: Record<string, string | undefined>, client: ClientView | undefined) =>
+  (params.prompt ?? '').split(' ').includes('login') || params.max_age !== undefined || client?.defaultMaxAge !== undefined;
+
 export async function initialFlowState(interaction: InteractionView, client: ClientView | undefined, acceptLanguage: string, services: Services): Promise<FlowState> {
   const params = interaction.params as Record<string, string | undefined>;
   const reasons = interaction.prompt.reasons;
@@ -37,6 +42,7 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
     mfaDemanded: demandsMfa(client, interaction.params),
     phrDemanded: demandsPhishingResistant(client, interaction.params),
     stepUp: Boolean(sessionAccount) && stepUpOnly,
+    freshDemanded: demandsFreshAuthentication(params, client),
   };
   const sessionUser = sessionAccount ? await services.users.byId(sessionAccount) : undefined;
   // B19: on a trusted register the first page may be "who is switching in?"; the current user bounds who may use a PIN

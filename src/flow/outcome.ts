@@ -17,6 +17,8 @@ function factorOf(step: Step): string {
 }
 
 export function submissionOutcome(step: Step, result: StepResult): SignInEvent | undefined {
+  // a password held back by the throttle, now taken only with a second factor (checklist 24): a throttle refusal
+  if (result.kind === 'advance' && result.patch.bothFactors) return { outcome: 'throttled', factor: 'password' };
   if (result.kind !== 'rerender') return undefined;
   if (THROTTLED.has(result.error)) return { outcome: 'throttled', factor: factorOf(step) };
   for (const effect of result.effects ?? []) {
@@ -24,7 +26,8 @@ export function submissionOutcome(step: Step, result: StepResult): SignInEvent |
     if (!what) continue;
     if (what === 'password') return { outcome: 'failed_password', factor: 'password' };
     if (what === 'access_pass') return { outcome: 'failed_access_pass', factor: 'access_pass' };
-    return { outcome: 'failed_second_factor', factor: factorOf(step) };
+    // the password-and-code page says in its audit event which factor it checked (interactions/password/both-factors.ts)
+    return { outcome: 'failed_second_factor', factor: step.id === 'both-factors' ? what : factorOf(step) };
   }
   return undefined;
 }

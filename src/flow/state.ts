@@ -23,11 +23,30 @@ export const flowStateSchema = z.object({
   phrDemanded: z.boolean().optional(),
   // a signed-in user only needs the second factor (step-up), not the password again
   stepUp: z.boolean(),
+  // prompt=login or max_age: a fresh authentication, so a remembered device does not skip the second factor
+  freshDemanded: z.boolean().optional(),
   storeId: z.string().optional(),
   storePrefix: z.string().optional(),
   userId: z.string().optional(),
   username: z.string().optional(),
   passwordVerified: z.boolean().optional(),
+  // checklist 24: a password from an unknown device while the account's own count held passwords back. What it was is
+  // kept here (server-side) and told only together with a second factor (interactions/password/both-factors.ts).
+  bothFactors: z
+    .object({
+      userId: z.string().optional(),
+      passwordOk: z.boolean(),
+      refusal: z.union([z.object({ kind: z.literal('wait'), seconds: z.number() }), z.object({ kind: z.literal('closed') })]),
+      // the breach check of a right password (services/breach BreachResult)
+      breach: z
+        .discriminatedUnion('status', [
+          z.object({ status: z.literal('ok') }),
+          z.object({ status: z.literal('breached'), count: z.number() }),
+          z.object({ status: z.literal('unavailable'), error: z.string() }),
+        ])
+        .optional(),
+    })
+    .optional(),
   breach: z.object({ count: z.number(), resolved: z.boolean() }).optional(),
   // the factor that proved the second factor in this sign-in, and what its verification saw (for amr)
   secondFactor: z.enum(FACTOR_IDS).optional(),

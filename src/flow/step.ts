@@ -12,8 +12,9 @@ export interface Rendered {
 export type Effect =
   | { kind: 'remember-device'; userId: string }
   | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> }
-  // sent at most once per sign-in, even for parallel submissions (a consume-once marker per interaction)
-  | { kind: 'notify-second-factor-failed'; userId: string };
+  // sent at most once per sign-in, even for parallel submissions (a consume-once marker per interaction); afterAnswer:
+  // written once the answer has left, where its cost must not tell that the password was right (checklist 24)
+  | { kind: 'notify-second-factor-failed'; userId: string; afterAnswer?: boolean };
 
 export type StepResult =
   // carry: the patch is handed to the next page (signed, src/flow/tokens.ts) instead of being stored

@@ -1,6 +1,6 @@
-// Request bodies: our small urlencoded forms (koa-body, which decodes gzip, deflate and br), and for oidc-provider's
-// endpoints, which read the raw bytes, bodies in no content coding at all. A body that cannot be read is the
-// caller's fault: 400 (or koa-body's own 413/415), never a 500.
+// Request bodies: our small urlencoded forms and JSON (koa-body, which decodes gzip, deflate and br), and for
+// oidc-provider's endpoints, which read the raw bytes, bodies in no content coding at all. A body that cannot be read
+// is the caller's fault: 400 (or koa-body's own 413/415), never a 500, whatever the route.
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 
@@ -14,10 +14,24 @@ const statusOf = (err: unknown): number | undefined => {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 };
 
-/** Parses a small urlencoded form; a body that is not what its headers say (bad gzip, bad charset) is a 400. */
-export function formParser(limit = '16kb'): Koa.Middleware {
-  const parse = koaBody({ urlencoded: true, json: false, multipart: false, text: false, formLimit: limit });
+const hasBody = (ctx: Koa.Context) => ctx.get('transfer-encoding') !== '' || Number(ctx.get('content-length') || 0) > 0;
+const codingOf = (ctx: Koa.Context) => ctx.get('content-encoding').trim().toLowerCase();
+const coded = (ctx: Koa.Context) => {
+  const coding = codingOf(ctx);
+  return coding !== '' && coding !== 'identity' && hasBody(ctx);
+};
+
+/**
+ * Parses a small urlencoded form or JSON object (the admin API); a body that is not what its headers say (bad gzip,
+ * bad charset, broken JSON) is a 400. A coded body of any other type is refused too: nothing here reads it, so
+ * nothing could tell whether its coding is sound.
+ */
+export function bodyParser(opts: { limit?: string; json?: boolean } = {}): Koa.Middleware {
+  const { limit = '16kb', json = true } = opts;
+  const parse = koaBody({ urlencoded: true, json, jsonStrict: true, multipart: false, text: false, formLimit: limit, jsonLimit: limit });
+  const readable = json ? ['urlencoded', 'json'] : ['urlencoded'];
   return async (ctx, next) => {
+    if (coded(ctx) && !ctx.is(readable)) throw unreadable(new Error(`unsupported content coding ${codingOf(ctx)} for ${ctx.get('content-type')}`));
     try {
       await parse(ctx, async () => {});
     } catch (err) {
@@ -27,13 +41,10 @@ export function formParser(limit = '16kb'): Koa.Middleware {
   };
 }
 
-const hasBody = (ctx: Koa.Context) => ctx.get('transfer-encoding') !== '' || Number(ctx.get('content-length') || 0) > 0;
-
 /** oidc-provider parses bodies itself and ignores Content-Encoding: a coded body would be read as if it were plain. */
 export function plainBodiesOnly(): Koa.Middleware {
   return async (ctx, next) => {
-    const coding = ctx.get('content-encoding').trim().toLowerCase();
-    if (coding && coding !== 'identity' && hasBody(ctx)) throw unreadable(new Error(`unsupported content coding ${coding}`));
+    if (coded(ctx)) throw unreadable(new Error(`unsupported content coding ${codingOf(ctx)}`));
     await next();
   };
 }

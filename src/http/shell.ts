@@ -5,14 +5,14 @@ import type { Assets } from './assets.js';
 import { errorHandler } from './error-handler.js';
 import type { Renderer } from './page.js';
 import { noStore } from './no-store.js';
-import { formParser, plainBodiesOnly } from './request-body.js';
+import { bodyParser, plainBodiesOnly } from './request-body.js';
 import { securityHeaders } from './security-headers.js';
 
 // Our own pages (sign-in steps, account, admin): never cached, small urlencoded forms parsed here.
 export const OWN_PAGES = /^\/(interaction|account|admin|password-reset)(\/|$)/;
 
 export function httpShell(opts: { render: Pick<Renderer, 'page'>; logger: Logger; assets: Pick<Assets, 'middleware'> }): Koa.Middleware[] {
-  const forms = formParser('16kb');
+  const bodies = bodyParser({ limit: '16kb' });
   const plainOnly = plainBodiesOnly();
   const pagesOnlyNoStore = noStore();
   return [
@@ -25,8 +25,9 @@ export function httpShell(opts: { render: Pick<Renderer, 'page'>; logger: Logger
     opts.assets.middleware,
     // 4. Our own pages are never cached (S15).
     async (ctx, next) => (OWN_PAGES.test(ctx.path) ? pagesOnlyNoStore(ctx, next) : next()),
-    // 5. Small urlencoded forms only, for our routes (an unreadable body is a 400); oidc-provider parses its own
-    //    bodies and ignores Content-Encoding, so a coded body is refused before it gets there.
-    async (ctx, next) => (!OWN_PAGES.test(ctx.path) ? plainOnly(ctx, next) : ctx.method === 'POST' ? forms(ctx, next) : next()),
+    // 5. Small urlencoded forms and JSON (the admin API) for our routes, read here and nowhere else (an unreadable
+    //    body is a 400); oidc-provider parses its own bodies and ignores Content-Encoding, so a coded body is refused
+    //    before it gets there.
+    async (ctx, next) => (!OWN_PAGES.test(ctx.path) ? plainOnly(ctx, next) : ctx.method === 'POST' ? bodies(ctx, next) : next()),
   ];
 }

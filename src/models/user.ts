@@ -50,6 +50,8 @@ export const userSchema = new Schema(
       // sign-in from unknown sources closed (100 failures) until an admin or the emailed link reopens it
       closedAt: { type: Date, default: null },
       generation: { type: Number, default: 0 },
+      // second-factor failures from unknown sources after a right password: what holds a second factor back
+      afterPassword: { failures: { type: Number, default: 0 }, lastFailureAt: { type: Date, default: null } },
       // known devices' own counts (src/services/throttle/known-devices.ts)
       devices: { type: [{ _id: false, tag: String, failures: Number, lastFailureAt: Date }], default: [] },
     },

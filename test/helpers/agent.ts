@@ -16,6 +16,22 @@ export class Agent {
     return this.cookies.get(name);
   }
 
+  /** The Cookie header this agent would send. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** A header this agent sends with every request. */
+  header(name: string): string {
+    return this.headers[name] ?? '';
+  }
+
+  /** The browser without its provider session and sign-ins in progress (oidc-provider's "_" cookies), as after the
+   * session ended; our own cookies (a remembered device, a known device, a register) stay. */
+  forgetSession() {
+    for (const name of [...this.cookies.keys()]) if (name.startsWith('_')) this.cookies.delete(name);
+  }
+
   setCookie(name: string, value: string | undefined) {
     if (value === undefined) this.cookies.delete(name);
     else this.cookies.set(name, value);
@@ -35,7 +51,7 @@ export class Agent {
 
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
     const headers: Record<string, string> = { ...this.headers, ...init.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.cookies.size) headers.cookie = this.cookieHeader();
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -11,8 +11,10 @@ export interface FakeHibp {
   requests: string[];
   /** Request headers, in the same order as `requests`. */
   headers: IncomingHttpHeaders[];
-  /** true: answer 503; 'hang': accept the request and never answer; false: normal. */
-  setDown(down: boolean | 'hang'): void;
+  /** true: answer 503; a number: answer that status; 'hang': accept the request and never answer; false: normal. */
+  setDown(down: boolean | number | 'hang'): void;
+  /** Serve suffixes in lowercase from now on (or uppercase again). */
+  setLowercase(lowercase: boolean): void;
 }
 
 export interface FakeHibpOptions {
@@ -36,7 +38,8 @@ export async function startFakeHibp(breached: Record<string, number>, options: F
     lines.push(`${hash.slice(5)}:${count}`);
     byPrefix.set(hash.slice(0, 5), lines);
   }
-  let down: boolean | 'hang' = false;
+  let down: boolean | number | 'hang' = false;
+  let lowercase = Boolean(options.lowercase);
   const requests: string[] = [];
   const headers: IncomingHttpHeaders[] = [];
 
@@ -44,8 +47,12 @@ export async function startFakeHibp(breached: Record<string, number>, options: F
     requests.push(req.url ?? '');
     headers.push(req.headers);
     if (down === 'hang') return;
-    if (down) {
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+    const redirected = (req.url ?? '').includes('redirected');
+    if (down && !redirected) {
+      const status = typeof down === 'number' ? down : 503;
+      // a redirect points at a range that answers 200 and says "not breached": following it would be wrong
+      const extra = status >= 300 && status < 400 ? { location: '/range/00000?redirected=1' } : {};
+      res.writeHead(status, { 'content-type': 'text/plain', ...extra }).end(`status ${status}`);
       return;
     }
     const match = /^\/range\/([0-9A-Fa-f]{5})(?:\?.*)?$/.exec(req.url ?? '');
@@ -58,7 +65,7 @@ export async function startFakeHibp(breached: Record<string, number>, options: F
       const target = 800 + Math.floor(Math.random() * 201);
       while (lines.length < target) lines.push(`${randomBytes(18).toString('hex').slice(0, 35).toUpperCase()}:0`);
     }
-    const body = lines.map((l) => (options.lowercase ? l.toLowerCase() : l)).join('\r\n');
+    const body = lines.map((l) => (lowercase ? l.toLowerCase() : l)).join('\r\n');
     res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
   });
 
@@ -71,6 +78,9 @@ export async function startFakeHibp(breached: Record<string, number>, options: F
     headers,
     setDown(value) {
       down = value;
+    },
+    setLowercase(value) {
+      lowercase = value;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Starts the real provider on the real embedded database (plus a fake HIBP range API) for integration tests.
 import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { type mongo, Types } from 'mongoose';
@@ -23,11 +24,18 @@ import type { ClaimWithSlot } from '../../src/services/totp/index.js';
 import type { BindingGrant } from '../../src/services/binding/index.js';
 import { linkGrant } from './grant.js';
 import type { LogoutWorker } from '../../src/logout/worker.js';
+import { requestScope } from '../../src/models/stores/request-scope.js';
 
 export const BREACHED_PASSWORD = 'breached-password-123';
 
 export interface Stack {
   issuer: string;
+  /** The provider's Koa app (its routers list every route, test/integration/request-bodies.test.ts). */
+  app: Koa;
+  /** Resolves once the work requests left for after their answers (an email, say) is done. */
+  settled(): Promise<void>;
+  /** Holds that work back until the returned function is called (to time answers alone). */
+  holdAfterAnswer(): () => void;
   db: Database;
   services: Services;
   hibp: FakeHibp;
@@ -48,8 +56,9 @@ export interface Stack {
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
   client(clientId?: string, secret?: string): Promise<oidc.Configuration>;
-  // failures on record for an account ("acct:<storeId>:<username>"), as if they happened `secondsAgo` ago (B2 tests)
-  pastFailures(key: string, count: number, secondsAgo?: number): Promise<void>;
+  // failures on record for an account ("acct:<storeId>:<username>"), as if they happened `secondsAgo` ago (B2 tests);
+  // secondFactor: wrong codes after a right password, which also count there (what holds a code back, checklist 24)
+  pastFailures(key: string, count: number, secondsAgo?: number, opts?: { secondFactor?: boolean }): Promise<void>;
   failures(key: string): Promise<number>;
   clearFailures(): Promise<void>;
   // a temporary access pass for a user's first authenticator, as an admin would hand it over (B17)
@@ -79,6 +88,8 @@ export interface StackOptions {
   clock?: () => Date;
   /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
   logouts?: { pollMs?: number };
+  /** Every line the provider logs, at the most verbose level (checklist 35: what the logs must never hold). */
+  logs?: string[];
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -107,7 +118,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logs = opts.logs;
+  const logger = logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   let devMail = opts.devMail;
@@ -156,6 +168,9 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   };
   return {
     issuer,
+    app,
+    settled: () => requestScope.settled(),
+    holdAfterAnswer: () => requestScope.hold(),
     db,
     commands,
     services,
@@ -193,14 +208,16 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       });
       return String(u._id);
     },
-    async pastFailures(key, count, secondsAgo = 120) {
+    async pastFailures(key, count, secondsAgo = 120, opts = {}) {
       const user = await accountOf(key);
+      const at = new Date(Date.now() - secondsAgo * 1000);
       const failures = (user.throttle?.failures ?? 0) + count;
-      await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': new Date(Date.now() - secondsAgo * 1000) } });
+      const afterPassword = { failures: (user.throttle?.afterPassword?.failures ?? 0) + count, lastFailureAt: at };
+      await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': at, ...(opts.secondFactor ? { 'throttle.afterPassword': afterPassword } : {}) } });
     },
     failures: async (key) => (await accountOf(key)).throttle?.failures ?? 0,
     async clearFailures() {
-      await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null } });
+      await db.models.User.updateMany({}, { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null, 'throttle.afterPassword': { failures: 0, lastFailureAt: null } } });
     },
     async accessPass(userId) {
       const user = await services.users.byId(userId);

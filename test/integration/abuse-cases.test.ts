@@ -92,7 +92,8 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
     const agent = new Agent();
     const { flow, page } = await toCodeStep(agent);
     await redeem(flow, (await submit(agent, page, { code: await app.code(), remember: '1' }, { stopAt: flow.redirect })).url);
-    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    agent.forgetSession();
+    const again = await beginSignIn(stack, agent, { login_hint: 'market:' });
     const pwdOnly = await redeem(again, (await submit(agent, again.page, { username: 'max', password: PW }, { stopAt: again.redirect })).url);
     assert.deepEqual(pwdOnly.claims()!.amr, ['pwd']);
     const res = await agent.request(`${stack.issuer}/account`);
@@ -134,7 +135,8 @@ describe('abuse cases (B2, checklist 21-23, 39, 80, 86)', () => {
     const max = await stack.services.users.byUsername(storeId, 'max');
     // as after a recovery-code sign-in whose re-enrolment was abandoned
     await stack.db.models.User.updateOne({ _id: max!.id }, { $set: { 'mfa.mustEnrol': true } });
-    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    agent.forgetSession();
+    const again = await beginSignIn(stack, agent, { login_hint: 'market:' });
     const next = await submit(agent, again.page, { username: 'max', password: PW }, { stopAt: again.redirect });
     assert.match(next.body, /name="code"/, 'the code is asked, not the wizard');
     assert.doesNotMatch(next.body, /name="stage"/);

@@ -100,7 +100,7 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.equal(verdicts.filter((v) => v === 'ok').length, 1);
   });
 
-  it('remember this device skips the code but never the password, and only when nobody demands MFA (S8, checklist 50-52)', async () => {
+  it('remember this device skips the code but never the password, and only on an ordinary sign-in: not when MFA or a fresh authentication is asked (S8, checklist 50-52)', async () => {
     const agent = new Agent();
     const { flow, page } = await passwordPage(agent);
     const done = await submit(agent, page, { code: await app.code(), remember: '1' }, { stopAt: flow.redirect });
@@ -108,13 +108,24 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     assert.ok(agent.cookie('device'), 'a device cookie was set');
     assert.equal(await stack.db.models.RememberedDevice.countDocuments({}), 1);
 
-    // prompt=login: the password is asked again, the code is not
-    const again = await beginSignIn(stack, agent, { prompt: 'login' });
+    // an ordinary sign-in after the session ended: the password is asked again, the code is not
+    agent.forgetSession();
+    const again = await beginSignIn(stack, agent, { login_hint: 'florist:' });
     assert.match(again.page.body, /name="password"/);
     const skipped = await submit(agent, again.page, { username: 'olga', password: PASSWORD }, { stopAt: again.redirect });
     const tokens = await redeem(again, skipped.url);
     assert.deepEqual(tokens.claims()!.amr, ['pwd']);
     assert.equal(tokens.claims()!.acr, ACR.pwd);
+
+    // a fresh authentication asked for by the request (prompt=login, max_age) gets the code too (checklist 52)
+    for (const fresh of [{ prompt: 'login' }, { max_age: '0' }, { max_age: '3600' }] as Record<string, string>[]) {
+      agent.forgetSession();
+      const flow = await beginSignIn(stack, agent, { login_hint: 'florist:', ...fresh });
+      const next = await submit(agent, flow.page, { username: 'olga', password: PASSWORD }, { stopAt: flow.redirect });
+      assert.match(next.body, /name="code"/, JSON.stringify(fresh));
+      const fresher = await redeem(flow, (await submit(agent, next, { code: await app.code() }, { stopAt: flow.redirect })).url);
+      assert.deepEqual(fresher.claims()!.amr, ['pwd', 'otp', 'mfa']);
+    }
 
     // a client that requires MFA still gets the code step
     const xero = await stack.client('xero-connector', 'xero-connector-secret-change-me-in-production');
@@ -184,10 +195,10 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     for (let i = 0; i < 5; i++) current = await submit(agent, current, { code: '000000' });
     const slowed = await submit(agent, current, { code: '000000' });
     assert.match(textOf(slowed.body), /Wait \d+ seconds? and try again/);
-    // nineteen failures on record and their back-off over: the twentieth makes the next try wait the full 15 minutes
+    // nineteen wrong codes on record and their back-off over: the twentieth makes the next try wait the full 15 minutes
     const key = `acct:${storeId}:olga`;
     await stack.clearFailures();
-    await stack.pastFailures(key, 19, 3_600);
+    await stack.pastFailures(key, 19, 3_600, { secondFactor: true });
     const twentieth = await submit(agent, slowed, { code: '000000' });
     assert.equal(twentieth.status, 400);
     const locked = await submit(agent, twentieth, { code: await app.code() });

@@ -54,6 +54,7 @@ describe('forgot password (B14; checklist 25, 70)', () => {
     await stack.outbox!.drain();
     const mark = sink.messages.length;
     await work();
+    await stack.settled();
     await stack.outbox!.drain();
     return sink.messages.slice(mark);
   }

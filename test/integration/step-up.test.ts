@@ -41,12 +41,14 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     await stack?.close();
   });
 
-  // mara signs in with password + code and asks to remember the device, then again with the password only
+  // mara signs in with password + code and asks to remember the device, then, after that session ended, again with
+  // the password only (an ordinary sign-in on a remembered device)
   async function passwordOnlySession(agent: Agent) {
     const first = await beginSignIn(stack, agent, { login_hint: 'grocer:' });
     const code = await submit(agent, first.page, { username: 'mara', password: PW }, { stopAt: first.redirect });
     await redeem(first, (await submit(agent, code, { code: await app.code(), remember: '1' }, { stopAt: first.redirect })).url);
-    const second = await beginSignIn(stack, agent, { prompt: 'login' });
+    agent.forgetSession();
+    const second = await beginSignIn(stack, agent, { login_hint: 'grocer:' });
     const tokens = await redeem(second, (await submit(agent, second.page, { username: 'mara', password: PW }, { stopAt: second.redirect })).url);
     assert.equal(tokens.claims()!.acr, ACR.pwd);
   }
@@ -114,15 +116,20 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     assert.ok(new URL(ordinary.page.url).searchParams.get('code'));
   });
 
-  it('max_age=0 demands a fresh password, and the code unless the device is remembered (checklist 73)', async () => {
-    const agent = new Agent();
-    await passwordOnlySession(agent);
-    const flow = await beginSignIn(stack, agent, { max_age: '0' });
-    assert.match(flow.page.body, /name="password"/);
-    const done = await submit(agent, flow.page, { username: 'mara', password: PW }, { stopAt: flow.redirect });
-    const claims = (await redeem(flow, done.url)).claims()!;
-    assert.deepEqual(claims.amr, ['pwd']);
-    assert.ok(Math.abs(Number(claims.auth_time) - Date.now() / 1000) < 60, 'auth_time is the fresh authentication (checklist 72)');
+  it('checklist 52, 73: max_age=0 and prompt=login demand a fresh password and the code, also on a remembered device', async () => {
+    for (const fresh of [{ max_age: '0' }, { prompt: 'login' }] as Record<string, string>[]) {
+      const agent = new Agent();
+      await passwordOnlySession(agent);
+      const flow = await beginSignIn(stack, agent, fresh);
+      assert.match(flow.page.body, /name="password"/);
+      const code = await submit(agent, flow.page, { username: 'mara', password: PW }, { stopAt: flow.redirect });
+      assert.match(code.body, /name="code"/, `${JSON.stringify(fresh)}: the remembered device does not skip the code`);
+      const done = await submit(agent, code, { code: await app.code() }, { stopAt: flow.redirect });
+      const claims = (await redeem(flow, done.url)).claims()!;
+      assert.deepEqual(claims.amr, ['pwd', 'otp', 'mfa']);
+      assert.equal(claims.acr, ACR.mfa);
+      assert.ok(Math.abs(Number(claims.auth_time) - Date.now() / 1000) < 60, 'auth_time is the fresh authentication (checklist 72)');
+    }
   });
 
   it('JWT access tokens for the resource server carry acr/amr/auth_time, unchanged after refresh (checklist 76)', async () => {

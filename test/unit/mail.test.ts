@@ -15,6 +15,7 @@ import type { OutgoingMail } from '../../src/mail/transport.js';
 import type { StoreView, UserView } from '../../src/services/account/users.js';
 import type { AuditEvent } from '../../src/services/audit/index.js';
 import type { Notification, NotificationType } from '../../src/services/notifications/index.js';
+import { NO_FAILURES } from '../../src/services/throttle/guard.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const silent = pino({ level: 'silent' });
@@ -27,7 +28,7 @@ const store: StoreView = {
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
   id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, emailChangedAt: null, role: 'cashier',
-  active: true, locale: null, localeChosen: false, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] }, ...over,
+  active: true, locale: null, localeChosen: false, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: NO_FAILURES, ...over,
 });
 
 const TYPES: NotificationType[] = [

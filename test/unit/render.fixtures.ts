@@ -86,6 +86,8 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['totp-verify', 'totp-verify', { ...base, offerRemember: true, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.totp.lost' }] }],
     ['totp-verify-error', 'totp-verify', { ...base, offerRemember: false, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.totp.lost' }], error: 'Invalid authentication code entered. Try again.' }],
     ['recovery', 'recovery', { ...base, alternatives: [{ url: '/interaction/abc123/use-app', label: 'factors.totp.switch' }] }],
+    ['both-factors', 'both-factors', { ...base, username: 'alice', closed: false, waitMinutes: 15, backUrl: '/interaction/abc123/back-to-password' }],
+    ['both-factors-closed', 'both-factors', { ...base, username: 'alice', closed: true, waitMinutes: 0, backUrl: '/interaction/abc123/back-to-password' }],
     ['enrol-proof', 'enrol-proof', { ...base, ...ways, canEmail: true, email: 'ready' }],
     ['enrol-proof-sent', 'enrol-proof', { ...base, ...ways, canEmail: true, email: 'ready', linkSent: true, error: 'This temporary access pass is not valid, has expired or was already used.' }],
     ['enrol-proof-unverified', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'unverified' }],

@@ -10,6 +10,7 @@ import { mfaStanding } from '../../src/services/policy/standing.js';
 import { createEmailRenderer } from '../../src/mail/render.js';
 import { buildView } from '../../src/mail/view.js';
 import type { StoreView, UserView } from '../../src/services/account/users.js';
+import { NO_FAILURES } from '../../src/services/throttle/guard.js';
 
 const policy = (cashierMfaBy: string | null) => ({ requireForManagers: false, requireForEveryone: false, managerMfaBy: null, cashierMfaBy });
 const nl = (cashierMfaBy: string | null) => ({ country: 'NL', integrations: [], policy: policy(cashierMfaBy) });
@@ -55,7 +56,7 @@ const renderer = createEmailRenderer({ root });
 const user: UserView = {
   id: 'u1', storeId: 's1', username: 'cas', name: 'Cas Jansen', email: 'cas@x.test', emailVerified: false, emailChangedAt: null, role: 'cashier', active: true, locale: null,
   localeChosen: false, mfaEnabled: false, credentialTypes: [], mustEnrol: false, mustChangePassword: false,
-  throttle: { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] },
+  throttle: NO_FAILURES,
 };
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli', country: 'NL', locale: 'nl', localeChosen: false, integrations: [],

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressFailuresAsAccount, backoffSeconds, CLOSE_AFTER, waitUntil } from '../../src/services/throttle/index.js';
 import { knownDevices } from '../../src/services/throttle/known-devices.js';
+import { createThrottleGuard, NO_FAILURES, type AccountThrottleState } from '../../src/services/throttle/guard.js';
 
 test('backoffSeconds: four free tries, then 1, 2, 4 ... s, never above 15 minutes', () => {
   const table: Array<[number, number]> = [
@@ -52,4 +53,70 @@ test('B18: a known-device tag is the server\'s to make, per user and device', ()
   assert.equal(knownDevices('other-key').tagFor(both, 'user-1'), undefined, 'a tag made with another key is not ours');
   const forged = devices.parse(`${device.id}.${'A'.repeat(22)}`);
   assert.equal(devices.tagFor(forged, 'user-1'), undefined, 'a made-up tag is refused');
+});
+
+// The guard with recording fakes: what it writes and claims for each attempt (checklist 24).
+function recordingGuard(now: Date) {
+  const writes: Array<{ userId: string; change: Record<string, unknown> }> = [];
+  const claims: string[][] = [];
+  const guard = createThrottleGuard({
+    store: { save: async (userId, change) => void writes.push({ userId, change }), unlock: async () => true },
+    claimInOrder: async (markers) => {
+      claims.push(markers.map((m) => m.key));
+      return markers.length;
+    },
+    clock: () => now,
+    audit: { record: async () => undefined },
+    notify: async () => undefined,
+  });
+  return { guard, writes, claims };
+}
+
+test('checklist 24: from an unknown device a second factor waits only for second-factor failures, a password for every failure', () => {
+  const now = new Date('2026-03-01T10:00:00.000Z');
+  const { guard } = recordingGuard(now);
+  const attacked = { ...NO_FAILURES, failures: 40, lastFailureAt: now, closedAt: null };
+  const user = { id: 'u1', throttle: attacked };
+  const s = { storeId: 's1', username: 'kim', user };
+  assert.deepEqual(guard.refusal(s, { ip: '192.0.2.1', factor: 'password' }), { kind: 'wait', seconds: 900 });
+  assert.equal(guard.refusal(s, { ip: '192.0.2.1', factor: 'totp' }), undefined, 'password guesses never hold a code back');
+  assert.deepEqual(guard.passwordNeedsSecondFactor(s, { ip: '192.0.2.1' }), { kind: 'wait', seconds: 900 });
+  const wrongCodes = { ...attacked, afterPassword: { failures: CLOSE_AFTER, lastFailureAt: now } };
+  assert.deepEqual(guard.refusal({ ...s, user: { id: 'u1', throttle: wrongCodes } }, { ip: '192.0.2.1', factor: 'recovery' }), { kind: 'closed' });
+  // a known device is never asked for both: it counts on its own (B18)
+  assert.equal(guard.passwordNeedsSecondFactor({ ...s, device: 'tag' }, { ip: '192.0.2.1' }), undefined);
+});
+
+test('checklist 24: both factors together: the same writes whether the factor was checked, held back or never proven', async () => {
+  const now = new Date('2026-03-01T10:00:00.000Z');
+  const throttle = { ...NO_FAILURES, failures: 30, lastFailureAt: now };
+  const meta = { ip: '192.0.2.1', factor: 'totp' as const, attemptKey: 'uid-1' };
+  const runs: Array<{ name: string; proven: boolean; state: AccountThrottleState; verdict: 'ok' | 'failed' }> = [
+    { name: 'wrong password', proven: false, state: throttle, verdict: 'ok' },
+    { name: 'right password, wrong code', proven: true, state: throttle, verdict: 'failed' },
+    { name: 'right password, codes held back', proven: true, state: { ...throttle, afterPassword: { failures: 9, lastFailureAt: now } }, verdict: 'ok' },
+  ];
+  const shapes = [];
+  for (const run of runs) {
+    const { guard, writes, claims } = recordingGuard(now);
+    let checked = false;
+    const result = await guard.bothFactors({ storeId: 's1', username: 'kim', user: { id: 'u1', throttle: run.state } }, meta, run.proven, async (claim) => {
+      checked = true;
+      await claim([{ key: 'totp-step', expiresAt: now }]);
+      return run.verdict;
+    });
+    assert.equal(result.kind, 'failed', run.name);
+    assert.equal(checked, run.name === 'right password, wrong code', `${run.name}: checked only when proven and not held back`);
+    assert.equal(writes.length, 1, `${run.name}: one write`);
+    assert.equal(writes[0]!.change.failures, 31, `${run.name}: counted`);
+    shapes.push({ claims: claims.length, written: Object.keys(writes[0]!.change).filter((k) => k !== 'afterPassword').sort() });
+  }
+  assert.deepEqual(shapes[0], shapes[1]);
+  assert.deepEqual(shapes[1], shapes[2]);
+
+  // right password and right code: signed in, the second-factor count cleared
+  const { guard, writes } = recordingGuard(now);
+  const ok = await guard.bothFactors({ storeId: 's1', username: 'kim', user: { id: 'u1', throttle: { ...throttle, afterPassword: { failures: 2, lastFailureAt: now } } } }, meta, true, async () => 'ok');
+  assert.deepEqual(ok, { kind: 'ok' });
+  assert.deepEqual(writes, [{ userId: 'u1', change: { failures: 0, lastFailureAt: null, afterPassword: { failures: 0, lastFailureAt: null } } }]);
 });

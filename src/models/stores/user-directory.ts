@@ -18,6 +18,7 @@ export const throttleOf = (u: UserDoc): AccountThrottleState => ({
   lastFailureAt: u.throttle?.lastFailureAt ?? null,
   closedAt: u.throttle?.closedAt ?? null,
   generation: u.throttle?.generation ?? 0,
+  afterPassword: { failures: u.throttle?.afterPassword?.failures ?? 0, lastFailureAt: u.throttle?.afterPassword?.lastFailureAt ?? null },
   devices: (u.throttle?.devices ?? []).map((d) => ({ tag: d.tag ?? '', failures: d.failures ?? 0, lastFailureAt: d.lastFailureAt ?? null })),
 });
 
@@ -198,7 +199,16 @@ export function mongoThrottle({ User }: Models): ThrottlePort {
     async unlock(userId, generation) {
       const res = await User.updateOne(
         { _id: oid(userId), 'throttle.generation': generation },
-        { $set: { 'throttle.failures': 0, 'throttle.lastFailureAt': null, 'throttle.closedAt': null, 'throttle.devices': [], 'throttle.generation': generation + 1 } },
+        {
+          $set: {
+            'throttle.failures': 0,
+            'throttle.lastFailureAt': null,
+            'throttle.closedAt': null,
+            'throttle.afterPassword': { failures: 0, lastFailureAt: null },
+            'throttle.devices': [],
+            'throttle.generation': generation + 1,
+          },
+        },
       );
       return res.modifiedCount === 1;
     },

@@ -1,10 +1,11 @@
 // Throttling of checked attempts (B2, B18; checklist 21-24; policy in ./index.ts), at one database command per attempt:
 // - an account's counts live on the user record, so the read that finds the user also finds them: the count of
-//   unknown sources, whether that sign-in is closed, and one count per known device;
+//   unknown sources, whether that sign-in is closed, the count of second factors after a right password, and one
+//   count per known device;
 // - at most one checked attempt per account, source class and second, cluster-wide (a unique marker per second),
 //   so parallel guesses are refused instead of raced; a known device never waits for an unknown source's slot;
 // - the per-address count, and counts for usernames that do not exist (nothing to lock, but the same answers), are
-//   kept in this process.
+//   kept in this process; such a name's attempts still make the database commands a real one's make.
 import { LRUCache } from 'lru-cache';
 import { addressFailuresAsAccount, backoffSeconds, CLOSE_AFTER } from './index.js';
 import type { AuditRecorder } from '../audit/index.js';
@@ -21,14 +22,21 @@ export interface DeviceCount extends SourceCount {
 }
 
 export interface AccountThrottleState extends SourceCount {
-  /** sign-in from unknown sources closed after CLOSE_AFTER failures, until unlocked */
+  /** password checks from unknown sources closed after CLOSE_AFTER failures, until unlocked */
   closedAt: Date | null;
   /** counts unlocks, so an unlock link works once */
   generation: number;
+  /**
+   * Second-factor failures from unknown sources after a right password: the only count that holds back a second
+   * factor (an attacker without the password cannot touch it; checklist 24).
+   */
+  afterPassword: SourceCount;
   devices: DeviceCount[];
 }
 
-export const NO_FAILURES: AccountThrottleState = { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, devices: [] };
+const NO_COUNT: SourceCount = { failures: 0, lastFailureAt: null };
+
+export const NO_FAILURES: AccountThrottleState = { failures: 0, lastFailureAt: null, closedAt: null, generation: 0, afterPassword: NO_COUNT, devices: [] };
 
 export interface ThrottlePort {
   save(userId: string, change: Partial<Omit<AccountThrottleState, 'generation'>>): Promise<void>;
@@ -49,7 +57,8 @@ export interface Marker {
 export type ClaimSlot = (markers?: Marker[]) => Promise<number>;
 
 export type AttemptVerdict = 'ok' | 'failed' | 'busy';
-export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | { kind: 'wait'; seconds: number } | { kind: 'closed' };
+export type Refusal = { kind: 'wait'; seconds: number } | { kind: 'closed' };
+export type AttemptOutcome = { kind: 'ok' } | { kind: 'failed' } | Refusal;
 
 export type Factor = 'password' | 'totp' | 'recovery' | 'passkey' | 'pin';
 
@@ -84,7 +93,6 @@ export function createThrottleGuard(deps: {
 }) {
   const observe = deps.observe ?? noObserver;
   const local = new LRUCache<string, SourceCount & { closedAt?: Date }>({ max: 100_000, ttl: DAY_MS });
-  const localSlots = new LRUCache<string, true>({ max: 100_000, ttl: 5_000 });
 
   const waitFor = (count: SourceCount, failures: number, now: Date) => {
     if (!count.lastFailureAt) return 0;
@@ -96,23 +104,41 @@ export function createThrottleGuard(deps: {
   const deviceCount = (s: Subject): DeviceCount | undefined =>
     s.device ? (s.user?.throttle.devices.find((d) => d.tag === s.device) ?? { tag: s.device, failures: 0, lastFailureAt: null }) : undefined;
   const accountCount = (s: Subject) => s.user?.throttle ?? local.get(unknownUserKey(s)) ?? NO_FAILURES;
+  const isPassword = (factor: Factor) => factor === 'password';
+  const refusalBy = (count: SourceCount, now: Date): Refusal | undefined => {
+    if (count.failures >= CLOSE_AFTER) return { kind: 'closed' };
+    const seconds = waitFor(count, count.failures, now);
+    return seconds > 0 ? { kind: 'wait', seconds } : undefined;
+  };
+  const addressRefusal = (ip: string, now: Date): Refusal | undefined => {
+    const a = local.get(addressKey(ip));
+    const seconds = a ? waitFor(a, addressFailuresAsAccount(a.failures), now) : 0;
+    return seconds > 0 ? { kind: 'wait', seconds } : undefined;
+  };
+  // what holds back a password from an unknown source: the account's count of every failure there
+  const accountRefusal = (s: Subject, now: Date): Refusal | undefined => {
+    const account = accountCount(s);
+    if (account.closedAt) return { kind: 'closed' };
+    const seconds = waitFor(account, account.failures, now);
+    return seconds > 0 ? { kind: 'wait', seconds } : undefined;
+  };
+  const longer = (a: Refusal | undefined, b: Refusal | undefined): Refusal | undefined => {
+    if (!a || !b) return a ?? b;
+    if (a.kind === 'closed' || b.kind === 'closed') return { kind: 'closed' };
+    return a.seconds >= b.seconds ? a : b;
+  };
 
   // a known device waits only for its own failures; an unknown source for the account's and the address's
   const slotFor = (s: Subject, factor: Factor, now: Date): Marker => ({
-    key: `attempt:${s.user?.id ?? unknownUserKey(s)}:${factor === 'password' ? 'password' : 'second'}:${s.device ?? 'unknown'}:${Math.floor(now.getTime() / 1000)}`,
+    key: `attempt:${s.user?.id ?? unknownUserKey(s)}:${isPassword(factor) ? 'password' : 'second'}:${s.device ?? 'unknown'}:${Math.floor(now.getTime() / 1000)}`,
     expiresAt: new Date(now.getTime() + 5_000),
   });
-  const claimerFor = (s: Subject, slot: Marker): ClaimSlot => {
-    if (s.user) return (markers = []) => deps.claimInOrder([slot, ...markers]);
-    // no such user: nothing to protect in the database, but the same serialisation in this process
-    return async () => {
-      if (localSlots.has(slot.key)) return 0;
-      localSlots.set(slot.key, true);
-      return 1;
-    };
-  };
+  // the slot is claimed in the database for a name that does not exist too: the same command, so the answer's work
+  // does not tell which names exist (checklist 25), and the same serialisation across instances
+  const claimerFor = (slot: Marker): ClaimSlot => (markers = []) => deps.claimInOrder([slot, ...markers]);
 
-  async function fail(s: Subject, meta: AttemptMeta, now: Date) {
+  // `afterPassword`: a second factor was checked after a right password, and was wrong
+  async function fail(s: Subject, meta: AttemptMeta, now: Date, afterPassword = false) {
     const device = deviceCount(s);
     if (s.user && device) {
       const next = { tag: device.tag, failures: device.failures + 1, lastFailureAt: now };
@@ -129,9 +155,12 @@ export function createThrottleGuard(deps: {
     const closedAt = failures >= CLOSE_AFTER ? (before.closedAt ?? now) : null;
     if (!s.user) {
       local.set(unknownUserKey(s), { failures, lastFailureAt: now, closedAt: closedAt ?? undefined });
+      // nothing to store for a name that does not exist, but a write as a real one's failure makes (checklist 25)
+      await deps.claimInOrder([{ key: `failed:${unknownUserKey(s)}:${now.getTime()}:${failures}`, expiresAt: new Date(now.getTime() + 5_000) }]);
       return;
     }
-    await deps.store.save(s.user.id, { failures, lastFailureAt: now, closedAt });
+    const after = s.user.throttle.afterPassword;
+    await deps.store.save(s.user.id, { failures, lastFailureAt: now, closedAt, ...(afterPassword ? { afterPassword: { failures: after.failures + 1, lastFailureAt: now } } : {}) });
     // told once: at the failure that closes it
     if (closedAt && !before.closedAt) {
       observe.locked({ factor: meta.factor });
@@ -147,26 +176,35 @@ export function createThrottleGuard(deps: {
       return (await verify()) ? 'ok' : 'failed';
     },
 
-    /** Whether this source may try now: closed, a number of seconds to wait, or 0. */
-    refusal(s: Subject, meta: Pick<AttemptMeta, 'ip' | 'countAddress'>): { kind: 'closed' } | { kind: 'wait'; seconds: number } | undefined {
+    /**
+     * Whether this source may try now: closed, a number of seconds to wait, or nothing. A known device waits for its
+     * own failures only; from an unknown source a password waits for the account's count (and the address's), and a
+     * second factor, which is only ever checked after a right password, for the account's second-factor count only:
+     * an attacker without the password can neither slow it down nor close it (checklist 24).
+     */
+    refusal(s: Subject, meta: Pick<AttemptMeta, 'ip' | 'countAddress' | 'factor'>): Refusal | undefined {
       const now = deps.clock();
       const device = deviceCount(s);
-      if (device) {
-        if (device.failures >= CLOSE_AFTER) return { kind: 'closed' };
-        const seconds = waitFor(device, device.failures, now);
-        return seconds > 0 ? { kind: 'wait', seconds } : undefined;
-      }
-      const account = accountCount(s);
-      if (account.closedAt) return { kind: 'closed' };
-      let seconds = waitFor(account, account.failures, now);
-      if (meta.countAddress) {
-        const a = local.get(addressKey(meta.ip));
-        if (a) seconds = Math.max(seconds, waitFor(a, addressFailuresAsAccount(a.failures), now));
-      }
-      return seconds > 0 ? { kind: 'wait', seconds } : undefined;
+      if (device) return refusalBy(device, now);
+      if (!isPassword(meta.factor) && s.user) return refusalBy(s.user.throttle.afterPassword, now);
+      return longer(accountRefusal(s, now), meta.countAddress ? addressRefusal(meta.ip, now) : undefined);
     },
 
-    /** A success clears the count of the source it came from (checklist 23); the address keeps counting. */
+    /**
+     * From an unknown source, while the account's own count holds its password back (not the address's, which keeps
+     * guarding this process's CPU): the refusal. The password is then only taken together with a second factor
+     * (interactions/password), so the real user still gets in on a new device (checklist 24).
+     */
+    passwordNeedsSecondFactor(s: Subject, meta: Pick<AttemptMeta, 'ip'>): Refusal | undefined {
+      const now = deps.clock();
+      if (deviceCount(s) || addressRefusal(meta.ip, now)) return undefined;
+      const refused = accountRefusal(s, now);
+      // a refusal of the password alone, for monitoring
+      if (refused) observe.refused({ reason: refused.kind, factor: 'password' });
+      return refused;
+    },
+
+    /** A success clears the counts of the source it came from (checklist 23); the address keeps counting. */
     async succeed(s: Subject): Promise<void> {
       const device = deviceCount(s);
       if (!s.user) {
@@ -175,9 +213,15 @@ export function createThrottleGuard(deps: {
       }
       if (device) {
         if (device.failures > 0) await deps.store.save(s.user.id, { devices: s.user.throttle.devices.filter((d) => d.tag !== device.tag) });
-      } else if (s.user.throttle.failures > 0 && !s.user.throttle.closedAt) {
-        await deps.store.save(s.user.id, { failures: 0, lastFailureAt: null });
+        return;
       }
+      const { throttle } = s.user;
+      // a closed account stays closed for passwords until an admin or the emailed link reopens it (B18)
+      const change = {
+        ...(throttle.failures > 0 && !throttle.closedAt ? { failures: 0, lastFailureAt: null } : {}),
+        ...(throttle.afterPassword.failures > 0 ? { afterPassword: NO_COUNT } : {}),
+      };
+      if (Object.keys(change).length) await deps.store.save(s.user.id, change);
     },
 
     /**
@@ -194,18 +238,50 @@ export function createThrottleGuard(deps: {
       let verdict: AttemptVerdict = 'busy';
       for (let tries = 0; tries < 2 && verdict === 'busy'; tries++) {
         if (tries > 0) await new Promise((r) => setTimeout(r, 1_000 - (deps.clock().getTime() % 1_000) + 5));
-        verdict = await check(claimerFor(s, slotFor(s, meta.factor, deps.clock())));
+        verdict = await check(claimerFor(slotFor(s, meta.factor, deps.clock())));
       }
       if (verdict === 'busy') {
         observe.refused({ reason: 'busy', factor: meta.factor });
         return { kind: 'wait', seconds: 1 };
       }
       if (verdict === 'failed') {
-        await fail(s, meta, deps.clock());
+        await fail(s, meta, deps.clock(), !isPassword(meta.factor));
         return { kind: 'failed' };
       }
       if (opts.clearOnSuccess) await guard.succeed(s);
       return { kind: 'ok' };
+    },
+
+    /**
+     * A password and a second factor taken together from an unknown source (passwordNeedsSecondFactor): `proven`
+     * says the password was right and the user has this factor. Only then, and only while the second-factor count
+     * allows, is the factor checked (one attempt, never waiting for the slot). Every other case, and a busy slot, makes
+     * the same writes as a failed check and answers the same, so neither the answer nor its work tells an attacker
+     * whether the password was right. Each failure counts like any other from an unknown source.
+     */
+    async bothFactors(
+      s: Subject,
+      meta: AttemptMeta & { attemptKey: string },
+      proven: boolean,
+      check: (claim: ClaimSlot) => Promise<AttemptVerdict>,
+    ): Promise<{ kind: 'ok' } | { kind: 'failed'; checked: boolean }> {
+      const now = deps.clock();
+      const open = proven && s.user !== undefined && !refusalBy(s.user.throttle.afterPassword, now);
+      let verdict: AttemptVerdict = 'failed';
+      if (open) {
+        verdict = await check(claimerFor(slotFor(s, meta.factor, now)));
+        if (verdict === 'ok') {
+          await guard.succeed(s);
+          return { kind: 'ok' };
+        }
+      } else {
+        // the slot of this attempt alone: nothing to serialise, but the same insert a checked attempt makes
+        await claimerFor({ key: `attempt:${s.user?.id ?? unknownUserKey(s)}:both:${meta.attemptKey}:${now.getTime()}`, expiresAt: new Date(now.getTime() + 5_000) })();
+      }
+      const checked = open && verdict === 'failed';
+      if (verdict === 'busy') observe.refused({ reason: 'busy', factor: meta.factor });
+      await fail(s, meta, now, checked);
+      return { kind: 'failed', checked };
     },
 
     /** Reopens a closed account (an admin, or the emailed link of this generation); true when it was reopened. */

@@ -6,8 +6,11 @@
  *   and at the 100th consecutive one (NIST 800-63B §3.2.2) sign-in from unknown sources closes until an admin or the
  *   emailed unlock link reopens it; the user and the owner are told once;
  * - a device the user signed in on before (a "known device", src/services/throttle/known-devices.ts) counts its own
- *   failures and never waits for, or is closed by, an attacker's: the victim keeps signing in where they always do.
- * Success on an unknown source clears the account's count (checklist 23); success on a known device clears that
+ *   failures and never waits for, or is closed by, an attacker's: the victim keeps signing in where they always do;
+ * - from an unknown source a second factor (only ever checked after a right password) waits for, and closes at 100
+ *   of, the account's second-factor failures alone; while the account's count holds a password back, the password
+ *   counts only together with a second factor (./guard.ts bothFactors), so a new device is never locked out either.
+ * Success on an unknown source clears the account's counts (checklist 23); success on a known device clears that
  * device's count only, so the real user signing in at the till gives an attacker elsewhere no fresh guesses.
  */
 export const FREE_ATTEMPTS = 5;
