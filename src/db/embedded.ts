@@ -16,6 +16,8 @@ export interface EmbeddedDatabaseOptions {
   log?: (msg: string) => void;
   /** FerretDB's own output, line by line; chatty (every error reply is logged), so route it to debug logging. */
   onOutput?: (line: string) => void;
+  /** FerretDB's Go memory statistics on this loopback port (benchmarks; see tools/ferretdb). */
+  ferretdbDebugPort?: number;
 }
 
 export interface EmbeddedDatabase {
@@ -33,7 +35,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
   const dbName = opts.dbName ?? 'mfa-idp';
   const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), tuning: opts.tuning, log });
   try {
-    const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput });
+    const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput, debugPort: opts.ferretdbDebugPort });
     return {
       uri: `mongodb://127.0.0.1:${ferretdb.port}/${encodeURIComponent(dbName)}`,
       postgres,
