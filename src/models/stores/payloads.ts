@@ -101,7 +101,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     /** Upserts fields; `mustExist` changes only a document that is there (never creates a stray one). */
     async set(id: string, changes: Fields, opts: { mustExist?: boolean } = {}): Promise<void> {
       const upsert = !opts.mustExist;
-      const fields = 'expiresAt' in changes ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
+      const fields = 'expiresAt' in changes && !('expiresBucket' in changes) ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
       const scope = scopeNow();
       if (!scope) {
         await OidcPayload.updateOne({ _id: id }, { $set: fields }, { upsert });
@@ -111,8 +111,8 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       scope.pending.set(id, { fields: { ...before?.fields, ...fields }, upsert: upsert || Boolean(before?.upsert) });
     },
 
-    /** Deleted for every reader from now on (found by no lifted field either); the sweeper removes it later. */
-    destroy: (id: string) => store.set(id, { expiresAt: EPOCH, uid: null, userCode: null }, { mustExist: true }),
+    /** Deleted for every reader from now on (found by no lifted field either); the sweeper removes it with this minute. */
+    destroy: (id: string) => store.set(id, { expiresAt: EPOCH, expiresBucket: expiryBucket(clock()), uid: null, userCode: null }, { mustExist: true }),
 
     /** Every token of a grant, once per request however many models ask (oidc-provider asks per model). */
     async revokeGrant(grantId: string, model: string): Promise<void> {
