@@ -27,6 +27,8 @@ const { values: flags } = parseArgs({
     expiring: { type: 'string', default: '22000' },
     'expire-window': { type: 'string', default: '7.5' },
     after: { type: 'string', default: '5' },
+    // minutes of soak before the boundary (default: just the expiry window and a minute)
+    before: { type: 'string' },
     sample: { type: 'string', default: '15' },
     out: { type: 'string' },
   },
@@ -48,7 +50,7 @@ let boundary: number | undefined;
 let startAt = now;
 if (flags['cross-hour']) {
   const windowMs = Number(flags['expire-window']) * MINUTE;
-  const lead = SETUP_MS + windowMs + MINUTE;
+  const lead = SETUP_MS + Math.max(windowMs + MINUTE, int(flags.before, 0) * MINUTE);
   boundary = Math.ceil((now + lead) / 3_600_000) * 3_600_000;
   startAt = boundary - lead;
 }
