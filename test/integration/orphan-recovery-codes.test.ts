@@ -40,15 +40,31 @@ describe('recovery codes of a batch that never became active (issue 20 item 6, c
       if (writes === crashAt) throw new Crash(`killed at write ${writes}`);
     };
     const dying = <T extends object>(port: T, names: string[]): T =>
-      Object.fromEntries(Object.entries(port).map(([k, fn]) => [k, names.includes(k) ? async (...args: unknown[]) => (write(), (fn as (...a: unknown[]) => unknown)(...args)) : fn])) as T;
+      Object.fromEntries(
+        Object.entries(port).map(([k, fn]) => [
+          k,
+          names.includes(k)
+            ? async (...args: unknown[]) => {
+                write();
+                return (fn as (...a: unknown[]) => unknown)(...args);
+              }
+            : fn,
+        ]),
+      ) as T;
     const deps: MfaServiceDeps = {
       box: createSecretBox(parseKeyring(`k1:${Buffer.alloc(32, 7).toString('base64')}`)),
       recovery: createRecoveryCodes({ pepper: Buffer.alloc(32, 9) }),
       users: dying(mongoMfaUserPort(models, userRecords(models)), ['addCredential', 'dropCredential', 'useCodesBatch', 'noticeDone', 'deactivate', 'setMustEnrol']),
       codes: dying(mongoRecoveryCodes(models, clock), ['insertBatch', 'dropOtherBatches', 'clear']),
-      revokeDevices: async (userId) => (write(), stack.services.devices.revokeAll(userId)),
+      revokeDevices: async (userId) => {
+        write();
+        await stack.services.devices.revokeAll(userId);
+      },
       audit: dying(mongoAudit(models), ['record']),
-      notify: async (n) => (write(), stack.services.notify(n)),
+      notify: async (n) => {
+        write();
+        await stack.services.notify(n);
+      },
       clock,
     };
     return { mfa: createMfaService(deps), writes: () => writes };
