@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Models } from '../models/index.js';
 import { createSweepLease, type LeaseClaim } from './sweep-lease.js';
 import { createSweeper, type PendingCodes } from './sweeper.js';
+import { reportedOutage } from './outage-log.js';
 
 const RETRY_AFTER_ERROR_MS = 30_000;
 
@@ -23,7 +24,6 @@ export function startHousekeeping(opts: HousekeepingOptions): { stop(): Promise<
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let failing = false;
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -35,13 +35,9 @@ export function startHousekeeping(opts: HousekeepingOptions): { stop(): Promise<
   const run = async () => {
     try {
       const { delayMs } = await sweeper.step();
-      if (failing) opts.logger.info('expiry sweep: running again');
-      failing = false;
       schedule(delayMs);
     } catch (err) {
-      // once per outage, not every 30 s
-      if (!failing) opts.logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'expiry sweep: the database did not answer; trying again every 30 s');
-      failing = true;
+      if (!reportedOutage(opts.logger, err, 'expiry sweep')) opts.logger.error({ err: { message: (err as Error).message } }, 'expiry sweep failed; it tries again in 30 s');
       schedule(RETRY_AFTER_ERROR_MS);
     }
   };

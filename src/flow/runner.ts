@@ -17,6 +17,7 @@ import type { Carried, InteractionTokens } from './tokens.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 
 
 // A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
@@ -65,7 +66,11 @@ export function interactionRouter(deps: RunnerDeps): Router {
     let state = use === 'stored' ? undefined : services.flows.unchanged(uid, use);
     const unread = Boolean(state);
     if (!state) {
-      const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
+      // an unknown or ended interaction means start again; a database outage does not (the sign-in is kept: 503)
+      const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) throw err;
+        return undefined;
+      });
       if (!interaction || interaction.uid !== uid) return ctx.throw(400, 'errors.session_expired');
       state = await services.flows.load(uid);
       if (!state) {

@@ -3,7 +3,9 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { hasKey, isLocale, pickLocale, translate, type Locale } from './i18n.js';
 import type { Renderer } from './render.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-trouble.js';
+import { RETRY_AFTER_SECONDS } from './database-trouble.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { outageLog } from '../db/outage-log.js';
 
 // endpoints that answer machines (token, introspection, revocation, userinfo, the admin API), whatever they Accept
 const API = /^\/(token|me)(\/|$)|^\/admin\/api\//;
@@ -66,10 +68,22 @@ function clientKey(err: HttpErrorLike, status: number): string {
   return 'errors.generic';
 }
 
+// A sign-in in progress is kept in the database, so an outage only pauses it: "Try again" opens its current step.
+const SIGN_IN = /^\/interaction\/([\w-]+)(?:\/|$)/;
+
+/** Where "Try again" goes during an outage: the sign-in's current step, or the same page; nowhere for other forms. */
+function retryOf(ctx: Koa.Context): { url: string; key: string } | undefined {
+  const uid = SIGN_IN.exec(ctx.path)?.[1];
+  if (uid) return { url: `/interaction/${uid}`, key: 'errors.signin_kept' };
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return { url: ctx.originalUrl, key: 'errors.temporarily_unavailable' };
+  return undefined;
+}
+
 function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, err: HttpErrorLike, unavailable = false): void {
   const locale = localeOf(ctx);
   const clientError = status < 500 && err.expose !== false;
-  const key = unavailable ? 'errors.temporarily_unavailable' : clientError ? clientKey(err, status) : 'errors.generic';
+  const retry = unavailable ? retryOf(ctx) : undefined;
+  const key = unavailable ? (retry?.key ?? 'errors.temporarily_unavailable') : clientError ? clientKey(err, status) : 'errors.generic';
   const message = translate(locale, key, clientError ? varsOf(err.i18nVars) : undefined);
   const title = translate(locale, status === 404 ? 'error.not_found_title' : unavailable ? 'error.unavailable_title' : 'error.title');
 
@@ -90,7 +104,7 @@ function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, er
   }
   try {
     ctx.type = 'html';
-    ctx.body = opts.render.page('error', { title, message }, locale);
+    ctx.body = opts.render.page('error', { title, message, retryUrl: retry?.url }, locale);
   } catch (renderError) {
     opts.logger.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';
@@ -109,7 +123,7 @@ export function errorHandler(opts: ErrorHandlerOptions): Koa.Middleware {
       const unavailable = isDatabaseUnavailable(thrown);
       const status = unavailable ? 503 : statusOf(err);
       if (unavailable) {
-        opts.logger.warn({ err: { name: (thrown as Error).name, message: (thrown as Error).message }, method: ctx.method, path: ctx.path }, 'database unavailable');
+        outageLog(opts.logger).report(thrown, `${ctx.method} ${ctx.path}`);
       } else if (status >= 500) {
         opts.logger.error({ err: thrown, status, method: ctx.method, path: ctx.path }, 'request failed');
       } else {

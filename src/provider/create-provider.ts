@@ -11,7 +11,8 @@ import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
-import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
+import { markUnavailable } from '../http/database-trouble.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
 import type { ResourceServerConfig } from './resource-servers.js';
 
@@ -187,7 +188,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   provider.on('server_error', (ctx, err) => {
-    if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
+    if (isDatabaseUnavailable(err)) return markUnavailable(ctx, err);
     services.logger.error({ err }, 'oidc-provider server error');
   });
   return provider;

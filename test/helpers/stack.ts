@@ -75,6 +75,8 @@ export interface StackOptions {
   clock?: () => Date;
   /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
   logouts?: { pollMs?: number };
+  /** What the provider logs goes here (default: silent, or TEST_LOG_LEVEL). */
+  logger?: pino.Logger;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -103,7 +105,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   let devMail = opts.devMail;
