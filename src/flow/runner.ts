@@ -41,8 +41,6 @@ export interface RunnerDeps {
 interface Loaded {
   state: FlowState;
   facts: FlowFacts;
-  /** the state came from this process's copy of an unchanged one, not from the database */
-  unread?: boolean;
 }
 
 export function interactionRouter(deps: RunnerDeps): Router {
@@ -59,29 +57,24 @@ export function interactionRouter(deps: RunnerDeps): Router {
     return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
   };
 
-  // 'stored' reads the state from the interaction itself; 'page' and 'submit' may use the state this process made
-  // for the interaction while nothing has changed it (src/flow/store.ts).
-  async function load(ctx: Koa.Context, uid: string, use: 'page' | 'submit' | 'stored'): Promise<Loaded> {
+  // The state as stored with the interaction (read with it: one command), whichever instance stored it last.
+  async function load(ctx: Koa.Context, uid: string): Promise<Loaded> {
     if (!sameBrowser(ctx, uid)) ctx.throw(400, 'errors.session_expired');
-    let state = use === 'stored' ? undefined : services.flows.unchanged(uid, use);
-    const unread = Boolean(state);
+    // an unknown or ended interaction means start again; a database outage does not (the sign-in is kept: 503)
+    const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) throw err;
+      return undefined;
+    });
+    if (!interaction || interaction.uid !== uid) return ctx.throw(400, 'errors.session_expired');
+    let state = await services.flows.load(uid);
     if (!state) {
-      // an unknown or ended interaction means start again; a database outage does not (the sign-in is kept: 503)
-      const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((err: unknown) => {
-        if (isDatabaseUnavailable(err)) throw err;
-        return undefined;
-      });
-      if (!interaction || interaction.uid !== uid) return ctx.throw(400, 'errors.session_expired');
-      state = await services.flows.load(uid);
-      if (!state) {
-        const client = await provider.Client.find(String(interaction.params.client_id));
-        state = await initialFlowState(interaction, client, ctx.get('accept-language'), services);
-        await services.flows.save(state, { initial: true });
-      }
+      const client = await provider.Client.find(String(interaction.params.client_id));
+      state = await initialFlowState(interaction, client, ctx.get('accept-language'), services);
+      await services.flows.save(state, { initial: true });
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    return { state, facts: await facts(ctx, state), unread };
+    return { state, facts: await facts(ctx, state) };
   }
 
   // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
@@ -118,7 +111,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   }
 
   router.get('/:uid', async (ctx) => {
-    const loaded = await load(ctx, ctx.params.uid, 'page');
+    const loaded = await load(ctx, ctx.params.uid);
     await next(ctx, loaded);
   });
 
@@ -126,7 +119,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   for (const step of steps) {
     for (const route of step.routes ?? []) {
       router.get(`/:uid/${route.path}`, async (ctx) => {
-        const loaded = await load(ctx, ctx.params.uid, 'stored');
+        const loaded = await load(ctx, ctx.params.uid);
         // a link on a page that was handed the store (the password page's "Forgot your password?") carries it along
         loaded.state = withCarry(loaded.state, tokens.carried(loaded.state.uid, ctx.query.carry));
         const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
@@ -151,15 +144,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carried = tokens.carried(uid, body.carry);
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
-    let loaded = await load(ctx, uid, 'submit');
+    const loaded = await load(ctx, uid);
     if (carried) {
       loaded.state = withCarry(loaded.state, carried);
-      loaded.facts = await facts(ctx, loaded.state);
-    }
-    // this process's copy did not expect this step: another instance has moved the flow on
-    if (loaded.unread && current(loaded)?.id !== ctx.params.step) {
-      loaded = await load(ctx, uid, 'stored');
-      loaded = { ...loaded, state: withCarry(loaded.state, carried) };
       loaded.facts = await facts(ctx, loaded.state);
     }
     const step = current(loaded);
@@ -186,7 +173,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     let state: FlowState;
     if (result.kind === 'rerender') {
       // a refused submission changes only its patch, on top of whatever a parallel request saved meanwhile
-      const latest = !changes || handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
+      const latest = !changes || handsOn ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
       state = { ...withCarry(latest, carried), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
     await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });

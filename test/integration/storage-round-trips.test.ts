@@ -1,5 +1,6 @@
 // Storage that scales (issue 9): every command on the hot paths has an index that serves it, a sign-in issues at most
-// 15 database commands, a refresh and a code exchange at most 4 each, and refusals under a flood at most 2.
+// 18 database commands (each of its pages and forms reads the interaction: another instance may have moved it on;
+// issue 20 item 4), a refresh and a code exchange at most 4 each, and refusals under a flood at most 2.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
@@ -62,15 +63,15 @@ describe('database round trips and indexes on the hot paths (issue 9)', () => {
     return { agent, flow: steps.result.flow, callback, tokens: exchange.result, signIn: [...steps.commands, ...exchange.commands], exchange: exchange.commands };
   }
 
-  it('a complete sign-in issues at most 15 commands and a code exchange at most 4, on a cold store cache too', async () => {
+  it('a complete sign-in issues at most 18 commands and a code exchange at most 4, on a cold store cache too', async () => {
     const { signIn: total, exchange } = await signIn();
-    assert.ok(total.length <= 15, `sign-in: ${total.length} commands\n${names(total)}`);
+    assert.ok(total.length <= 18, `sign-in: ${total.length} commands\n${names(total)}`);
     assert.ok(exchange.length <= 4, `code exchange: ${exchange.length} commands\n${names(exchange)}`);
   });
 
   it('a sign-in in a language the user has not used before costs one write to remember it, and the re-read after it (B22)', async () => {
     const { signIn: total } = await signIn(null);
-    assert.ok(total.length <= 17, `sign-in: ${total.length} commands\n${names(total)}`);
+    assert.ok(total.length <= 20, `sign-in: ${total.length} commands\n${names(total)}`);
     assert.equal(total.filter((c) => c.commandName === 'update' && c.command.update === 'users').length, 1, names(total));
   });
 

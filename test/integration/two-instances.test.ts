@@ -1,0 +1,61 @@
+// Two provider instances on one database behind a load balancer without affinity (issue 20 items 4 and 5; B9): no
+// instance answers from a copy of a sign-in that the other has moved on, and a refresh token used on both at once is
+// settled the same way every time (the whole grant revoked, the winner's new tokens too; RFC 9700 §4.14.2).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { Agent, textOf } from '../helpers/agent.js';
+import { beginSignIn, redeem, submit } from '../helpers/stack.js';
+import type { AuthenticatorApp } from '../helpers/totp-device.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/two-instances.js';
+
+const PASSWORD = 'two instances passphrase';
+
+describe('two instances behind a round-robin load balancer (issue 20 items 4 and 5, B9)', () => {
+  let pair: TwoInstances;
+  let client: oidc.Configuration;
+  // one cashier with an authenticator app per round, so no round waits for a fresh TOTP step
+  const apps: AuthenticatorApp[] = [];
+
+  before(async () => {
+    pair = await startTwoInstances();
+    const storeId = await pair.a.createStore('hops');
+    for (let i = 0; i < 4; i++) apps.push(await pair.a.enrol(await pair.a.createUser(storeId, `hana${i}`, 'cashier', PASSWORD), 'hops', `hana${i}`));
+    await pair.a.createUser(storeId, 'ravi', 'cashier', PASSWORD);
+    client = await oidc.discovery(new URL(pair.issuer), 'demo-pos', 'demo-pos-secret-change-me-in-production', undefined, { execute: [oidc.allowInsecureRequests] });
+  });
+  after(() => pair.close());
+
+  it('a reload on the instance that started the sign-in shows the step the other instance moved it to (item 4)', async () => {
+    for (let round = 0; round < 4; round++) {
+      const agent = new Agent();
+      let hop = 0;
+      pair.route = () => (hop++ % 2 === 0 ? 'a' : 'b');
+      const servedBefore = pair.served.length;
+      // strictly alternating: /auth on A, the first (store) page on B, the store on A, the password on B ...
+      const flow = await beginSignIn(pair.a, agent, {}, client);
+      assert.match(flow.page.body, /name="store"/);
+      const password = await submit(agent, flow.page, { store: 'hops' });
+      assert.match(password.body, /name="password"/);
+      const code = await submit(agent, password, { username: `hana${round}`, password: PASSWORD });
+      assert.match(code.body, /name="code"/);
+      // ... and the reload on the instance that made the sign-in, then on each instance in turn
+      for (const to of ['a', 'b', 'a'] as const) {
+        pair.route = () => to;
+        const reload = await agent.request(flow.page.url);
+        assert.equal(reload.status, 200, `round ${round}, reload on ${to}: ${textOf(reload.body).slice(0, 200)}`);
+        assert.match(reload.body, /name="code"/, `round ${round}, reload on ${to} shows the code step (hops ${pair.served.slice(servedBefore).join(' ')})`);
+        assert.doesNotMatch(reload.body, /name="store"/);
+      }
+      // the store entered again on the instance that began it: the flow already knows the store and the user
+      pair.route = () => 'a';
+      const again = await submit(agent, flow.page, { store: 'hops' });
+      assert.notEqual(again.status, 400, textOf(again.body).slice(0, 200));
+      assert.match(again.body, /name="code"/);
+      pair.route = () => (hop++ % 2 === 0 ? 'a' : 'b');
+      const done = await submit(agent, again, { code: await (apps[round] as AuthenticatorApp).code() }, { stopAt: flow.redirect });
+      const tokens = await redeem(flow, done.url);
+      assert.deepEqual(tokens.claims()?.amr, ['pwd', 'otp', 'mfa']);
+    }
+  });
+});
