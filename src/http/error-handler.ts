@@ -24,8 +24,9 @@ interface HttpErrorLike {
   /** optional translation key (e.g. "errors.csrf") and its variables for client errors */
   i18nKey?: unknown;
   i18nVars?: unknown;
-  /** optional OAuth-style error code for JSON answers */
+  /** optional OAuth-style error code for JSON answers, and its description (oidc-provider's errors carry both) */
   error?: unknown;
+  error_description?: unknown;
   message?: unknown;
 }
 
@@ -99,7 +100,9 @@ function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, er
   // API and back-channel callers (token, userinfo, /admin/api...) get JSON; so does anyone who asks for it
   if (wantsJson(ctx) || ctx.accepts('html', 'json') === 'json') {
     const code = unavailable ? 'temporarily_unavailable' : !clientError ? 'server_error' : typeof err.error === 'string' ? err.error : (JSON_ERROR_CODES[status] ?? 'invalid_request');
-    ctx.body = { error: code, error_description: message };
+    // an OAuth error thrown after oidc-provider answered (a lost consume-once claim) keeps the library's description
+    const description = clientError && typeof err.error === 'string' && typeof err.error_description === 'string' ? err.error_description : message;
+    ctx.body = { error: code, error_description: description };
     return;
   }
   try {

@@ -58,4 +58,31 @@ describe('two instances behind a round-robin load balancer (issue 20 items 4 and
       assert.deepEqual(tokens.claims()?.amr, ['pwd', 'otp', 'mfa']);
     }
   });
+
+  it('one refresh token sent to both instances at once: at most one answer, and every token of the grant revoked, the winner\'s new ones too, every time (item 5; RFC 9700 §4.14.2, checklist 80, 86)', async () => {
+    const basic = `Basic ${Buffer.from('demo-pos:demo-pos-secret-change-me-in-production').toString('base64')}`;
+    const refresh = (to: 'a' | 'b', token: string) =>
+      fetch(`${pair[to].issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }) });
+    const userinfo = (token: string) => fetch(`${pair.issuer}/me`, { headers: { authorization: `Bearer ${token}` } });
+    pair.route = () => undefined;
+    for (let race = 0; race < 20; race++) {
+      const agent = new Agent();
+      const flow = await beginSignIn(pair.a, agent, { login_hint: 'hops:' }, client);
+      const done = await submit(agent, flow.page, { username: 'ravi', password: PASSWORD }, { stopAt: flow.redirect });
+      const tokens = await redeem(flow, done.url);
+      const answers = await Promise.all([refresh('a', tokens.refresh_token ?? ''), refresh('b', tokens.refresh_token ?? '')]);
+      const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ access_token?: string; refresh_token?: string; error?: string }>;
+      const won = bodies.filter((b, i) => answers[i]?.status === 200);
+      assert.equal(won.length, 1, `race ${race}: exactly one answer with tokens`);
+      assert.ok(bodies.some((b) => b.error === 'invalid_grant'), `race ${race}: the loser is told invalid_grant`);
+      // whatever the order, nothing of the grant works any more
+      for (const b of won) {
+        assert.equal((await userinfo(b.access_token ?? '')).status, 401, `race ${race}: the winner's new access token`);
+        const next = await refresh('a', b.refresh_token ?? '');
+        assert.equal(next.status, 400, `race ${race}: the winner's new refresh token`);
+      }
+      assert.equal((await userinfo(tokens.access_token)).status, 401, `race ${race}: the first access token`);
+    }
+  });
 });
+
