@@ -33,7 +33,7 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
   const dbName = opts.dbName ?? 'mfa-idp';
-  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), tuning: opts.tuning, log });
+  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), tuning: opts.tuning, ownerPort: opts.port, log });
   try {
     const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput, debugPort: opts.ferretdbDebugPort });
     return {
