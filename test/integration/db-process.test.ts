@@ -53,7 +53,9 @@ describe('npm run db: the embedded database as its own supervised process (issue
         const found = /^MONGODB_URI=(\S+)$/m.exec(output);
         if (found?.[1]) resolve(found[1]);
       });
-      db.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+      db.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
       db.once('exit', (code) => reject(new Error(`npm run db exited (${code}):\n${output}`)));
     });
     assert.equal(uri, `mongodb://127.0.0.1:${port}/mfa-idp`);

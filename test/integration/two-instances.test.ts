@@ -72,7 +72,7 @@ describe('two instances behind a round-robin load balancer (issue 20 items 4 and
       const tokens = await redeem(flow, done.url);
       const answers = await Promise.all([refresh('a', tokens.refresh_token ?? ''), refresh('b', tokens.refresh_token ?? '')]);
       const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ access_token?: string; refresh_token?: string; error?: string }>;
-      const won = bodies.filter((b, i) => answers[i]?.status === 200);
+      const won = bodies.filter((_, i) => answers[i]?.status === 200);
       assert.equal(won.length, 1, `race ${race}: exactly one answer with tokens`);
       assert.ok(bodies.some((b) => b.error === 'invalid_grant'), `race ${race}: the loser is told invalid_grant`);
       // whatever the order, nothing of the grant works any more
