@@ -113,7 +113,7 @@ export function createSweeper(opts: SweeperOptions) {
     return false;
   }
 
-  // One batch of a target: up to batchSize ids, then one delete command for them; true when the target is done.
+  // One batch of a target: up to batchSize ids, then one delete command for them; `done` when nothing more is there.
   async function batch(target: Target): Promise<{ deleted: number; done: boolean }> {
     if (target.kind === 'codes') {
       const settled = await opts.codes?.settle(target.bucket, batchSize) ?? 0;
