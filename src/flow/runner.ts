@@ -18,6 +18,7 @@ import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { SIGN_IN_LANGUAGE_COOKIE } from '../http/error-handler.js';
 
 
 // A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
@@ -84,6 +85,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const { state } = loaded;
     const started = performance.now();
     const { template, view } = await step.render(state, loaded.facts, services);
+    // should the database be down at the next page or form, its 503 page speaks this language too (no state to read)
+    ctx.cookies.set(SIGN_IN_LANGUAGE_COOKIE, state.locale, { path: `/interaction/${state.uid}`, httpOnly: true, sameSite: 'lax', secure: deps.deviceCookie.secure, overwrite: true });
     ctx.status = error ? 400 : 200;
     ctx.type = 'html';
     ctx.body = render.page(

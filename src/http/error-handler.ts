@@ -44,8 +44,13 @@ function statusOf(err: HttpErrorLike): number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
+/** The language a sign-in's pages were last shown in, for its error pages when its state cannot be read (an outage). */
+export const SIGN_IN_LANGUAGE_COOKIE = 'signin-lang';
+
 function localeOf(ctx: Koa.Context): Locale {
   if (isLocale(ctx.state?.locale)) return ctx.state.locale;
+  const shown = ctx.cookies.get(SIGN_IN_LANGUAGE_COOKIE);
+  if (isLocale(shown)) return shown;
   const ui = ctx.query.ui_locales;
   return pickLocale(Array.isArray(ui) ? ui[0] : ui, ctx.get('Accept-Language') || undefined);
 }
