@@ -132,7 +132,7 @@ describe('database round trips and indexes on the hot paths (issue 9)', () => {
     });
   });
 
-  it('the sweeper finds and deletes expired documents of the big collections by exact, indexed minute (issue 20 item 1)', async () => {
+  it('the sweeper finds and deletes expired documents of the big collections by exact, indexed bucket (issue 20 item 1)', async () => {
     const { OidcPayload, ConsumedMarker, Housekeeping } = stack.db.models;
     const payloads = createPayloadStore(stack.db.models);
     const once = consumeOnceWith(stack.db.models);
