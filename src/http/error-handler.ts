@@ -81,7 +81,9 @@ const SIGN_IN = /^\/interaction\/([\w-]+)(?:\/|$)/;
 function retryOf(ctx: Koa.Context): { url: string; key: string } | undefined {
   const uid = SIGN_IN.exec(ctx.path)?.[1];
   if (uid) return { url: `/interaction/${uid}`, key: 'errors.signin_kept' };
-  if (ctx.method === 'GET' || ctx.method === 'HEAD') return { url: ctx.originalUrl, key: 'errors.temporarily_unavailable' };
+  // a path of this site only: never `//host/...`, which a browser would open on another site
+  const same = ctx.originalUrl.startsWith('/') && !/^\/[\\/]/.test(ctx.originalUrl);
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && same) return { url: ctx.originalUrl, key: 'errors.temporarily_unavailable' };
   return undefined;
 }
 
