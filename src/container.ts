@@ -108,7 +108,7 @@ export function createServices(deps: ContainerDeps) {
     box,
     recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
     users: mongoMfaUserPort(models, userDocs),
-    codes: mongoRecoveryCodes(models),
+    codes: mongoRecoveryCodes(models, clock),
     revokeDevices,
     audit,
     notify,

@@ -12,6 +12,8 @@ import { startDemoPos } from './demo/pos.js';
 import { createMailWorker, mailDelivery } from './mail/index.js';
 import { mongoOutboxBacklog } from './models/stores/outbox.js';
 import { startRolloutJob } from './rollout/job.js';
+import { startHousekeeping } from './db/housekeeping.js';
+import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
@@ -40,6 +42,8 @@ async function main() {
   logoutWorker.start();
   // B21: roll-out reminders and the owner's weekly summary
   const rolloutJob = startRolloutJob(services, logger);
+  // expired documents and recovery codes that never became active, removed in paced batches by one instance at a time
+  const housekeeping = startHousekeeping({ models: db.models, claim: services.once.claim, clock: services.clock, logger, codes: mongoRecoveryCodes(db.models, services.clock) });
 
   const server = await listen(app, config.port, 'PORT', config.host);
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
@@ -54,6 +58,7 @@ async function main() {
     await mailWorker.stop();
     await logoutWorker.stop();
     await rolloutJob.stop();
+    await housekeeping.stop();
     await demo?.close();
     await db.close();
     await database.stop();

@@ -90,6 +90,8 @@ export interface StackOptions {
   logouts?: { pollMs?: number };
   /** Every line the provider logs, at the most verbose level (checklist 35: what the logs must never hold). */
   logs?: string[];
+  /** What the provider logs goes here (default: silent, or TEST_LOG_LEVEL). */
+  logger?: pino.Logger;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -119,7 +121,9 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
   const logs = opts.logs;
-  const logger = logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger =
+    opts.logger ??
+    (logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   let devMail = opts.devMail;
