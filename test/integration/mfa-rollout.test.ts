@@ -284,7 +284,9 @@ describe('MFA roll-out with deadlines (B21)', () => {
     for (let i = 0; i < 20; i++) await stack.createUser(storeId, `extra${i}`, 'cashier', PW, { active: i % 2 === 0 });
     const bigger = await load();
     assert.match(bigger.body, /data-role="cashier"[\s\S]*?data-count="total">13</, 'deactivated users are not counted');
-    assert.equal(bigger.commands.length, page.commands.length, bigger.commands.map((c) => c.commandName).join(' '));
+    // the store's own read is left out: its in-process cache (STORE_CACHE_MS, wall clock) may lapse while 20 users are made
+    const perUsers = (commands: Stack['commands']) => commands.filter((c) => c.command[c.commandName] !== 'store_accounts');
+    assert.equal(perUsers(bigger.commands).length, perUsers(page.commands).length, bigger.commands.map((c) => `${c.commandName} ${String(c.command[c.commandName])}`).join(' '));
 
     const from = await mark();
     const form = formOf(bigger.body, `action="/admin/mfa-coverage/users/${ids.mia}/remind"`);
