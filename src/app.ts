@@ -1,6 +1,5 @@
 // The Koa app: one flat, commented list of middleware in front of oidc-provider.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type { Logger } from 'pino';
@@ -32,8 +31,7 @@ import type { Notifier } from './services/notifications/index.js';
 import type { Observer } from './services/observe/index.js';
 import { healthEndpoints } from './http/health.js';
 import { registerCookieFor } from './http/register-cookie.js';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { PROJECT_ROOT } from './root.js';
 
 export interface AppDeps {
   config: Config;
@@ -53,11 +51,11 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const { config, db, logger } = deps;
   const secrets = await loadDeploymentSecrets(config, db.models);
   const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
-  const assets = createAssets(ROOT);
-  const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
+  const assets = createAssets(PROJECT_ROOT);
+  const render = createPageRenderer({ root: PROJECT_ROOT, productName: config.productName, assets });
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
-  const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
-  const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
+  const clients = await loadClients(path.resolve(PROJECT_ROOT, config.clientsFile), vars, { production: config.production });
+  const resourceServers = await loadResourceServers(path.resolve(PROJECT_ROOT, config.resourceServersFile), vars);
   const proxied = trustsProxies(config.trustProxy);
   const provider = createProvider({ issuer: config.issuer, clients, resourceServers, secrets, services, render, trustProxy: proxied, allowPrivateAddresses: !config.production });
   await checkClients(provider, clients, config.clientsFile);

@@ -2,7 +2,6 @@
 // saves phone and desktop screenshots in both locales. Usage: npx tsx tools/preview-pages.ts [--port 4000] [--shots /tmp/shots]
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import { createAssets } from '../src/http/assets.js';
 import { isLocale } from '../src/http/i18n.js';
@@ -10,8 +9,8 @@ import { createRenderer } from '../src/http/render.js';
 import { securityHeaders } from '../src/http/security-headers.js';
 import { sampleViews } from '../test/unit/render.fixtures.js';
 import { launchBrowser } from '../test/helpers/browser.js';
+import { PROJECT_ROOT as root } from '../src/root.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;

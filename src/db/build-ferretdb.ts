@@ -4,8 +4,9 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT as projectRoot } from '../root.js';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+// development only (the build has neither tools/ nor .cache/: production runs on MONGODB_URI)
 const sourceDir = path.join(projectRoot, 'tools', 'ferretdb');
 const cacheDir = path.join(projectRoot, '.cache', 'ferretdb');
 const binaryPath = path.join(cacheDir, 'ferretdb');

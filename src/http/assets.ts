@@ -1,15 +1,25 @@
 // Versioned static assets from public/ and vendored browser libraries (S15): /assets/<name>.<hash8>.<ext>, cached forever, stale names 404.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Koa from 'koa';
 
 export const ASSET_PREFIX = '/assets/';
 
-// Browser libraries served from our own origin like public/ (no CDN): name -> file under node_modules
-const VENDORED: Record<string, string> = {
-  'webauthn.js': '@simplewebauthn/browser/dist/bundle/index.umd.min.js',
+// Browser libraries served from our own origin like public/ (no CDN): name -> [package, file in it]
+const VENDORED: Record<string, [string, string]> = {
+  'webauthn.js': ['@simplewebauthn/browser', 'dist/bundle/index.umd.min.js'],
 };
+
+// Found where Node finds the package (wherever it is installed); its `exports` keep require.resolve from the file itself.
+function packageFile(pkg: string, file: string): string {
+  for (const dir of createRequire(import.meta.url).resolve.paths(pkg) ?? []) {
+    const full = path.join(dir, pkg, file);
+    if (existsSync(full)) return full;
+  }
+  throw new Error(`${pkg}/${file} not found: is ${pkg} installed?`);
+}
 
 export interface Assets {
   /** Versioned URL of a file in public/ ("app.css" -> "/assets/app.1a2b3c4d.css"); throws for unknown files. */
@@ -45,7 +55,7 @@ export function createAssets(root: string): Assets {
     if (name.split('/').some((part) => part.startsWith('.'))) continue;
     add(name, readFileSync(full));
   }
-  for (const [name, file] of Object.entries(VENDORED)) add(name, readFileSync(path.join(root, 'node_modules', file)));
+  for (const [name, [pkg, file]] of Object.entries(VENDORED)) add(name, readFileSync(packageFile(pkg, file)));
 
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (!ctx.path.startsWith(ASSET_PREFIX)) return next();

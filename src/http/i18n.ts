@@ -1,9 +1,11 @@
 // Translations (locales/en.json, locales/nl.json) and locale negotiation from ui_locales / Accept-Language (B8).
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Negotiator from 'negotiator';
 
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../services/locale.js';
+import { PROJECT_ROOT } from '../root.js';
 
 export { DEFAULT_LOCALE, isLocale, LOCALES, type Locale };
 
@@ -122,7 +124,7 @@ export function createI18n(dir: string | URL): I18n {
   };
 }
 
-const i18n = createI18n(new URL('../../locales/', import.meta.url));
+const i18n = createI18n(path.join(PROJECT_ROOT, 'locales'));
 
 /** The entry for exactly this locale, without fallback (undefined when missing). */
 export const lookup = i18n.lookup;

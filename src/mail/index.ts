@@ -1,6 +1,4 @@
 // Email notifications (S4, S6, B6), wired from configuration: the outbox notifier, the outbox worker, the verify-email route.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Models } from '../models/index.js';
@@ -17,8 +15,7 @@ import { createSmtpSender, senderDomain, type MailSender } from './transport.js'
 import { createVerifyLinks } from './verify-link.js';
 import { createUnlockLinks } from './unlock-link.js';
 import { createMailCatcher, type MailCatcher } from './dev-catcher.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { PROJECT_ROOT } from '../root.js';
 
 export interface MailNotifierDeps {
   config: Config;
@@ -35,7 +32,7 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
     users: mongoUserDirectory(userRecords(deps.models), storeRecords(deps.models)),
     ownerOf: mongoOwnerLookup(deps.models),
     outbox: mongoOutbox(deps.models),
-    renderer: createEmailRenderer({ root: ROOT }),
+    renderer: createEmailRenderer({ root: PROJECT_ROOT }),
     links: createVerifyLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
     unlockLinks: createUnlockLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
     audit: mongoAudit(deps.models),

@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../../src/app.js';
+import { PROJECT_ROOT as ROOT } from '../../src/root.js';
 
 export async function clientsFileWith(extra: Record<string, unknown>[]): Promise<string> {
   const shipped = JSON.parse(await readFile(path.join(ROOT, 'config/clients.json'), 'utf8')) as { clients: Record<string, unknown>[] };

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { canConnect } from '../../src/db/free-port.js';
-import { ROOT } from '../../src/app.js';
+import { PROJECT_ROOT as ROOT } from '../../src/root.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
 

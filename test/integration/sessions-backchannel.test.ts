@@ -13,7 +13,7 @@ import { Agent, formOf, textOf } from '../helpers/agent.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 import { freePort } from '../helpers/free-port.js';
 import { startDemoPos } from '../../src/demo/pos.js';
-import { ROOT } from '../../src/app.js';
+import { PROJECT_ROOT as ROOT } from '../../src/root.js';
 
 const PW = 'sessions passphrase 9';
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
