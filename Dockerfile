@@ -7,7 +7,10 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_AUDIT=false
 
 # Dependencies first, so code changes reuse this layer. `npm start` runs tsx (a devDependency): install all.
+# npm ci runs the project's postinstall, which builds the embedded FerretDB when Go is there (here it is not: it says
+# so and goes on; the image uses MongoDB).
 COPY package.json package-lock.json ./
+COPY src/db/build-ferretdb.ts src/db/
 RUN npm ci && npm cache clean --force
 
 COPY . .
