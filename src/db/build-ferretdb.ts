@@ -214,7 +214,9 @@ class Progress {
   }
 
   phase(label: string, total?: number) {
-    if (this.tty && this.label) process.stderr.write('\n');
+    // the finished phase's last count stays on the screen, or in the log
+    if (this.label && this.tty) process.stderr.write('\n');
+    else if (this.label) this.show(true);
     this.label = label;
     this.total = total;
     this.count = 0;
