@@ -9,6 +9,16 @@ import { clientFields, DEFAULT_SESSION_LIMITS, logoutTargetsOf, sessionFields, s
 
 const DAY_MS = 86_400_000;
 
+// oidc-provider keeps a grant past sign-out when its tokens do not expire with the session ("persistsLogout"), which
+// is our case (tokens outlive an idle session). Signing out must still end every grant the session made, as ending a
+// session on the account page does: so the flag is never stored.
+function signingOutEndsGrants(payload: AdapterPayload): AdapterPayload {
+  const authorizations = payload.authorizations as Record<string, { persistsLogout?: boolean }> | undefined;
+  if (!authorizations) return payload;
+  const kept = Object.entries(authorizations).map(([clientId, { persistsLogout: _, ...rest }]) => [clientId, rest]);
+  return { ...payload, authorizations: Object.fromEntries(kept) };
+}
+
 const noSessionRules: SessionRules = { limits: async () => DEFAULT_SESSION_LIMITS, backchannelClients: new Set() };
 
 export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, clock: () => Date = () => new Date(), sessions: SessionRules = noSessionRules) {
@@ -29,7 +39,7 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
       await payloads.set(this.key(id), {
         model: this.model,
-        payload: JSON.stringify(payload),
+        payload: JSON.stringify(this.model === 'Session' ? signingOutEndsGrants(payload) : payload),
         grantId: payload.grantId ?? null,
         userCode: payload.userCode ?? null,
         uid: payload.uid ?? null,

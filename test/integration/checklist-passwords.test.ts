@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { hash as hashArgon2 } from '@node-rs/argon2';
 import { Agent, textOf } from '../helpers/agent.js';
 import { beginSignIn, BREACHED_PASSWORD, startStack, submit, type Stack } from '../helpers/stack.js';
 import { startTestDatabase } from '../helpers/database.js';
@@ -106,6 +107,32 @@ describe('passwords and the breach check (checklist 5, 9, 12, 13, 15, 18, 19, 20
       await db.close();
       await database.stop();
     }
+  });
+
+  it('checklist 12: a hash made with older argon2 parameters is replaced at the next sign-in, in one write, keeping the password; a wrong password changes nothing', async () => {
+    const older = await hashArgon2(PW.normalize('NFKC'), { algorithm: 2 as never, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    const changedAt = new Date('2024-05-01T00:00:00Z');
+    const id = await stack.createUser(storeId, 'veteran', 'cashier', PW, { passwordHash: older, passwordChangedAt: changedAt });
+    const stored = async () => (await stack.db.models.User.findById(id).lean())!;
+
+    const other = await stack.createUser(storeId, 'veteran-too', 'cashier', PW, { passwordHash: older });
+    await signIn('veteran-too', 'not the password at all');
+    assert.equal((await stack.db.models.User.findById(other).lean())?.passwordHash, older, 'a failed sign-in leaves the hash');
+
+    const hashWrites = async () => {
+      const start = stack.commands.length;
+      const { page, flow } = await signIn('veteran', PW);
+      assert.ok(page.url.startsWith(flow.redirect), 'signed in');
+      const updates = stack.commands.slice(start).filter((c) => c.commandName === 'update' && c.command.update === 'users');
+      return updates.filter((c) => JSON.stringify(c.command.updates).includes('"$set":{"passwordHash"')).length;
+    };
+    assert.equal(await hashWrites(), 1, 'one write replaces the hash');
+    const after = await stored();
+    assert.match(after.passwordHash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, 'the current parameters');
+    assert.equal(after.passwordChangedAt?.toISOString(), changedAt.toISOString(), 'not a password change');
+
+    assert.equal(await hashWrites(), 0, 'a current hash is not rewritten');
+    assert.equal((await stored()).passwordHash, after.passwordHash, 'and it verifies the same password');
   });
 
   it('checklist 13: a password over 1,024 characters is refused unchecked, with no guess counted; a body over the limit is a 413', async () => {

@@ -66,6 +66,9 @@ describe('signing out on a shared register (B26, issue 21 item 6)', () => {
     assert.equal(done.status, 303);
     assert.equal(done.headers.get('location'), `${demoUrl}/?state=bye`);
     assert.equal(await asksForPassword(agent), true, 'the next sign-in asks');
+    // the grant ends with the session: the refresh token the register held is refused (tokens belong to their grant)
+    assert.ok(tokens.refresh_token, 'the register was given a refresh token');
+    await assert.rejects(oidc.refreshTokenGrant(await stack.client(), tokens.refresh_token), { error: 'invalid_grant' });
     // the old cookie is worth nothing on the server either
     const replay = new Agent();
     replay.setCookie('_session', oldCookie);

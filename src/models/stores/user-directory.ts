@@ -105,6 +105,9 @@ export function mongoPasswordPort({ User }: Models, users: UserRecords): Passwor
     async setHash(userId, hash, at) {
       await User.updateOne({ _id: oid(userId) }, { $set: { passwordHash: hash, passwordChangedAt: at, mustChangePassword: false } });
     },
+    async upgradeHash(userId, from, to) {
+      await User.updateOne({ _id: oid(userId), passwordHash: from }, { $set: { passwordHash: to } });
+    },
   };
 }
 

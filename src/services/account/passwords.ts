@@ -12,6 +12,8 @@ export interface PasswordPort {
   // one query by store and username, whether or not the user exists, so both cost the same (checklist 25)
   loginHashOf(storeId: string, username: string): Promise<{ userId: string; hash: string } | undefined>;
   setHash(userId: string, hash: string, at: Date): Promise<void>;
+  /** Replaces `from` by `to` (same password, current parameters); nothing when the hash changed meanwhile. */
+  upgradeHash(userId: string, from: string, to: string): Promise<void>;
 }
 
 export interface PasswordServiceDeps {
@@ -36,7 +38,10 @@ export function createPasswordService(deps: PasswordServiceDeps) {
       const found = await deps.store.loginHashOf(storeId, username);
       // always one argon2 verification, so unknown and known users cost the same (checklist 25)
       const ok = await deps.hasher.verify(found?.hash, password);
-      return ok && found ? deps.users.byId(found.userId) : undefined;
+      if (!ok || !found) return undefined;
+      // a hash made with older argon2 parameters is replaced now, while the password is at hand (checklist 12)
+      if (deps.hasher.needsRehash(found.hash)) await deps.store.upgradeHash(found.userId, found.hash, await deps.hasher.hash(password));
+      return deps.users.byId(found.userId);
     },
 
     async verifyUser(userId: string, password: string): Promise<boolean> {
