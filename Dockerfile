@@ -6,8 +6,15 @@ WORKDIR /build
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
+
+# Dependencies first, so code changes reuse this layer; the build needs the devDependencies (tsc). npm ci runs the
+# project's postinstall, which builds the embedded FerretDB when Go is there (here it is not: it says so and goes on;
+# the image uses MongoDB), so its script and the one module it imports come first too.
 COPY package.json package-lock.json ./
-RUN npm ci
+COPY src/root.ts src/
+COPY src/db/build-ferretdb.ts src/db/
+RUN npm ci && npm cache clean --force
+
 COPY . .
 RUN npm run build
 

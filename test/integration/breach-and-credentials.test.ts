@@ -67,7 +67,7 @@ describe('breach check and credential changes (S2, S4, B7)', () => {
     }
   });
 
-  it('for a user with MFA the breach warning comes only after the code (README: safer order)', async () => {
+  it('for a user with MFA the breach warning comes only after the code (docs/security.md: breach warning after the second factor)', async () => {
     const id = await stack.createUser(storeId, 'bo', 'manager', BREACHED_PASSWORD);
     const app = await stack.enrol(id, 'kiosk', 'bo');
     const agent = new Agent();
