@@ -1,6 +1,6 @@
 # Provider image in two stages. build: every dependency, `npm run build` compiles to dist/. runtime: the base image's
 # Node.js 24, dist/ and its production dependencies only (no TypeScript, tsx, Biome, Playwright, embedded PostgreSQL,
-# nor the pinned `node` package, a devDependency). The database is MongoDB through MONGODB_URI (README, Production).
+# nor the pinned `node` package, a devDependency). The database is MongoDB through MONGODB_URI (docs/operators.md, Production).
 FROM node:24-bookworm-slim AS build
 WORKDIR /build
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \

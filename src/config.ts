@@ -1,4 +1,4 @@
-// Environment -> validated, typed configuration with documented defaults (the README's table mirrors this file).
+// Environment -> validated, typed configuration with documented defaults (the table in docs/operators.md mirrors this file).
 import { z } from 'zod';
 import { parseTrustProxy, type TrustedProxies } from './http/client-address.js';
 

@@ -30,7 +30,7 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
   const conn = mongoose.createConnection(uri, {
     autoIndex: false,
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
-    // a used code, a rotated refresh token or a counted failure must survive a failover (README: past one machine)
+    // a used code, a rotated refresh token or a counted failure must survive a failover (docs/operators.md: past one machine)
     writeConcern: { w: 'majority' },
     monitorCommands: Boolean(opts.monitor),
   });

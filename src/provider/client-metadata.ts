@@ -1,5 +1,5 @@
 // Our client registration metadata (config/clients.json): what a client demands of every sign-in, and whether a
-// confidential web client may leave PKCE out (README "Registering a client").
+// confidential web client may leave PKCE out (docs/integrators.md "Registering a client").
 import type { Client, Configuration } from 'oidc-provider';
 
 const BOOLEAN_PROPERTIES = ['require_mfa', 'require_phishing_resistant', 'require_pkce'] as const;

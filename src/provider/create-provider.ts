@@ -146,7 +146,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      // on purpose (README "DPoP and PAR"): a public client's refresh tokens bound to its key (RFC 9449), and
+      // on purpose (docs/integrators.md "DPoP and PAR"): a public client's refresh tokens bound to its key (RFC 9449), and
       // authorization requests pushed by the client's backend (RFC 9126); a registration may demand either
       // (dpop_bound_access_tokens, require_pushed_authorization_requests)
       dPoP: { enabled: true },

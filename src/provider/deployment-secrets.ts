@@ -48,7 +48,7 @@ export async function loadDeploymentSecrets(config: Config, models: Models): Pro
   const s = config.secrets;
   const missing = Object.entries(s).filter(([, v]) => !v).map(([k]) => k);
   if (config.production && missing.length) {
-    throw new Error(`In production these secrets must be configured: ${missing.join(', ')} (see README, Configuration).`);
+    throw new Error(`In production these secrets must be configured: ${missing.join(', ')} (see docs/operators.md, Configuration).`);
   }
   const get = async (name: keyof Config['secrets']) => s[name] ?? (await stored(models, name));
   const jwks = JSON.parse(await get('signingJwks')) as DeploymentSecrets['jwks'];

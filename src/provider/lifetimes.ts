@@ -1,4 +1,4 @@
-// How long each artifact lives, in seconds (the table in README "Tokens: what a relying party can rely on").
+// How long each artifact lives, in seconds (the table in docs/integrators.md "Tokens: what a relying party can rely on").
 import type { AccessToken, Configuration, RefreshToken, Session } from 'oidc-provider';
 import { MAX_SESSION_HOURS } from './session-activity.js';
 

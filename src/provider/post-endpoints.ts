@@ -3,7 +3,7 @@
 // with a GET: a top-level navigation, which carries the provider's SameSite=Lax session cookie, where the form POST
 // of another site would not. oidc-provider's own POST support (enableHttpPostMethods) needs that cookie to be
 // SameSite=None instead, which browsers refuse without Secure, so it would break every http://localhost setup and
-// widen what other sites can send with the session (README "POST at the authorization and end-session endpoints").
+// widen what other sites can send with the session (docs/integrators.md "POST at the authorization and end-session endpoints").
 import type Koa from 'koa';
 import { koaBody } from 'koa-body';
 

@@ -1,6 +1,6 @@
 // Brute-force back-off for password, TOTP and recovery-code failures, as pure functions (B2, B18; checklist 21-24).
 /**
- * Policy (documented in the README, checklist 24), per account and source:
+ * Policy (documented in docs/security.md, checklist 24), per account and source:
  * - failures 1-4: no delay; from the 5th, wait 2^(n-5) s before the next try (1, 2, 4 ... 512 s), at most 15 min;
  * - from unknown sources (a browser that has not completed a sign-in of this user), the account's failures add up,
  *   and at the 100th consecutive one (NIST 800-63B §3.2.2) sign-in from unknown sources closes until an admin or the
