@@ -29,6 +29,8 @@ describe('the embedded FerretDB is built by npm ci, with progress (issue 23)', (
     copy = await mkdtemp(path.join(tmpdir(), 'ferretdb-build-'));
     await mkdir(path.join(copy, 'src/db'), { recursive: true });
     await writeFile(path.join(copy, 'package.json'), '{ "type": "module" }\n');
+    // the builder and the one module it imports (the Dockerfile's build stage copies the same two before npm ci)
+    await cp(path.join(ROOT, 'src/root.ts'), path.join(copy, 'src/root.ts'));
     await cp(path.join(ROOT, 'src/db/build-ferretdb.ts'), path.join(copy, 'src/db/build-ferretdb.ts'));
     await cp(path.join(ROOT, 'tools/ferretdb'), path.join(copy, 'tools/ferretdb'), { recursive: true });
   });
