@@ -52,10 +52,17 @@ export function interactionRouter(deps: RunnerDeps): Router {
   // The browser that started the interaction holds its signed cookie (oidc-provider sets it on /interaction/<uid>).
   const sameBrowser = (ctx: Koa.Context, uid: string) => ctx.cookies.get(provider.cookieName('interaction'), { signed: true }) === uid;
 
-  const facts = async (ctx: Koa.Context, state: FlowState) => {
+  const factsOf = async (ctx: Koa.Context, state: FlowState) => {
     const client = state.clientId ? await provider.Client.find(state.clientId) : undefined;
     const cookies = { remembered: ctx.cookies.get(deps.deviceCookie.name), known: ctx.cookies.get(deps.knownCookie.name), register: ctx.cookies.get(deps.registerCookie.name) };
     return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
+  };
+  // the state with this request's facts: a trusted register's store becomes the flow's before anyone is named (B19),
+  // so its sign-in starts at the password (nothing is written for it: every request reads the register anyway)
+  const settle = async (ctx: Koa.Context, state: FlowState): Promise<Loaded> => {
+    const facts = await factsOf(ctx, state);
+    const fromRegister = !state.storeId && facts.register && facts.store?.id === facts.register.storeId;
+    return { state: fromRegister && facts.store ? { ...state, storeId: facts.store.id, storePrefix: facts.store.prefix } : state, facts };
   };
 
   // 'stored' reads the state from the interaction itself; 'page' and 'submit' may use the state this process made
@@ -76,7 +83,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    return { state, facts: await facts(ctx, state), unread };
+    return { ...(await settle(ctx, state)), unread };
   }
 
   // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
@@ -147,15 +154,11 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
     let loaded = await load(ctx, uid, 'submit');
-    if (carried) {
-      loaded.state = withCarry(loaded.state, carried);
-      loaded.facts = await facts(ctx, loaded.state);
-    }
+    if (carried) loaded = { ...(await settle(ctx, withCarry(loaded.state, carried))), unread: loaded.unread };
     // this process's copy did not expect this step: another instance has moved the flow on
     if (loaded.unread && current(loaded)?.id !== ctx.params.step) {
       loaded = await load(ctx, uid, 'stored');
-      loaded = { ...loaded, state: withCarry(loaded.state, carried) };
-      loaded.facts = await facts(ctx, loaded.state);
+      loaded = await settle(ctx, withCarry(loaded.state, carried));
     }
     const step = current(loaded);
     if (!step) return finish(ctx, loaded.state, loaded.facts);
@@ -187,7 +190,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
     if (changes && !handsOn && !handedOn) await services.flows.save(state);
-    const after: Loaded = { state, facts: await facts(ctx, state) };
+    const after = await settle(ctx, state);
     if (result.kind === 'rerender') await show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
     else await next(ctx, after, handedOn ?? carry);
     // the whole answer to the step's form: its checks, the writes and the next page

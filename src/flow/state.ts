@@ -27,6 +27,8 @@ export const flowStateSchema = z.object({
   freshDemanded: z.boolean().optional(),
   storeId: z.string().optional(),
   storePrefix: z.string().optional(),
+  // "Not your store?": the person names the store, even on a trusted register that knows its own
+  storeAsked: z.boolean().optional(),
   userId: z.string().optional(),
   username: z.string().optional(),
   passwordVerified: z.boolean().optional(),
@@ -114,4 +116,6 @@ export interface FlowFacts {
   rememberDays: number;
   /** the trusted register this browser is (its register cookie, B19) */
   register?: RegisterRecord;
+  /** this browser's register cookie names a register an admin revoked */
+  registerRevoked?: boolean;
 }
