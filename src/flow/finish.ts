@@ -19,8 +19,10 @@ export function amrOf(state: FlowState): { amr: string[]; acr: string } {
   return { amr, acr: phishingResistant ? ACR.phr : amr.includes('mfa') ? ACR.mfa : ACR.pwd };
 }
 
-export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie) {
+/** `onEnd`: what else an ending undoes in the browser (an approval's way back, src/flow/approval-return.ts). */
+export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie, onEnd?: (ctx: Koa.Context, state: FlowState) => void) {
   async function finishWith(ctx: Koa.Context, state: FlowState, result: InteractionResults) {
+    onEnd?.(ctx, state);
     await services.flows.remove(state.uid);
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
     await services.payloads.flush();

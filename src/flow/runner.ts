@@ -17,6 +17,7 @@ import type { Carried, InteractionTokens } from './tokens.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
+import { approvalReturn, expiredAnswer, expiredWords } from './approval-return.js';
 
 
 // A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
@@ -47,7 +48,33 @@ interface Loaded {
 export function interactionRouter(deps: RunnerDeps): Router {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
-  const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie);
+  const approvals = approvalReturn(deps.deviceCookie.secure);
+  const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie, (ctx, state) => {
+    if (state.approval) approvals.forget(ctx, state.uid);
+  });
+
+  // B20: a page of an approval that has expired (or was opened without its interaction cookie) says so and leads back
+  // to the register, instead of "Your sign-in took too long" with no way out
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const uid = /^\/interaction\/([^/]+)/.exec(ctx.path)?.[1];
+      const remembered = (err as { message?: unknown }).message === 'errors.session_expired' && uid ? approvals.of(ctx, uid) : undefined;
+      if (!remembered) throw err;
+      ctx.status = 200;
+      ctx.type = 'html';
+      ctx.body = render.page(
+        'approval-expired',
+        {
+          summary: expiredWords(remembered, render.t),
+          cashierName: remembered.cashierName,
+          back: expiredAnswer(remembered, provider.issuer),
+        },
+        remembered.locale,
+      );
+    }
+  });
 
   // The browser that started the interaction holds its signed cookie (oidc-provider sets it on /interaction/<uid>).
   const sameBrowser = (ctx: Koa.Context, uid: string) => ctx.cookies.get(provider.cookieName('interaction'), { signed: true }) === uid;
@@ -93,6 +120,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const { state } = loaded;
     const started = performance.now();
     const { template, view } = await step.render(state, loaded.facts, services);
+    if (state.approval) approvals.remember(ctx, state.uid, state.locale, state.approval);
     ctx.status = error ? 400 : 200;
     ctx.type = 'html';
     ctx.body = render.page(
