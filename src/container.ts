@@ -177,7 +177,6 @@ export function createServices(deps: ContainerDeps) {
       endSessions: (userId: string) => endSessions(userId),
       audit,
       notify,
-      languages,
       clock,
       issuer: config.issuer,
       afterAnswer: (task) => requestScope.afterAnswer(task, (err) => logger.error({ err }, 'password reset email failed')),

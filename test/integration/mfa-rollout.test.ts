@@ -187,8 +187,6 @@ describe('MFA roll-out with deadlines (B21)', () => {
     const deadline = inDays(10);
     await setDeadlines({ cashier: deadline });
     await stack.db.models.User.updateOne({ _id: new Types.ObjectId(ids.eve) }, { $set: { 'mfa.enabled': false } });
-    // cas last used the sign-in pages in English (B22 remembers that): back to the store's language for this test
-    await stack.db.models.User.updateOne({ _id: new Types.ObjectId(ids.cas) }, { $set: { locale: null } });
     try {
       offset = 2 * DAY; // 8 days left: nothing yet
       await stack.services.rollout.runSchedule();
