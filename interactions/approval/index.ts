@@ -51,7 +51,7 @@ const anotherManager = (state: FlowState): Partial<FlowState> => ({
   secondFactorSeen: undefined,
   factor: undefined,
   breach: undefined,
-  failureNotified: undefined,
+  secondFactorFailures: undefined,
   storeId: state.approval?.storeId,
   storePrefix: undefined,
 });

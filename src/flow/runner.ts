@@ -7,7 +7,7 @@ import { steps } from '../../interactions/index.js';
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
 import { formBody } from '../http/form.js';
-import { applyEffects, type DeviceCookie } from './effects.js';
+import { applyEffects, withAlarmWithdrawn, type DeviceCookie } from './effects.js';
 import { loadFacts } from './facts.js';
 import { finisher } from './finish.js';
 import { initialFlowState } from './initial-state.js';
@@ -215,7 +215,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
       const latest = !changes || handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
       state = { ...withCarry(latest, carried), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
-    await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
+    await applyEffects(ctx, services, withAlarmWithdrawn(loaded.state, state, result.effects), state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
     if (changes && !handsOn && !handedOn) await services.flows.save(state);
     const after = await settle(ctx, state);

@@ -58,7 +58,8 @@ export const flowStateSchema = z.object({
   switchingUser: z.boolean().optional(),
   // "Forgot your password?" (B14): asking for the username, then the emailed-link answer
   forgot: z.enum(['ask', 'sent']).optional(),
-  failureNotified: z.boolean().optional(),
+  // wrong second factors after the right password in this sign-in: each announced, held back (checklist 69, issue 23)
+  secondFactorFailures: z.number().int().optional(),
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),
   enrolLinkSent: z.boolean().optional(),

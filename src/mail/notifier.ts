@@ -132,6 +132,6 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       const rendered = deps.renderer.render(template, view, recipient.locale);
       return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
     });
-    await deps.outbox.enqueue(messages, at, n.key);
+    await deps.outbox.enqueue(messages, at, n.key, n.sendAt);
   };
 }
