@@ -54,7 +54,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const secrets = await loadDeploymentSecrets(config, db.models);
   const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
   const assets = createAssets(ROOT);
-  const render = createPageRenderer({ root: ROOT, productName: config.productName, assets });
+  // in development without SMTP_URL every page points to /dev/mail, where its emails land (issue 23)
+  const render = createPageRenderer({ root: ROOT, productName: config.productName, assets, devMailUrl: deps.devMail && !config.production ? '/dev/mail' : undefined });
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
   const clients = await loadClients(path.resolve(ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(ROOT, config.resourceServersFile), vars);
