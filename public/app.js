@@ -110,7 +110,7 @@
     var max = Number(input.getAttribute('maxlength')) || 8;
     function changed() {
       input.removeAttribute('aria-invalid');
-      announce((pad.getAttribute('data-digits-label') || '').replace('{count}', String(input.value.length)));
+      announce((pad.getAttribute('data-digits-label') || '').replace('#', String(input.value.length)));
     }
     pad.hidden = false;
     if (window.matchMedia('(pointer: coarse)').matches) input.setAttribute('inputmode', 'none');
