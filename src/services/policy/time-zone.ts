@@ -65,7 +65,10 @@ const LABEL_DATE = new Date(Date.UTC(2025, 0, 15));
 // the generic name ("Central European Time") does not change with daylight saving time, so it can be kept
 function zoneLabel(zone: string, locale: Locale): string {
   let labels = zoneLabels.get(locale);
-  if (!labels) zoneLabels.set(locale, (labels = new Map()));
+  if (!labels) {
+    labels = new Map();
+    zoneLabels.set(locale, labels);
+  }
   let label = labels.get(zone);
   if (!label) {
     const generic = new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(LABEL_DATE).find((p) => p.type === 'timeZoneName')?.value;
