@@ -81,7 +81,7 @@ describe('development mail catcher at /dev/mail (issue 12 item 5)', () => {
   });
 
   it('newest first, in Dutch for a Dutch browser', async () => {
-    const userId = await stack.createUser(storeId, 'nina', 'admin', 'admin passphrase 2026', { name: 'Nina', locale: 'nl' });
+    const userId = await stack.createUser(storeId, 'nina', 'admin', 'admin passphrase 2026', { name: 'Nina', locale: 'nl', localeChosen: true });
     await stack.enrol(userId, 'deli', 'nina');
     let page = await devMail({ 'accept-language': 'nl' });
     for (let i = 0; i < 100 && !/nina@example\.test/.test(page.body); i++) {

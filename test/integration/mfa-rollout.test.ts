@@ -66,11 +66,11 @@ describe('MFA roll-out with deadlines (B21)', () => {
     // pollMs 0: only drain() sends, so each test decides when mail goes out
     stack = await startStack({ SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, { clock, outbox: { pollMs: 0 } });
     storeId = await stack.createStore('deli');
-    ids.owner = await stack.createUser(storeId, 'olga', 'owner', PW, { locale: 'en' });
+    ids.owner = await stack.createUser(storeId, 'olga', 'owner', PW, { locale: 'en', localeChosen: true });
     ids.admin = await stack.createUser(storeId, 'adam', 'admin', PW);
     ids.mia = await stack.createUser(storeId, 'mia', 'manager', PW);
     ids.cas = await stack.createUser(storeId, 'cas', 'cashier', PW);
-    ids.eve = await stack.createUser(storeId, 'eve', 'cashier', PW, { locale: 'en' });
+    ids.eve = await stack.createUser(storeId, 'eve', 'cashier', PW, { locale: 'en', localeChosen: true });
     ids.noa = await stack.createUser(storeId, 'noa', 'cashier', PW, { email: null });
     await stack.enrol(ids.owner, 'deli', 'olga');
     adminApp = await stack.enrol(ids.admin, 'deli', 'adam');
