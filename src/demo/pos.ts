@@ -249,7 +249,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     localeOf: (ctx) => words(ctx).locale,
     screen(ctx, title, content) {
       const { t, locale } = words(ctx);
-      return page(t, locale, { devMail: opts.devMailUrl, title, store: String(session(ctx).userinfo?.store_name ?? '') }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+      const s = session(ctx);
+      // the till's own name, as on the register's home screen (not "Register 1" on a trusted till)
+      return page(t, locale, { devMail: opts.devMailUrl, title, store: String(s.userinfo?.store_name ?? ''), till: s.claims ? registerName(s.claims) : undefined }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
     },
   });
   // B25: a kitchen screen without a keyboard, signed in by the device authorization grant
