@@ -13,7 +13,9 @@ import { newPasswordStep } from './new-password/index.js';
 import { phrMissingStep } from './phr-missing/index.js';
 import { mfaRolloutStep } from './mfa-rollout/index.js';
 import { quickSwitchStep } from './quick-switch/index.js';
+import { quickSwitchUnavailableStep } from './quick-switch/unavailable.js';
 import { approvalRefusedStep, approvalStep } from './approval/index.js';
 
-// a quick switch on a trusted register (B19) comes before everything: it is offered instead of the full sign-in
-export const steps: Step[] = [quickSwitchStep, storeStep, forgotPasswordStep, bothFactorsStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];
+// a quick switch on a trusted register (B19) comes before everything: it is offered instead of the full sign-in (and
+// anywhere else, why it is not)
+export const steps: Step[] = [quickSwitchStep, quickSwitchUnavailableStep, storeStep, forgotPasswordStep, bothFactorsStep, passwordStep, approvalRefusedStep, ...verifySteps, approvalStep, mfaRolloutStep, enrolProofStep, ...enrolSteps, phrMissingStep, newPasswordStep, breachStep] as Step[];

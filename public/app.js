@@ -102,6 +102,33 @@
     });
   });
 
+  // The PIN keypad of a touch till (templates/pages/quick-switch-pin.hbs): taps type into the PIN field, which stays
+  // the form's one input (and works with a keyboard); with the keypad on screen a touch screen keeps its own keyboard away
+  document.querySelectorAll('[data-pin-pad]').forEach((pad) => {
+    var input = document.getElementById(pad.getAttribute('data-pin-pad'));
+    if (!input) return;
+    var max = Number(input.getAttribute('maxlength')) || 8;
+    function changed() {
+      input.removeAttribute('aria-invalid');
+      announce((pad.getAttribute('data-digits-label') || '').replace('#', String(input.value.length)));
+    }
+    pad.hidden = false;
+    if (window.matchMedia('(pointer: coarse)').matches) input.setAttribute('inputmode', 'none');
+    pad.addEventListener('click', (event) => {
+      var key = event.target.closest('button');
+      if (!key) return;
+      if (key.hasAttribute('data-digit')) {
+        if (input.value.length >= max) return;
+        input.value += key.getAttribute('data-digit');
+      } else if (key.hasAttribute('data-pin-back')) {
+        input.value = input.value.slice(0, -1);
+      } else if (key.hasAttribute('data-pin-clear')) {
+        input.value = '';
+      }
+      changed();
+    });
+  });
+
   // Print
   document.querySelectorAll('[data-print]').forEach((button) => {
     button.hidden = false;

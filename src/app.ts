@@ -52,7 +52,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const secrets = await loadDeploymentSecrets(config, db.models);
   const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
   const assets = createAssets(PROJECT_ROOT);
-  const render = createPageRenderer({ root: PROJECT_ROOT, productName: config.productName, assets });
+  // in development without SMTP_URL every page points to /dev/mail, where its emails land (issue 23)
+  const render = createPageRenderer({ root: PROJECT_ROOT, productName: config.productName, assets, devMailUrl: deps.devMail && !config.production ? '/dev/mail' : undefined });
   const vars = { ISSUER: config.issuer, DEMO_URL: config.demo.url };
   const clients = await loadClients(path.resolve(PROJECT_ROOT, config.clientsFile), vars, { production: config.production });
   const resourceServers = await loadResourceServers(path.resolve(PROJECT_ROOT, config.resourceServersFile), vars);

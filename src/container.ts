@@ -19,6 +19,7 @@ import { createAccessPasses } from './services/access-passes/index.js';
 import { createBinding } from './services/binding/index.js';
 import { mongoAccessPasses } from './models/stores/access-passes.js';
 import type { Notifier } from './services/notifications/index.js';
+import { createSecondFactorAlarm } from './services/notifications/second-factor-alarm.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
 import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
@@ -45,6 +46,7 @@ import { createResetLinks } from './mail/reset-link.js';
 import { createSessionService } from './services/sessions/index.js';
 import { mongoProviderSessions } from './models/stores/provider-sessions.js';
 import { mongoLogoutOutbox } from './models/stores/logout-outbox.js';
+import { mongoHeldNotices } from './models/stores/outbox.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './provider/session-activity.js';
 import { createQuickSwitch } from './services/quick-switch/index.js';
 import { mongoQuickSwitch } from './models/stores/quick-switch.js';
@@ -71,6 +73,7 @@ export function createServices(deps: ContainerDeps) {
   // oidc_payloads through one unit of work per request (src/http/unit-of-work.ts), and the consume-once markers
   const payloads = createPayloadStore(models, clock);
   const once = consumeOnceWith(models);
+  const claimOnce = (key: string, ttlMs: number) => once.claim({ key, expiresAt: new Date(clock().getTime() + ttlMs) });
   // The hook every change calls: by default the email outbox (src/mail), one insert in the same request (B6).
   const notify: Notifier = deps.notify ?? createMailNotifier({ config, models, secrets, logger, clock });
   // a user is read once per request; stores come from a short in-process cache (src/models/stores/user-records.ts)
@@ -146,7 +149,9 @@ export function createServices(deps: ContainerDeps) {
     flows: createFlowStore(payloads),
     // Security & ID's state between requests, typed by src/account/state.ts
     pageState: mongoPageState(models, clock),
-    claimOnce: (key: string, ttlMs: number) => once.claim({ key, expiresAt: new Date(clock().getTime() + ttlMs) }),
+    claimOnce,
+    // checklist 69: a wrong second factor after a right password, told unless a right one follows (issue 23)
+    secondFactorAlarm: createSecondFactorAlarm({ notify, held: mongoHeldNotices(models), claimOnce, clock }),
     email: createEmailService({
       users,
       store: mongoEmailPort(models),
@@ -177,7 +182,6 @@ export function createServices(deps: ContainerDeps) {
       endSessions: (userId: string) => endSessions(userId),
       audit,
       notify,
-      languages,
       clock,
       issuer: config.issuer,
       afterAnswer: (task) => requestScope.afterAnswer(task, (err) => logger.error({ err }, 'password reset email failed')),

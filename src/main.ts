@@ -49,7 +49,7 @@ async function main() {
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
   logger.info({ url: config.issuer, host: config.host ?? 'every interface' }, `provider listening on ${config.issuer} (${config.host ?? 'every interface'}, port ${config.port})`);
   if (mail.catcher) logger.info({ url: `${config.issuer}/dev/mail` }, `no SMTP_URL: emails are kept in memory, see ${config.issuer}/dev/mail`);
-  const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, host: config.host, baseUrl: config.demo.url, logger }) : undefined;
+  const demo = config.demo.enabled ? await startDemoPos({ issuer: config.issuer, port: config.demo.port, host: config.host, baseUrl: config.demo.url, logger, devMailUrl: mail.catcher ? `${config.issuer}/dev/mail` : undefined }) : undefined;
   if (demo) logger.info({ url: config.demo.url }, `demo POS on ${config.demo.url}`);
 
   const shutdown = async () => {

@@ -1,5 +1,5 @@
-// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, every admin console page
-// and the demo POS, in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and
+// Screenshot tour of the product as people meet it (issue 13): sign-in, enrolment, account, every admin console page,
+// the demo POS and the register's pages (issue 23: quick switch, PIN keypad, manager approval, /dev/mail), in English and Dutch at 1280 and 390 px. Starts its own embedded database, provider and
 // demo POS the way the tests do. Usage: npx tsx tools/screenshot-tour.ts --out /tmp/tour  (writes <page>-<locale>-<width>.png)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { globalSetup, globalTeardown } from '../test/helpers/shared-server.js';
 import { startStack } from '../test/helpers/stack.js';
 import { AuthenticatorApp } from '../test/helpers/totp-device.js';
 import { shootProofWays } from './tour-proof-ways.js';
+import { shootRegister } from './tour-register.js';
 
 const outIndex = process.argv.indexOf('--out');
 const out = path.resolve(outIndex > 0 ? (process.argv[outIndex + 1] ?? 'tour') : 'tour');
@@ -22,12 +23,12 @@ const WIDTHS = [[1280, 900], [390, 844]] as const;
 const PASSWORD = 'tour passphrase 2026';
 const written: string[] = [];
 
-/** Both widths of the page as it stands, full length. */
-async function shoot(page: Page, name: string, locale: Locale) {
+/** Both widths of the page as it stands, full length (or its first screen, for a long list such as /dev/mail). */
+async function shoot(page: Page, name: string, locale: Locale, opts: { fullPage?: boolean } = {}) {
   for (const [width, height] of WIDTHS) {
     await page.setViewportSize({ width, height });
     const file = path.join(out, `${name}-${locale}-${width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     written.push(`${file}${overflow > 0 ? `  (scrolls sideways by ${overflow}px)` : ''}`);
   }
@@ -37,8 +38,10 @@ async function shoot(page: Page, name: string, locale: Locale) {
 await globalSetup();
 const demoPort = await freePort();
 const demoUrl = `http://localhost:${demoPort}`;
-const stack = await startStack({ DEMO_URL: demoUrl });
-const demo = await startDemoPos({ issuer: stack.issuer, port: demoPort, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
+// the provider's clock, moved ahead for an expired approval; the outbox hands its emails to /dev/mail as in development
+let ahead = 0;
+const stack = await startStack({ DEMO_URL: demoUrl }, { outbox: true, clock: () => new Date(Date.now() + ahead) });
+const demo = await startDemoPos({ issuer: stack.issuer, port: demoPort, baseUrl: demoUrl, logger: pino({ level: 'silent' }), devMailUrl: `${stack.issuer}/dev/mail` });
 const browser = await launchBrowser();
 try {
   for (const locale of ['en', 'nl'] as const) {
@@ -121,6 +124,9 @@ try {
     await page.waitForLoadState('load');
     await shoot(page, 'admin-pass', locale);
     await shootProofWays({ browser, stack, demoUrl, locale, prefix, storeId, password: PASSWORD, admin: page, adminId, cashierId, shoot, out });
+    await shootRegister({ browser, stack, demoUrl, locale, prefix, storeId, password: PASSWORD, admin: page, shoot, setClockAhead: (ms) => {
+        ahead = ms;
+      } });
     await context.close();
   }
 } finally {

@@ -7,7 +7,7 @@ import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import type { StepContext } from '../../src/flow/context.js';
 import { secondFactorDone } from '../../factors/index.js';
 import { amrOf } from '../../src/flow/finish.js';
-import { formatAmount, refusalReason, type ApprovalParties } from '../../src/services/approval/details.js';
+import { APPROVAL_ENDINGS, formatAmount, refusalReason, type ApprovalParties } from '../../src/services/approval/details.js';
 import type { ApprovalState } from './state.js';
 
 const approvalOf = (state: FlowState) => need(state.approval, 'state.approval');
@@ -51,7 +51,7 @@ const anotherManager = (state: FlowState): Partial<FlowState> => ({
   secondFactorSeen: undefined,
   factor: undefined,
   breach: undefined,
-  failureNotified: undefined,
+  secondFactorFailures: undefined,
   storeId: state.approval?.storeId,
   storePrefix: undefined,
 });
@@ -74,7 +74,7 @@ export const approvalRefusedStep = defineStep({
   input: z.object({}),
   submit: async (_input, state, _facts, services, req) => {
     await record(services, 'approval.cancelled', state, req);
-    return abort('access_denied', 'no manager approved the transaction');
+    return abort('access_denied', APPROVAL_ENDINGS.cancelled);
   },
   routes: [{ path: 'approval-another-manager', run: (state) => ({ kind: 'patch', patch: state.approval ? anotherManager(state) : {} }) }],
 });
@@ -104,7 +104,7 @@ export const approvalStep = defineStep({
     await services.throttle.succeed(subjectOf(state, facts, services, user));
     if (input.decision === 'decline') {
       await record(services, 'approval.declined', state, req);
-      return abort('access_denied', 'the manager declined the transaction');
+      return abort('access_denied', APPROVAL_ENDINGS.declined);
     }
     const { amr, acr } = amrOf(state);
     const parties: ApprovalParties = {

@@ -7,12 +7,15 @@ export const approvalStateSchema = z.object({
   cashierId: z.string(),
   cashierName: z.string(),
   storeId: z.string(),
+  // where the answer goes (the request's validated redirect_uri, state and response_mode): an approval that expires
+  // still leads back to the register (src/flow/approval-return.ts)
+  back: z.object({ redirectUri: z.string(), state: z.string().optional(), responseMode: z.string().optional() }).optional(),
 });
 
 export type ApprovalState = z.infer<typeof approvalStateSchema>;
 
 /** The approval state of a new interaction: a pos_approval detail asked by a register signed in as the cashier. */
-export function approvalStateOf(rawDetails: unknown, cashier: { id: string; name: string; storeId: string } | undefined): ApprovalState | undefined {
+export function approvalStateOf(rawDetails: unknown, cashier: { id: string; name: string; storeId: string } | undefined, back?: ApprovalState['back']): ApprovalState | undefined {
   if (typeof rawDetails !== 'string' || !cashier) return undefined;
   let parsed: unknown;
   try {
@@ -21,7 +24,7 @@ export function approvalStateOf(rawDetails: unknown, cashier: { id: string; name
     return undefined;
   }
   const detail = approvalDetailOf(parsed);
-  return detail && { detail, cashierId: cashier.id, cashierName: cashier.name, storeId: cashier.storeId };
+  return detail && { detail, cashierId: cashier.id, cashierName: cashier.name, storeId: cashier.storeId, back };
 }
 
 /** The transaction in words: "a refund of €120.00 on Till 2 for cashier Carla (transaction T-1234)". */

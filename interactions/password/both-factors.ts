@@ -58,9 +58,12 @@ export const bothFactorsStep = defineStep({
       const effects: Effect[] = result.checked
         ? [{ kind: 'audit', type: factor === 'totp' ? 'signin.totp_failed' : 'signin.recovery_failed', userId: user?.id, details: { bothFactors: true } }]
         : [{ kind: 'audit', type: 'signin.password_failed', userId: user?.id, details: { username: state.username, bothFactors: true } }];
-      // a right password and a wrong code: the user is told (checklist 69), after the answer has left
-      if (result.checked && user && !replayed) effects.push({ kind: 'notify-second-factor-failed', userId: user.id, afterAnswer: true });
-      return rerender('both_factors_failed', { patch: { bothFactors: undefined }, effects });
+      // a right password and a wrong code: the user is told (checklist 69), after the answer has left; the count is
+      // server-side state in the same write as any other answer's
+      const alarm = result.checked && user && !replayed;
+      const failures = (state.secondFactorFailures ?? 0) + 1;
+      if (alarm) effects.push({ kind: 'notify-second-factor-failed', userId: user.id, failures, afterAnswer: true });
+      return rerender('both_factors_failed', { patch: { bothFactors: undefined, ...(alarm ? { secondFactorFailures: failures } : {}) }, effects });
     }
 
     const signedIn = need(user, 'user');

@@ -83,7 +83,7 @@ export const passwordStep = defineStep({
     {
       // "not your store?": back to the store question, unless the password was already proven for this one
       path: 'change-store',
-      run: (state) => ({ kind: 'patch', patch: state.passwordVerified ? {} : { storeId: undefined, storePrefix: undefined, username: undefined, bothFactors: undefined } }),
+      run: (state) => ({ kind: 'patch', patch: state.passwordVerified ? {} : { storeId: undefined, storePrefix: undefined, storeAsked: true, username: undefined, bothFactors: undefined } }),
     },
   ],
 });

@@ -8,6 +8,9 @@ import type { StepContext } from '../../src/flow/context.js';
 
 type QuickSwitchState = NonNullable<FlowState['quickSwitch']>;
 
+// the on-screen keypad's rows above "Clear 0 Delete", as on a till or a phone
+const KEYPAD_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
 // the register's current user counts only when they belong to the register's store
 const currentRole = (qs: QuickSwitchState, facts: FlowFacts) => (qs.fromStoreId === facts.register?.storeId ? qs.fromRole : undefined);
 
@@ -27,7 +30,10 @@ export const quickSwitchStep = defineStep({
     const fullUrl = `/interaction/${state.uid}/quick-switch-full`;
     const picked = qs.pick ? await services.users.byId(qs.pick) : undefined;
     if (picked) {
-      return { template: 'quick-switch-pin', view: { registerName: register.name, name: picked.name, roleKey: `account.roles.${picked.role}`, backUrl: `/interaction/${state.uid}/quick-switch-back`, fullUrl } };
+      return {
+        template: 'quick-switch-pin',
+        view: { registerName: register.name, name: picked.name, roleKey: `account.roles.${picked.role}`, backUrl: `/interaction/${state.uid}/quick-switch-back`, fullUrl, keypadDigits: KEYPAD_DIGITS },
+      };
     }
     const people = await services.quickSwitch.roster(register, currentRole(qs, facts));
     return { template: 'quick-switch', view: { registerName: register.name, people, fullUrl } };

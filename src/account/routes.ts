@@ -46,7 +46,6 @@ export function accountRouter(deps: AccountDeps): Router {
     // the page of newly regenerated codes is no longer current: they are not offered again (checklist 44)
     await kit.state.update(s, { codes: undefined });
     const user = await accountUser(s);
-    await services.languages.used(user, locale(ctx));
     const store = await services.users.storeById(user.storeId);
     const remaining = user.mfaEnabled ? await services.mfa.remainingCodes(user.id) : 0;
     const devices = await services.devices.list(user.id);
@@ -86,6 +85,7 @@ export function accountRouter(deps: AccountDeps): Router {
         // colleague can hand a pass so easily, see the offer at the top
         verifyOffer: user.email && !user.emailVerified ? { prominent: user.role === 'owner' || user.role === 'admin' } : undefined,
         language: languageChoiceOf(user.locale, user.localeChosen),
+        storeLanguage: t(`language.names.${store?.locale ?? 'en'}`),
         pinSet: await services.quickSwitch.hasPin(user.id),
         // a PIN is offered only to roles that can ever switch in with one (B19: owners and admins never can)
         pinOffered: pinEverAllowed(user.role),

@@ -2,6 +2,7 @@
 import type { Locale } from '../http/i18n.js';
 import { hasKey, lookup } from '../http/i18n.js';
 import { addressInWords, userAgentInWords } from '../http/session-rows.js';
+import { clientLabel } from '../http/client-names.js';
 import { categoryOf, isAuditCategory } from '../services/audit/categories.js';
 import type { AuditPerson, AuditRecord } from '../services/admin/ports.js';
 import { dateTime, type Translate } from './views.js';
@@ -40,7 +41,7 @@ function formatValue(w: AuditWords, key: string, value: unknown): string | numbe
   if (value instanceof Date) return dateTime(w.locale, value);
   if (key === 'amr') return amrWords(w, value);
   if (key === 'acr' && typeof value === 'string') return valueWord(w, 'acr', value.split(':').pop() ?? value);
-  if (key === 'clientId' && typeof value === 'string') return w.clientName(value) ?? value;
+  if (key === 'clientId' && typeof value === 'string') return clientLabel(w.locale, value, w.clientName(value)) ?? value;
   if ((key === 'factor' || key === 'secondFactor') && typeof value === 'string') return valueWord(w, 'factor', value);
   if ((key === 'role' || key === 'from' || key === 'to') && typeof value === 'string' && ROLES.has(value)) return w.t(`audit.role.${value}`);
   if (key === 'category' && typeof value === 'string' && isAuditCategory(value)) return w.t(`audit.category.${value}`);
@@ -91,7 +92,7 @@ export function auditSentence(w: AuditWords, e: AuditRecord): string {
   vars.actor = actorWords(w, e);
   vars.subject = personWords(w, e.userId, e.details);
   const clientId = typeof e.details.clientId === 'string' ? e.details.clientId : undefined;
-  vars.app = clientId ? (w.clientName(clientId) ?? clientId) : w.t('audit.words.unknown_app');
+  vars.app = clientId ? (clientLabel(w.locale, clientId, w.clientName(clientId)) ?? clientId) : w.t('audit.words.unknown_app');
   vars.category = w.t(`audit.category.${categoryOf(e.type)}`);
   const own = e.actorId !== null && e.actorId === e.userId && hasKey(w.locale, `audit.self.${e.type}`);
   const key = own ? `audit.self.${e.type}` : hasKey(w.locale, `audit.sentence.${e.type}`) ? `audit.sentence.${e.type}` : e.userId ? 'audit.words.generic' : 'audit.words.generic_store';

@@ -139,6 +139,7 @@ export function registerPages(router: Router, kit: AdminKit): void {
       isSelf: user.id === a.user.id,
       ownerProtected: user.role === 'owner' && a.user.role !== 'owner',
       language: languageChoiceOf(user.locale, user.localeChosen),
+      storeLanguage: a.t(`language.names.${a.store.locale}`),
       languageAction: `/admin/users/${user.id}/language`,
       roles: ASSIGNABLE_ROLES.map((r) => ({ value: r, label: roleLabel(a.t, r), selected: r === user.role })),
     });

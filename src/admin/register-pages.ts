@@ -2,14 +2,22 @@
 // register cookie); the list shows every register of the store, which can be renamed and revoked (at once).
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import type { Locale } from '../http/i18n.js';
 import { z } from 'zod';
 import { setRegisterCookie, type RegisterCookie } from '../http/register-cookie.js';
 import { adminOf, type AdminKit } from './kit.js';
 import { dateTime } from './views.js';
+import { zoneChoices } from '../services/policy/time-zone.js';
 
 const NOTICES = new Set(['trusted', 'revoked', 'renamed', 'business_day']);
-const ZONES = Intl.supportedValuesOf('timeZone');
 const registerName = z.string().trim().min(1).max(40);
+
+// the store country's zones first, then every other one (issue 23): a store rarely wants a zone outside its country
+function zoneGroups(country: string, locale: Locale, chosen: string | null) {
+  const { country: name, inCountry, others } = zoneChoices(country, locale);
+  const mark = (list: typeof others) => list.map((z) => ({ ...z, selected: z.value === chosen }));
+  return { countryName: name, inCountry: mark(inCountry), others: mark(others) };
+}
 
 export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cookie: RegisterCookie): void {
   const authed = kit.authenticate('page');
@@ -41,7 +49,7 @@ export function registerTrustedRegisterPages(router: Router, kit: AdminKit, cook
         businessDay: {
           byCountry: !day?.chosen,
           zone: day?.zone,
-          zones: ZONES.map((z) => ({ value: z, selected: day?.chosen === z })),
+          zones: zoneGroups(a.store.country, a.locale, day?.chosen ?? null),
           hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: (day?.startHour ?? 0) === h })),
         },
         registers: registers.map((r) => ({

@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import { escapeHtml as h } from './page.js';
-import { formatAmount } from '../services/approval/details.js';
+import { approvalEndingOf, formatAmount } from '../services/approval/details.js';
 import { translate, type Locale } from '../http/i18n.js';
 import { bodyParser } from '../http/request-body.js';
 
@@ -61,12 +61,18 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
     return { locale, t: (key: string, vars?: Record<string, string | number>) => translate(locale, `demo-approval.${key}`, vars) };
   };
 
-  const result = (ctx: Koa.Context, status: number, id: string, text: string, again = false) => {
+  // what happened, and the keys that lead on: back to the register (always), the same approval again, or a new request
+  const result = (ctx: Koa.Context, status: number, id: string, text: string, next: 'use-again' | 'ask-again' | undefined = undefined) => {
     const { t } = words(ctx);
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
-    const retry = again ? `<form method="post" action="/approval/use-again"><button class="button secondary" id="use-again" type="submit">${h(t('use_again'))}</button></form>` : '';
-    ctx.body = opts.screen(ctx, t('title'), `<p id="${id}" role="status">${h(text)}</p>${retry}<a class="button" id="back" href="/">${h(t('back'))}</a>`);
+    const more =
+      next === 'use-again'
+        ? `<form method="post" action="/approval/use-again"><button class="button secondary" id="use-again" type="submit">${h(t('use_again'))}</button></form>`
+        : next === 'ask-again'
+          ? `<a class="button secondary" id="ask-again" href="/approval/refund">${h(t('ask_again'))}</a>`
+          : '';
+    ctx.body = opts.screen(ctx, t('title'), `<p id="${id}" role="status">${h(text)}</p><div class="keys">${more}<a class="button" id="back" href="/">${h(t('back'))}</a></div>`);
   };
 
   // the register's backend books the refund with the approval: the provider checks it and uses it up
@@ -84,7 +90,7 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
     const approved = outcome.body.authorization_details?.[0];
     if (outcome.status === 200 && approved) {
       const vars = { amount: euros(approved.amount, locale), transaction: approved.transaction_id, manager: approved.approver.name, cashier: approved.cashier.name };
-      return result(ctx, 200, 'refund-booked', t('booked', vars), true);
+      return result(ctx, 200, 'refund-booked', t('booked', vars), 'use-again');
     }
     const why = outcome.body.error === 'approval_used' ? 'refused_used' : outcome.body.error === 'approval_mismatch' ? 'refused_mismatch' : 'refused_invalid';
     return result(ctx, 403, 'refund-refused', t(why, { amount: euros(transaction.amount, locale) }));
@@ -120,7 +126,13 @@ export function approvalDemo(router: Router, opts: ApprovalDemoOptions) {
     const error = typeof ctx.query.error === 'string' ? ctx.query.error : undefined;
     const { t, locale } = words(ctx);
     const amount = euros(pending.transaction.amount, locale);
-    if (error) return result(ctx, 403, 'refund-declined', error === 'access_denied' ? t('not_approved', { amount }) : t('failed', { amount, error }));
+    // an answer to another request (a stale tab, a crafted link) says nothing about this one
+    if (error && ctx.query.state !== pending.state) return result(ctx, 400, 'refund-declined', t('failed', { amount, error: 'state mismatch' }), 'ask-again');
+    if (error) {
+      // the provider says how the approval ended (declined, given up, expired): the register says it in words
+      const ending = error === 'access_denied' ? (approvalEndingOf(ctx.query.error_description) ?? 'not_approved') : undefined;
+      return result(ctx, 403, 'refund-declined', ending ? t(ending, { amount }) : t('failed', { amount, error }), 'ask-again');
+    }
     try {
       const tokens = await oidc.authorizationCodeGrant(opts.config, new URL(ctx.href.replace(ctx.origin, opts.baseUrl)), {
         pkceCodeVerifier: pending.verifier,

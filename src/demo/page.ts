@@ -25,10 +25,15 @@ dt{color:#5b6472}dd{margin:0;word-break:break-all;font-family:ui-monospace,monos
 @media (max-width:480px){.bar{padding:.6rem .8rem}main{margin:.8rem auto;padding:0 .6rem}.keys{grid-template-columns:repeat(2,minmax(0,1fr))}.button{padding:.5rem .6rem;font-size:.9rem;overflow-wrap:anywhere}
 dl{grid-template-columns:1fr}dt{margin-top:.4rem}}
 .kitchen-code{font-family:ui-monospace,monospace;font-size:2.6rem;font-weight:700;letter-spacing:.12em;margin:.4rem 0}
-.kitchen-qr svg{width:11rem;height:11rem}`;
+.kitchen-qr svg{width:11rem;height:11rem}
+.dev-mail{max-width:56rem;margin:0 auto 1.5rem;padding:0 1rem;color:#5b6472;font-size:.9rem}.dev-mail a{color:#1f4ad1}`;
+
+const devMailNote = (t: DemoText, url: string | undefined) =>
+  url ? `<footer class="dev-mail"><p>${escapeHtml(t('demo.dev_mail'))} <a id="dev-mail" href="${escapeHtml(url)}">${escapeHtml(t('demo.dev_mail_link'))}</a></p></footer>` : '';
 
 /** One register screen: header bar (store, till, language switch) and the page's panels. */
-export function page(t: DemoText, locale: Locale, opts: { store?: string; till?: string; title?: string; refreshSeconds?: number }, body: string): string {
+/** devMail: in development without SMTP_URL, the provider's /dev/mail, where the emails of these sign-ins land. */
+export function page(t: DemoText, locale: Locale, opts: { store?: string; till?: string; title?: string; refreshSeconds?: number; devMail?: string }, body: string): string {
   const title = opts.title ?? t('demo.title');
   const switchTo = (l: Locale, label: string) =>
     `<a href="/?lang=${l}" lang="${l}" hreflang="${l}"${l === locale ? ' aria-current="true"' : ''}>${label}</a>`;
@@ -37,6 +42,6 @@ export function page(t: DemoText, locale: Locale, opts: { store?: string; till?:
     `${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ''}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
     `<header class="bar"><div><strong>${escapeHtml(opts.store || t('demo.title'))}</strong><span class="till" id="till">${escapeHtml(opts.till || t('demo.register'))}</span></div>` +
     `<nav aria-label="${escapeHtml(t('demo.language'))}">${switchTo('en', 'English')}${switchTo('nl', 'Nederlands')}</nav></header>` +
-    `<main>${body}</main></body></html>`
+    `<main>${body}</main>${devMailNote(t, opts.devMail)}</body></html>`
   );
 }

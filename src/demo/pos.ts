@@ -26,6 +26,8 @@ export interface DemoOptions {
   logger: Logger;
   clientId?: string;
   clientSecret?: string;
+  /** development without SMTP_URL: the provider's page of caught emails, shown at the foot of every screen */
+  devMailUrl?: string;
 }
 
 interface DemoSession {
@@ -116,7 +118,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     const { t, locale } = words(ctx);
     ctx.set('Cache-Control', 'no-store');
     if (!s.claims) {
-      ctx.body = page(t, locale, {}, lockedScreen(t, s.signedOutByProvider === true));
+      ctx.body = page(t, locale, { devMail: opts.devMailUrl }, lockedScreen(t, s.signedOutByProvider === true));
       s.signedOutByProvider = false;
       return;
     }
@@ -124,7 +126,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     ctx.body = page(
       t,
       locale,
-      { store: String(userinfo.store_name ?? ''), till: registerName(s.claims) },
+      { devMail: opts.devMailUrl, store: String(userinfo.store_name ?? ''), till: registerName(s.claims) },
       homeScreen({ t, locale, claims: s.claims, userinfo, securityUrl: securityUrl(opts) }),
     );
   });
@@ -163,7 +165,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       opts.logger.warn({ err: (err as Error).message }, 'demo POS sign-in failed');
       const { t, locale } = words(ctx);
       ctx.status = 400;
-      ctx.body = page(t, locale, { title: t('demo.failed_title') }, panel(t('demo.failed_title'), `<p>${h((err as Error).message)}</p>`, t('demo.back')));
+      ctx.body = page(t, locale, { devMail: opts.devMailUrl, title: t('demo.failed_title') }, panel(t('demo.failed_title'), `<p>${h((err as Error).message)}</p>`, t('demo.back')));
     }
   });
 
@@ -185,7 +187,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
       }
       const { t, locale } = words(ctx);
       ctx.status = 403;
-      ctx.body = page(t, locale, { title: t('demo.reports') }, panel(t('demo.reports'), `<p id="report-error">${h(t('demo.report_refused'))}</p>`, t('demo.back')));
+      ctx.body = page(t, locale, { devMail: opts.devMailUrl, title: t('demo.reports') }, panel(t('demo.reports'), `<p id="report-error">${h(t('demo.report_refused'))}</p>`, t('demo.back')));
       return;
     }
     s.stepUps = 0;
@@ -196,7 +198,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     ctx.body = page(
       t,
       locale,
-      { title: t('demo.reports'), store: String(s.userinfo?.store_name ?? '') },
+      { devMail: opts.devMailUrl, title: t('demo.reports'), store: String(s.userinfo?.store_name ?? '') },
       `<section class="panel"><h1 id="report-title">${h(data.report)}</h1><dl>${rows}<dt>${h(t('demo.report_acr'))}</dt><dd id="report-acr">${h(data.authenticated.acr)}</dd></dl>
       <div class="keys"><a class="button secondary" href="/">${h(t('demo.back'))}</a></div></section>`,
     );
@@ -247,7 +249,9 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     localeOf: (ctx) => words(ctx).locale,
     screen(ctx, title, content) {
       const { t, locale } = words(ctx);
-      return page(t, locale, { title, store: String(session(ctx).userinfo?.store_name ?? '') }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+      const s = session(ctx);
+      // the till's own name, as on the register's home screen (not "Register 1" on a trusted till)
+      return page(t, locale, { devMail: opts.devMailUrl, title, store: String(s.userinfo?.store_name ?? ''), till: s.claims ? registerName(s.claims) : undefined }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
     },
   });
   // B25: a kitchen screen without a keyboard, signed in by the device authorization grant
@@ -259,7 +263,7 @@ export async function startDemoPos(opts: DemoOptions): Promise<{ server: Server;
     words,
     screen(ctx, title, content, refreshSeconds) {
       const { t, locale } = words(ctx);
-      return page(t, locale, { title, till: title, refreshSeconds }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
+      return page(t, locale, { devMail: opts.devMailUrl, title, till: title, refreshSeconds }, `<section class="panel"><h1>${h(title)}</h1>${content}</section>`);
     },
   });
   app.use(router.routes());

@@ -1,8 +1,10 @@
-// What a step's effects do: the remember-device cookie, the "wrong second factor" email, audit events.
+// What a step's effects do: the remember-device cookie, the "wrong second factor" email (held back, withdrawn by a
+// right one), audit events.
 import type Koa from 'koa';
 import type { Services } from '../container.js';
 import type { FlowState } from './state.js';
 import type { Effect } from './step.js';
+import { secondFactorDone } from '../../factors/index.js';
 import { requestScope } from '../models/stores/request-scope.js';
 
 export interface DeviceCookie {
@@ -23,14 +25,12 @@ export async function applyEffects(ctx: Koa.Context, services: Services, effects
         overwrite: true,
       });
     } else if (effect.kind === 'notify-second-factor-failed') {
-      const details = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
-      const tell = async () => {
-        // parallel wrong codes of one sign-in all ask; the marker lets one of them tell the user
-        const once = await services.once.claim({ key: `notified:second-factor:${state.uid}`, expiresAt: new Date(services.clock().getTime() + 2 * 3600_000) });
-        if (once) await services.notify({ type: 'second_factor_failed', userId: effect.userId, details });
-      };
+      const where = { ip: ctx.ip, userAgent: ctx.get('user-agent') };
+      const tell = () => services.secondFactorAlarm.failed(state.uid, effect.userId, where, effect.failures);
       if (effect.afterAnswer) requestScope.afterAnswer(tell);
       else await tell();
+    } else if (effect.kind === 'second-factor-passed') {
+      await services.secondFactorAlarm.passed(state.uid, effect.userId);
     } else if (effect.kind === 'audit') {
       await services.audit.record({
         type: effect.type,
@@ -42,4 +42,10 @@ export async function applyEffects(ctx: Koa.Context, services: Services, effects
       });
     }
   }
+}
+
+/** A submission that proved the second factor after wrong ones in this sign-in also withdraws their held alarm. */
+export function withAlarmWithdrawn(before: FlowState, after: FlowState, effects: Effect[] | undefined): Effect[] | undefined {
+  if (!before.secondFactorFailures || secondFactorDone(before) || !secondFactorDone(after) || !after.userId) return effects;
+  return [...(effects ?? []), { kind: 'second-factor-passed', userId: after.userId }];
 }

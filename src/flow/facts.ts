@@ -16,8 +16,10 @@ const resetterName = async (services: Pick<Services, 'users'>, by: string) => (b
 
 export async function loadFacts(services: Services, state: FlowState, cookies: { remembered?: string; known?: string; register?: string }, client: { requireMfa: boolean }): Promise<FlowFacts> {
   const user = state.userId ? await services.users.byId(state.userId) : undefined;
-  // once the user is known, the policy is always their own store's, whatever the flow state says
-  const storeId = user?.storeId ?? state.storeId;
+  const register = await services.quickSwitch.lookup(cookies.register);
+  // once the user is known, the policy is always their own store's, whatever the flow state says; before anyone is
+  // named, a trusted register's store (B19), unless the person asked for another one
+  const storeId = user?.storeId ?? state.storeId ?? (state.storeAsked ? undefined : register.live?.storeId);
   const store = storeId ? await services.users.storeById(storeId) : undefined;
   const deviceRemembered = Boolean(user && cookies.remembered && (await services.devices.isRemembered(user.id, cookies.remembered)));
   return {
@@ -47,6 +49,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
     // a manager's approval on a register (B20) never leaves a remembered device of the manager behind
     rememberAllowed: !state.native && !state.approval && (store?.policy.rememberDeviceAllowed ?? true),
     rememberDays: store?.policy.rememberDeviceDays ?? services.config.rememberDeviceDays,
-    register: cookies.register ? await services.quickSwitch.fromCookie(cookies.register) : undefined,
+    register: register.live,
+    registerRevoked: Boolean(register.revoked),
   };
 }

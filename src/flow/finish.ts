@@ -19,8 +19,10 @@ export function amrOf(state: FlowState): { amr: string[]; acr: string } {
   return { amr, acr: phishingResistant ? ACR.phr : amr.includes('mfa') ? ACR.mfa : ACR.pwd };
 }
 
-export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie) {
+/** `onEnd`: what else an ending undoes in the browser (an approval's way back, src/flow/approval-return.ts). */
+export function finisher(provider: Provider, services: Services, knownCookie: DeviceCookie, onEnd?: (ctx: Koa.Context, state: FlowState) => void) {
   async function finishWith(ctx: Koa.Context, state: FlowState, result: InteractionResults) {
+    onEnd?.(ctx, state);
     await services.flows.remove(state.uid);
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
     await services.payloads.flush();
@@ -53,8 +55,6 @@ export function finisher(provider: Provider, services: Services, knownCookie: De
       }
       // a completed sign-in clears the failure count of where it came from (checklist 23); a PIN is no sign-in ...
       if (state.storeId && facts.user && !state.pinVerified) await services.throttle.succeed({ storeId: state.storeId, username: facts.user.username, user: facts.user, device: services.knownDevices.tagFor(facts.device, facts.user.id) });
-      // ... the language of these pages is the one their emails are written in (B22) ...
-      if (facts.user) await services.languages.used(facts.user, state.locale);
       // ... and this browser is a known device of the user from now on (B18): no write, the cookie is signed
       if (facts.user) {
         ctx.cookies.set(knownCookie.name, services.knownDevices.remember(facts.device, facts.user.id), {

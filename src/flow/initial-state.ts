@@ -61,7 +61,8 @@ export async function initialFlowState(interaction: InteractionView, client: Cli
     if (store) Object.assign(state, { storeId: store.id, storePrefix: store.prefix });
   }
   // B20: a manager's approval of the cashier's transaction, in the cashier's store; always with a second factor
-  const approval = approvalStateOf(params.authorization_details, sessionUser ?? undefined);
+  const back = params.redirect_uri ? { redirectUri: params.redirect_uri, state: params.state, responseMode: params.response_mode } : undefined;
+  const approval = approvalStateOf(params.authorization_details, sessionUser ?? undefined, back);
   if (approval) Object.assign(state, { approval, mfaDemanded: true, switchingUser: false });
   return state;
 }

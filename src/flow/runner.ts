@@ -7,7 +7,7 @@ import { steps } from '../../interactions/index.js';
 import type { Services } from '../container.js';
 import type { Renderer } from '../http/page.js';
 import { formBody } from '../http/form.js';
-import { applyEffects, type DeviceCookie } from './effects.js';
+import { applyEffects, withAlarmWithdrawn, type DeviceCookie } from './effects.js';
 import { loadFacts } from './facts.js';
 import { finisher } from './finish.js';
 import { initialFlowState } from './initial-state.js';
@@ -19,6 +19,7 @@ import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { SIGN_IN_LANGUAGE_COOKIE } from '../http/error-handler.js';
+import { approvalReturn, expiredAnswer, expiredWords } from './approval-return.js';
 
 
 // A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
@@ -47,15 +48,48 @@ interface Loaded {
 export function interactionRouter(deps: RunnerDeps): Router {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
-  const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie);
+  const approvals = approvalReturn(deps.deviceCookie.secure);
+  const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie, (ctx, state) => {
+    if (state.approval) approvals.forget(ctx, state.uid);
+  });
+
+  // B20: a page of an approval that has expired (or was opened without its interaction cookie) says so and leads back
+  // to the register, instead of "Your sign-in took too long" with no way out
+  router.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const uid = /^\/interaction\/([^/]+)/.exec(ctx.path)?.[1];
+      const remembered = (err as { message?: unknown }).message === 'errors.session_expired' && uid ? approvals.of(ctx, uid) : undefined;
+      if (!remembered) throw err;
+      ctx.status = 200;
+      ctx.type = 'html';
+      ctx.body = render.page(
+        'approval-expired',
+        {
+          summary: expiredWords(remembered, render.t),
+          cashierName: remembered.cashierName,
+          back: expiredAnswer(remembered, provider.issuer),
+        },
+        remembered.locale,
+      );
+    }
+  });
 
   // The browser that started the interaction holds its signed cookie (oidc-provider sets it on /interaction/<uid>).
   const sameBrowser = (ctx: Koa.Context, uid: string) => ctx.cookies.get(provider.cookieName('interaction'), { signed: true }) === uid;
 
-  const facts = async (ctx: Koa.Context, state: FlowState) => {
+  const factsOf = async (ctx: Koa.Context, state: FlowState) => {
     const client = state.clientId ? await provider.Client.find(state.clientId) : undefined;
     const cookies = { remembered: ctx.cookies.get(deps.deviceCookie.name), known: ctx.cookies.get(deps.knownCookie.name), register: ctx.cookies.get(deps.registerCookie.name) };
     return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
+  };
+  // the state with this request's facts: a trusted register's store becomes the flow's before anyone is named (B19),
+  // so its sign-in starts at the password (nothing is written for it: every request reads the register anyway)
+  const settle = async (ctx: Koa.Context, state: FlowState): Promise<Loaded> => {
+    const facts = await factsOf(ctx, state);
+    const fromRegister = !state.storeId && facts.register && facts.store?.id === facts.register.storeId;
+    return { state: fromRegister && facts.store ? { ...state, storeId: facts.store.id, storePrefix: facts.store.prefix } : state, facts };
   };
 
   // The state as stored with the interaction (read with it: one command), whichever instance stored it last.
@@ -75,7 +109,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    return { state, facts: await facts(ctx, state) };
+    return settle(ctx, state);
   }
 
   // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
@@ -87,6 +121,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const { template, view } = await step.render(state, loaded.facts, services);
     // should the database be down at the next page or form, its 503 page speaks this language too (no state to read)
     ctx.cookies.set(SIGN_IN_LANGUAGE_COOKIE, state.locale, { path: `/interaction/${state.uid}`, httpOnly: true, sameSite: 'lax', secure: deps.deviceCookie.secure, overwrite: true });
+    if (state.approval) approvals.remember(ctx, state.uid, state.locale, state.approval);
     ctx.status = error ? 400 : 200;
     ctx.type = 'html';
     ctx.body = render.page(
@@ -147,11 +182,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carried = tokens.carried(uid, body.carry);
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
-    const loaded = await load(ctx, uid);
-    if (carried) {
-      loaded.state = withCarry(loaded.state, carried);
-      loaded.facts = await facts(ctx, loaded.state);
-    }
+    let loaded = await load(ctx, uid);
+    if (carried) loaded = await settle(ctx, withCarry(loaded.state, carried));
     const step = current(loaded);
     if (!step) return finish(ctx, loaded.state, loaded.facts);
     // a stale tab posting to a step that no longer applies just sees the current step again
@@ -179,10 +211,10 @@ export function interactionRouter(deps: RunnerDeps): Router {
       const latest = !changes || handsOn ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
       state = { ...withCarry(latest, carried), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
-    await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
+    await applyEffects(ctx, services, withAlarmWithdrawn(loaded.state, state, result.effects), state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
     if (changes && !handsOn && !handedOn) await services.flows.save(state);
-    const after: Loaded = { state, facts: await facts(ctx, state) };
+    const after = await settle(ctx, state);
     if (result.kind === 'rerender') await show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
     else await next(ctx, after, handedOn ?? carry);
     // the whole answer to the step's form: its checks, the writes and the next page

@@ -27,6 +27,8 @@ export const flowStateSchema = z.object({
   freshDemanded: z.boolean().optional(),
   storeId: z.string().optional(),
   storePrefix: z.string().optional(),
+  // "Not your store?": the person names the store, even on a trusted register that knows its own
+  storeAsked: z.boolean().optional(),
   userId: z.string().optional(),
   username: z.string().optional(),
   passwordVerified: z.boolean().optional(),
@@ -56,7 +58,8 @@ export const flowStateSchema = z.object({
   switchingUser: z.boolean().optional(),
   // "Forgot your password?" (B14): asking for the username, then the emailed-link answer
   forgot: z.enum(['ask', 'sent']).optional(),
-  failureNotified: z.boolean().optional(),
+  // wrong second factors after the right password in this sign-in: each announced, held back (checklist 69, issue 23)
+  secondFactorFailures: z.number().int().optional(),
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),
   enrolLinkSent: z.boolean().optional(),
@@ -114,4 +117,6 @@ export interface FlowFacts {
   rememberDays: number;
   /** the trusted register this browser is (its register cookie, B19) */
   register?: RegisterRecord;
+  /** this browser's register cookie names a register an admin revoked */
+  registerRevoked?: boolean;
 }

@@ -12,9 +12,12 @@ export interface Rendered {
 export type Effect =
   | { kind: 'remember-device'; userId: string }
   | { kind: 'audit'; type: string; userId?: string; storeId?: string; details?: Record<string, unknown> }
-  // sent at most once per sign-in, even for parallel submissions (a consume-once marker per interaction); afterAnswer:
-  // written once the answer has left, where its cost must not tell that the password was right (checklist 24)
-  | { kind: 'notify-second-factor-failed'; userId: string; afterAnswer?: boolean };
+  // queued at most once per sign-in and person, held back a few minutes (src/services/notifications/second-factor-alarm.ts);
+  // failures: wrong ones so far in this sign-in; afterAnswer: written once the answer has left, where its cost must not
+  // tell that the password was right (checklist 24)
+  | { kind: 'notify-second-factor-failed'; userId: string; failures?: number; afterAnswer?: boolean }
+  // a right second factor after wrong ones: the alarm they hold back is withdrawn
+  | { kind: 'second-factor-passed'; userId: string };
 
 export type StepResult =
   // carry: the patch is handed to the next page (signed, src/flow/tokens.ts) instead of being stored
@@ -67,10 +70,11 @@ export function need<T>(value: T | undefined | null, what: string): T {
   return value;
 }
 
-// The first wrong code after a correct password is announced to the user, once per sign-in (checklist 69).
+// A wrong code after a correct password is announced to the user (checklist 69): once per sign-in, unless a right code
+// follows within minutes; the count of wrong ones in this sign-in tells the user at once when they repeat.
 export function secondFactorFailed(state: FlowState, audit: Effect): { effects: Effect[]; patch: Partial<FlowState> } {
-  if (state.failureNotified) return { effects: [audit], patch: {} };
-  return { effects: [audit, { kind: 'notify-second-factor-failed', userId: need(state.userId, 'state.userId') }], patch: { failureNotified: true } };
+  const failures = (state.secondFactorFailures ?? 0) + 1;
+  return { effects: [audit, { kind: 'notify-second-factor-failed', userId: need(state.userId, 'state.userId'), failures }], patch: { secondFactorFailures: failures } };
 }
 
 // The user on the device: what the throttle needs to know of an attempt (B18: a known device counts on its own).

@@ -9,10 +9,11 @@ export interface Renderer {
   recoveryCodesText(locale: Locale, codes: string[], account: string): string;
 }
 
-export function createPageRenderer(opts: { root: string; productName: string; assets: Assets }): Renderer {
+/** devMailUrl: in development without SMTP_URL, where the caught emails are shown (every page points there). */
+export function createPageRenderer(opts: { root: string; productName: string; assets: Assets; devMailUrl?: string }): Renderer {
   const renderer = createRenderer({ root: opts.root, productName: opts.productName, assets: opts.assets });
   return {
-    page: (template, view, locale) => renderer.page(template, { productName: opts.productName, ...view }, locale),
+    page: (template, view, locale) => renderer.page(template, { productName: opts.productName, devMailUrl: opts.devMailUrl, ...view }, locale),
     t: (locale, key, vars) => translate(locale, key, vars),
     recoveryCodesText(locale, codes, account) {
       const head = translate(locale, 'enrol.codes_file_header', { product: opts.productName, account });

@@ -1,5 +1,6 @@
 // A provider session as a row on the account page and the admin user page (B15): device in words, place, times.
 import type { Locale } from './i18n.js';
+import { clientLabel } from './client-names.js';
 import { describeUserAgent, isLocalAddress, type SessionView } from '../services/sessions/index.js';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -30,6 +31,6 @@ export function sessionRows(t: Translate, locale: Locale, sessions: SessionView[
     lastUsedAt: when(locale, s.lastUsedAt),
     lastUsedIso: s.lastUsedAt?.toISOString() ?? '',
     current: s.current,
-    apps: s.clientIds.map((id) => clientName(id) ?? id).join(', '),
+    apps: s.clientIds.map((id) => clientLabel(locale, id, clientName(id)) ?? id).join(', '),
   }));
 }

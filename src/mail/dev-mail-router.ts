@@ -37,7 +37,7 @@ export function devMailRouter(deps: { catcher: MailCatcher; render: Renderer }):
     ctx.set('Content-Security-Policy', DEV_MAIL_CSP);
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = deps.render.page('dev-mail', { mails, count: mails.length }, locale);
+    ctx.body = deps.render.page('dev-mail', { mails, count: mails.length, devMailUrl: undefined }, locale);
   });
   return router;
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Locale } from '../http/i18n.js';
 import type { StoreView, UserDirectory, UserView } from '../services/account/users.js';
+import { userLanguage } from '../services/account/language.js';
 import type { AuditRecorder } from '../services/audit/index.js';
 import type { Notification, Notifier } from '../services/notifications/index.js';
 import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
@@ -32,8 +33,8 @@ interface Recipient {
   onBehalf: boolean;
 }
 
-// the reader's own language, else the store's (B22)
-const localeOf = (u: UserView, store: StoreView | undefined): Locale => u.locale ?? store?.locale ?? 'en';
+// the reader's language: chosen, else the store's (B22; one rule, src/services/account/language.ts)
+const localeOf = (u: UserView, store: StoreView | undefined): Locale => userLanguage(u, store);
 // enough to refuse obvious junk; nodemailer encodes whatever it sends
 const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(v.trim());
 // admins and the owner confirm their address by the button in the "MFA on" email (S6)
@@ -131,6 +132,6 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       const rendered = deps.renderer.render(template, view, recipient.locale);
       return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
     });
-    await deps.outbox.enqueue(messages, at, n.key);
+    await deps.outbox.enqueue(messages, at, n.key, n.sendAt);
   };
 }

@@ -24,9 +24,9 @@ export interface PendingMessage {
 }
 
 export interface OutboxPort {
-  /** One insert for all recipients of one change, due immediately. */
+  /** One insert for all recipients of one change, due immediately (or at `sendAt`: held back until then). */
   /** With `key`, the messages are queued once however often this is called with that key. */
-  enqueue(messages: NewOutboxMessage[], now: Date, key?: string): Promise<string[]>;
+  enqueue(messages: NewOutboxMessage[], now: Date, key?: string, sendAt?: Date): Promise<string[]>;
   /** Pending messages whose next attempt is due, oldest first, skipping `exclude`. */
   due(now: Date, limit: number, exclude: string[]): Promise<PendingMessage[]>;
   /** Consume-once claim of one attempt (unique marker insert): true for exactly one caller. */

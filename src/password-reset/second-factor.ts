@@ -48,7 +48,7 @@ export async function factorCheck(ctx: Koa.Context, services: Services, cookies:
   return { state, facts, factor, others };
 }
 
-/** Runs the factor's verify step; its effects (audit, the once-per-link "wrong code" email) are applied here. */
+/** Runs the factor's verify step; its effects (audit, the once-per-link "wrong code" email, held back and withdrawn by a right one) are applied here. */
 export async function verifyFactor(ctx: Koa.Context, services: Services, cookie: DeviceCookie, check: FactorCheck & { factor: Factor }, body: Record<string, unknown>) {
   const parsed = check.factor.verify.input.safeParse(body);
   if (!parsed.success) return { ok: false as const, error: 'invalid_input' };
@@ -56,6 +56,8 @@ export async function verifyFactor(ctx: Koa.Context, services: Services, cookie:
   const effects = ((result.kind === 'abort' ? [] : result.effects) ?? []).map(
     (e): Effect => (e.kind === 'audit' ? { ...e, type: e.type.replace(/^signin\./, 'password_reset.') } : e),
   );
+  // a right one after a wrong one on this link: the alarm the wrong one holds back is not sent
+  if (result.kind === 'advance' && check.facts.user) effects.push({ kind: 'second-factor-passed', userId: check.facts.user.id });
   await applyEffects(ctx, services, effects, check.state, { days: check.facts.rememberDays, cookie });
   if (result.kind === 'advance') return { ok: true as const };
   if (result.kind === 'rerender') return { ok: false as const, error: result.error, vars: result.vars };

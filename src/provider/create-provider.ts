@@ -14,6 +14,7 @@ import { keepOfflineAccess } from './offline-access.js';
 import { TTL } from './lifetimes.js';
 import { CLIENT_AUTH_METHODS, CLIENT_AUTH_SIGNING_ALGS, discoveryAdditions, truthfulDiscovery } from './discovery.js';
 import { storeTimeZone } from '../services/policy/time-zone.js';
+import { userLanguage } from '../services/account/language.js';
 import { extraClientMetadata, pkceRequired } from './client-metadata.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
@@ -93,7 +94,8 @@ export function createProvider(deps: ProviderDeps): Provider {
             sub: user.id,
             name: user.name,
             preferred_username: user.username,
-            locale: user.locale ?? undefined,
+            // the person's language, by the one rule their emails follow (B22)
+            locale: userLanguage(user, store),
             zoneinfo: store ? storeTimeZone({ country: store.country, timeZone: store.policy.timeZone }) : undefined,
             updated_at: user.updatedAt ? Math.floor(user.updatedAt.getTime() / 1000) : undefined,
             email: user.email ?? undefined,

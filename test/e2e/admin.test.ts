@@ -82,7 +82,7 @@ describe('admin console in a browser (S11, B12)', () => {
     // the audit log on a 390 px phone, in Dutch: the reset as a sentence, each event a card, nothing wider than the screen
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${stack.issuer}/admin/audit?ui_locales=nl`);
-    const reset = page.locator('tr[data-category="mfa"]', { hasText: 'heeft de multifactorauthenticatie van kassamedewerker casey name gereset' });
+    const reset = page.locator('tr[data-category="mfa"]', { hasText: 'heeft de multifactorauthenticatie van kassamedewerker casey name opnieuw ingesteld' });
     assert.equal(await reset.count(), 1);
     assert.notEqual(await reset.evaluate((row) => getComputedStyle(row).display), 'table-row', 'a card, not a table row');
     assert.ok(await reset.evaluate((row) => row.getBoundingClientRect().width <= 390));

@@ -17,11 +17,13 @@ describe('manager approval through the demo POS in a browser (B20)', () => {
   let demo: Awaited<ReturnType<typeof startDemoPos>>;
   let demoUrl: string;
   let mia: AuthenticatorApp;
+  // the provider's clock runs this far ahead (an approval page left open past its interaction's lifetime)
+  let ahead = 0;
 
   before(async () => {
     const port = await freePort();
     demoUrl = `http://localhost:${port}`;
-    stack = await startStack({ DEMO_URL: demoUrl });
+    stack = await startStack({ DEMO_URL: demoUrl }, { clock: () => new Date(Date.now() + ahead) });
     const storeId = await stack.createStore('corner', { country: 'GB' });
     await stack.createUser(storeId, 'carla', 'cashier', 'cashier passphrase 9');
     const miaId = await stack.createUser(storeId, 'mia', 'manager', 'manager passphrase 9');
@@ -85,9 +87,42 @@ describe('manager approval through the demo POS in a browser (B20)', () => {
     await page.fill('input[name="code"]', await mia.code());
     await page.click('button[type="submit"]');
     assert.match((await page.textContent('h1 + .lead')) ?? '', /Een terugbetaling van €\s120,00 op Till 2 voor kassamedewerker carla name/);
+    assert.match((await page.textContent('.approval-facts')) ?? '', /Beslissing door/);
+    assert.match((await page.textContent('#approval-banner')) ?? '', /Goedkeuring door een bedrijfsleider/);
     await page.getByRole('button', { name: 'Afwijzen' }).click();
     await page.waitForSelector('#refund-declined');
-    assert.match((await page.textContent('#refund-declined')) ?? '', /Terugbetaling van €\s120,00 niet geboekt: geen manager heeft die goedgekeurd\./);
+    // the register says what happened (issue 23): declined, not "no manager approved it"; and leads back
+    assert.match((await page.textContent('#refund-declined')) ?? '', /Terugbetaling van €\s120,00 niet geboekt: de bedrijfsleider heeft die afgewezen\./);
+    await page.click('#back');
+    await page.waitForSelector('#refund');
+    await context.close();
+  });
+
+  it('an approval left open until it expired says so, and leads back to the register, which says so too (issue 23)', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await cashierSignsIn(page);
+    await page.click('#refund');
+    await page.fill('input[name="username"]', 'mia');
+    await page.fill('input[name="password"]', 'manager passphrase 9');
+    await page.click('button[type="submit"]');
+    await page.fill('input[name="code"]', await mia.code());
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.approval-decision');
+    ahead = 2 * 3600_000;
+    try {
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.waitForSelector('#approval-expired');
+      assert.equal(await page.textContent('h1'), 'This approval request has expired');
+      assert.match((await page.textContent('#approval-expired')) ?? '', /refund of €120\.00 on Till 2 for cashier carla name \(transaction T-\d+\) has expired\. Nothing was approved\./);
+      await page.click('#back-to-register');
+      await page.waitForSelector('#refund-declined');
+      assert.match((await page.textContent('#refund-declined')) ?? '', /Refund of €120\.00 not booked: the approval request expired before anyone decided\./);
+      await page.click('#back');
+      assert.equal(await page.textContent('#user-name'), 'carla name', 'the register is still the cashier\'s');
+    } finally {
+      ahead = 0;
+    }
     await context.close();
   });
 });

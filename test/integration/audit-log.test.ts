@@ -55,8 +55,8 @@ describe('audit log in words (B5, B8)', () => {
     assert.match(enText, /Administrator Adam Admin signed in to the admin console with password \+ authenticator app/);
     const nl = await get('/admin/audit', 'nl');
     const nlText = rowsOf(nl.body).map((r) => r.text).join('\n');
-    assert.match(nlText, /Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla gereset/);
-    assert.match(nlText, /Beheerder Adam Admin is ingelogd op de beheerconsole met wachtwoord \+ authenticatie-app/);
+    assert.match(nlText, /Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla opnieuw ingesteld/);
+    assert.match(nlText, /Beheerder Adam Admin is ingelogd op de beheeromgeving met wachtwoord \+ authenticatie-app/);
     assert.match(textOf(nl.body), /Alle categorieën/);
   });
 
@@ -158,7 +158,7 @@ describe('audit log in words (B5, B8)', () => {
     assert.ok(reset, 'the type code');
     assert.match(reset, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/, 'ISO time');
     assert.ok(reset.includes(`,${ids.carla},carla,${ids.adam},adam,`), 'ids and usernames');
-    assert.match(reset, /,[0-9a-f]{24},Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla gereset$/, 'event id and the Dutch sentence');
+    assert.match(reset, /,[0-9a-f]{24},Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla opnieuw ingesteld$/, 'event id and the Dutch sentence');
 
     const jsonl = await get('/admin/audit.jsonl?category=mfa');
     const events = jsonl.body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

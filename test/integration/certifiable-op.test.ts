@@ -189,7 +189,7 @@ describe('a certifiable OpenID Provider (issue 21 items 1-4)', () => {
       const user = await stack.db.models.User.findById(noorId).lean();
       assert.equal(info.name, 'noor name');
       assert.equal(info.preferred_username, 'noor');
-      assert.equal(info.locale, 'nl', 'the language of the pages just used');
+      assert.equal(info.locale, 'nl', 'the person\'s language, by the rule their emails follow: here the Dutch store\'s');
       assert.equal(info.zoneinfo, 'Europe/Amsterdam', 'the store is in NL');
       assert.equal(info.updated_at, Math.floor(user!.updatedAt.getTime() / 1000));
       assert.equal(info.email, 'noor@example.test');

@@ -28,7 +28,7 @@ describe('sessions and notifications (checklist 57, 67)', () => {
     sink = await startSmtpSink();
     stack = await startStack({ SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, { clock: now, outbox: { pollMs: 0 } });
     // a stored policy beyond what the console allows (60 idle minutes, 24 hours), as a bad migration could leave it
-    storeId = await stack.createStore('quay', { policy: { sessionIdleMinutes: 600, sessionAbsoluteHours: 48 } });
+    storeId = await stack.createStore('quay', { country: 'GB', policy: { sessionIdleMinutes: 600, sessionAbsoluteHours: 48 } });
     await stack.createUser(storeId, 'olaf', 'owner', PW, { email: 'olaf@example.test' });
   });
   after(async () => {

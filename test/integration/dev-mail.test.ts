@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent, textOf } from '../helpers/agent.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { beginSignIn, startStack, type Stack } from '../helpers/stack.js';
+import { freePort } from '../helpers/free-port.js';
+import pino from 'pino';
+import { startDemoPos } from '../../src/demo/pos.js';
 import { loadConfig } from '../../src/config.js';
 import { mailDelivery } from '../../src/mail/index.js';
 import { createMailCatcher } from '../../src/mail/dev-catcher.js';
@@ -78,7 +81,7 @@ describe('development mail catcher at /dev/mail (issue 12 item 5)', () => {
   });
 
   it('newest first, in Dutch for a Dutch browser', async () => {
-    const userId = await stack.createUser(storeId, 'nina', 'admin', 'admin passphrase 2026', { name: 'Nina', locale: 'nl' });
+    const userId = await stack.createUser(storeId, 'nina', 'admin', 'admin passphrase 2026', { name: 'Nina', locale: 'nl', localeChosen: true });
     await stack.enrol(userId, 'deli', 'nina');
     let page = await devMail({ 'accept-language': 'nl' });
     for (let i = 0; i < 100 && !/nina@example\.test/.test(page.body); i++) {
@@ -90,6 +93,23 @@ describe('development mail catcher at /dev/mail (issue 12 item 5)', () => {
     assert.match(textOf(page.body), /2 e-mails, nieuwste eerst/);
     const recipients = [...page.body.matchAll(/<dd class="dev-mail-to">([^<]+)<\/dd>/g)].map((m) => m[1]);
     assert.deepEqual(recipients, ['nina@example.test', 'otto@example.test']);
+  });
+
+  it('issue 23: the sign-in pages and the demo POS point to /dev/mail, in the page\'s language; the mail page itself does not', async () => {
+    const english = await beginSignIn(stack, new Agent({ 'accept-language': 'en' }));
+    assert.match(english.page.body, /<p class="dev-mail-note">Development: no mail server is set, so emails are not delivered\. <a href="\/dev\/mail">See the emails at \/dev\/mail<\/a><\/p>/);
+    const dutch = await beginSignIn(stack, new Agent(), { ui_locales: 'nl' });
+    assert.match(dutch.page.body, /Ontwikkeling: er is geen mailserver ingesteld, dus e-mails worden niet bezorgd\. <a href="\/dev\/mail">Bekijk de e-mails op \/dev\/mail<\/a>/);
+    assert.doesNotMatch((await devMail()).body, /dev-mail-note/);
+
+    const port = await freePort();
+    const demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: `http://localhost:${port}`, logger: pino({ level: 'silent' }), devMailUrl: `${stack.issuer}/dev/mail` });
+    try {
+      const register = await new Agent().request(`http://localhost:${port}/?lang=nl`);
+      assert.match(register.body, new RegExp(`<a id="dev-mail" href="${stack.issuer}/dev/mail">Bekijk de e-mails op /dev/mail</a>`));
+    } finally {
+      await demo.close();
+    }
   });
 });
 
@@ -135,6 +155,8 @@ describe('production: SMTP_URL required, no /dev/mail (issue 12 item 5)', () => 
     assert.equal(res.status, 404);
     assert.doesNotMatch(res.body, /Development mail|dev-mail/);
     assert.equal((await fetch(`${stack.issuer}/healthz`)).status, 200);
+    // issue 23: no page points to it
+    assert.doesNotMatch((await beginSignIn(stack, new Agent())).page.body, /dev-mail|\/dev\/mail/);
 
     const storeId = await stack.createStore('prod', { country: 'GB' });
     const ownerId = await stack.createUser(storeId, 'pia', 'owner', 'owner passphrase 2026');

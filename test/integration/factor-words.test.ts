@@ -24,7 +24,7 @@ describe('words true to the user\'s factors (issue 19 item 4)', () => {
   before(async () => {
     // the real outbox (without SMTP: the development catcher), so the emails are rendered as they are sent
     stack = await startStack({}, { outbox: { pollMs: 0 } });
-    storeId = await stack.createStore('kiosk');
+    storeId = await stack.createStore('kiosk', { country: 'GB' });
     await stack.createUser(storeId, 'olga', 'owner', PW, { name: 'Olga Owner' });
     ownerApp = await stack.enrol((await stack.services.users.byUsername(storeId, 'olga'))!.id, 'kiosk', 'olga');
     piaId = await stack.createUser(storeId, 'pia', 'cashier', PW, { name: 'Pia Passkey' });

@@ -266,6 +266,77 @@ describe('Manager approval for one transaction (B20)', () => {
     assert.equal(await stack.db.models.AuditEvent.countDocuments({ type: 'approval.declined', actorId: ids[manager] }), 1);
   });
 
+  // issue 23: an approval that ends without a token says how, so the register can tell the cashier in words
+  const ending = (url: string) => new URL(url).searchParams.get('error_description')?.split(':')[0];
+  const interactionOf = (url: string) => /^.*\/interaction\/[^/]+/.exec(url)![0];
+
+  it('the approval page says who decides, never "Approved by" before anyone approved; Decline reaches the POS as approval_declined (issue 23, B20)', async () => {
+    const till = await register();
+    const flow = await ask(till.agent, till.idToken);
+    const decision = await managerSignsIn(till.agent, flow, nextManager());
+    assert.doesNotMatch(textOf(decision.body), /Approved by/);
+    assert.match(textOf(decision.body), /Decision by \S+ name/);
+    const back = await submit(till.agent, decision, { decision: 'decline' }, { stopAt: flow.redirect });
+    assert.equal(new URL(back.url).searchParams.get('error'), 'access_denied');
+    assert.equal(ending(back.url), 'approval_declined');
+    assert.equal(new URL(back.url).searchParams.get('state'), flow.state);
+  });
+
+  it('"Back to the register without approval" reaches the POS as approval_cancelled (issue 23, B20)', async () => {
+    const till = await register();
+    const flow = await ask(till.agent, till.idToken);
+    const refused = await submit(till.agent, flow.page, { username: 'colin', password: PASSWORD });
+    const back = await submit(till.agent, refused, {}, { stopAt: flow.redirect });
+    assert.equal(ending(back.url), 'approval_cancelled');
+  });
+
+  it('an approval that expired says so in words and leads back to the register with approval_expired, in English and Dutch (issue 23, B20)', async () => {
+    for (const [locale, title, words, button] of [
+      ['en', /This approval request has expired/, /The request to approve a refund of €120\.00 on Till 2 for cashier carla name \(transaction T-1234\) has expired\. Nothing was approved\./, 'Back to the register'],
+      ['nl', /Deze goedkeuringsaanvraag is verlopen/, /De aanvraag om een terugbetaling van € 120,00 op Till 2 voor kassamedewerker carla name \(transactie T-1234\) goed te keuren, is verlopen\./, 'Terug naar de kassa'],
+    ] as const) {
+      const till = await register();
+      const flow = await ask(till.agent, till.idToken, REFUND, { ui_locales: locale });
+      const granted = () => stack.db.models.AuditEvent.countDocuments({ type: 'approval.granted' });
+      const grantedBefore = await granted();
+      const decision = await managerSignsIn(till.agent, flow, nextManager());
+      assert.match(decision.body, /name="decision"/);
+      // the manager leaves the page open past the interaction's lifetime (an hour), then presses Approve
+      ahead = 2 * 3600_000;
+      try {
+        const late = await submit(till.agent, decision, { decision: 'approve' }, { stopAt: flow.redirect });
+        assert.equal(late.status, 200);
+        assert.match(textOf(late.body), title);
+        assert.match(textOf(late.body), words);
+        assert.doesNotMatch(textOf(late.body), /took too long|duurde te lang/);
+        const link = /id="back-to-register" href="([^"]+)"/.exec(late.body)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+        assert.ok(link && late.body.includes(button), 'a way back to the register');
+        const url = new URL(link);
+        assert.equal(`${url.origin}${url.pathname}`, flow.redirect);
+        assert.equal(url.searchParams.get('error'), 'access_denied');
+        assert.equal(ending(link), 'approval_expired');
+        assert.equal(url.searchParams.get('state'), flow.state);
+        assert.equal(url.searchParams.get('iss'), stack.issuer);
+        // opening the approval's address again says the same; nothing was approved
+        const again = await till.agent.follow(interactionOf(decision.url), { stopAt: flow.redirect });
+        assert.match(textOf(again.body), title);
+        assert.equal(await granted(), grantedBefore);
+      } finally {
+        ahead = 0;
+      }
+    }
+  });
+
+  it('an approval that ended leaves no "expired" page behind: its later URLs are the ordinary expired sign-in (issue 23, B20)', async () => {
+    const { till } = await approved();
+    const flow = await ask(till.agent, till.idToken);
+    const decision = await managerSignsIn(till.agent, flow, nextManager());
+    await submit(till.agent, decision, { decision: 'decline' }, { stopAt: flow.redirect });
+    const stale = await till.agent.follow(interactionOf(decision.url), { stopAt: flow.redirect });
+    assert.equal(stale.status, 400);
+    assert.match(textOf(stale.body), /Your sign-in took too long/);
+  });
+
   it('in Dutch the amount reads "€ 120,00" (B8, B20)', async () => {
     const till = await register();
     const flow = await ask(till.agent, till.idToken, REFUND, { ui_locales: 'nl' });

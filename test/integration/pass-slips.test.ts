@@ -26,8 +26,8 @@ describe('temporary access passes for everyone still to set up MFA, printed as s
     // the owner has no factor yet: listed, but an admin cannot make the owner a pass (S11: that is support's)
     ids.olga = await stack.createUser(storeId, 'olga', 'owner', PW, { name: 'Olga Owner' });
     ids.adam = await stack.createUser(storeId, 'adam', 'admin', PW, { name: 'Adam Admin' });
-    ids.cas = await stack.createUser(storeId, 'cas', 'cashier', PW, { name: 'Cas Cashier', locale: 'en' });
-    ids.cid = await stack.createUser(storeId, 'cid', 'cashier', PW, { name: 'Cid Kassa', email: null, locale: 'nl' });
+    ids.cas = await stack.createUser(storeId, 'cas', 'cashier', PW, { name: 'Cas Cashier', locale: 'en', localeChosen: true });
+    ids.cid = await stack.createUser(storeId, 'cid', 'cashier', PW, { name: 'Cid Kassa', email: null, locale: 'nl', localeChosen: true });
     ids.mia = await stack.createUser(storeId, 'mia', 'manager', PW, { name: 'Mia Manager' });
     adminApp = await stack.enrol(ids.adam, 'deli', 'adam');
     admin = new Agent();

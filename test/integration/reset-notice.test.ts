@@ -66,7 +66,7 @@ describe('who reset MFA and when, in the enrolment that follows (issue 19 item 7
     const dutch = new Agent();
     const nlFlow = await beginSignIn(stack, dutch, { login_hint: 'bakery:', ui_locales: 'nl' });
     const nlProof = await submit(dutch, nlFlow.page, { username: 'carla', password: PW }, { stopAt: nlFlow.redirect });
-    assert.match(textOf(nlProof.body), new RegExp(`Adam Admin heeft je multifactorauthenticatie op ${nl.date} om ${nl.time} gereset\\.`));
+    assert.match(textOf(nlProof.body), new RegExp(`Adam Admin heeft je multifactorauthenticatie op ${nl.date} om ${nl.time} opnieuw ingesteld\\.`));
   });
 
   it('after the operator\'s reset: "our support team", also on the way into Security & ID; gone once set up again', async () => {

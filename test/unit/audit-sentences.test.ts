@@ -93,7 +93,7 @@ const event = (type: string, over: Partial<AuditRecord> = {}): AuditRecord => ({
 
 test('sentences name the actor and the subject in both languages', () => {
   assert.equal(auditSentence(words('en'), event('mfa.reset_by_admin')), 'Adam Admin reset multi-factor authentication for cashier Carla');
-  assert.equal(auditSentence(words('nl'), event('mfa.reset_by_admin')), 'Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla gereset');
+  assert.equal(auditSentence(words('nl'), event('mfa.reset_by_admin')), 'Adam Admin heeft de multifactorauthenticatie van kassamedewerker Carla opnieuw ingesteld');
   assert.equal(auditSentence(words('en'), event('admin.sessions_ended', { details: { count: 1 } })), 'Adam Admin ended 1 session of cashier Carla');
   assert.equal(auditSentence(words('nl'), event('admin.user_role_changed', { details: { from: 'cashier', to: 'manager' } })), 'Adam Admin heeft de rol van kassamedewerker Carla gewijzigd van kassamedewerker in bedrijfsleider');
   // done to oneself: the sentence says so instead of naming the user twice

@@ -264,10 +264,10 @@ function notifierWith(users: UserView[], opts: { owner?: UserView } = {}) {
 }
 
 test('S4/S6: recipients: own address in own language; owner for a user without one; the verify button only for unverified admins', async () => {
-  const owner = person('olivia', { role: 'owner', locale: 'nl' });
+  const owner = person('olivia', { role: 'owner', locale: 'nl', localeChosen: true });
   const admin = person('anna', { role: 'admin' });
   const verified = person('vera', { role: 'admin', emailVerified: true });
-  const noEmail = person('dirk', { email: null, locale: 'en' });
+  const noEmail = person('dirk', { email: null, locale: 'en', localeChosen: true });
   const { notify, queued } = notifierWith([owner, admin, verified, noEmail], { owner });
 
   await notify({ type: 'mfa_enabled', userId: 'anna' });

@@ -45,6 +45,7 @@ const overview = {
   pinOffered: true,
   storeName: 'Corner Coffee Co.',
   language: 'automatic',
+  storeLanguage: 'English',
   mfaRequired: true,
   remaining: 9,
   fewCodesLeft: false,

@@ -286,7 +286,7 @@ test('B11: few recovery codes left: warning, singular count, the regenerate form
 });
 
 test('B22: the language field shows the current choice; automatic by default', () => {
-  assert.match(render('account'), /<option value="automatic" selected>Automatic: the language of the pages I use<\/option>/);
+  assert.match(render('account'), /<option value="automatic" selected>Automatic: the store&#x27;s language \(English\)<\/option>/);
   const chosen = render('account-few-codes', 'nl');
   assert.match(chosen, /<form method="post" action="\/account\/language"/);
   assert.match(chosen, /<option value="nl" lang="nl" selected>Nederlands<\/option>/);

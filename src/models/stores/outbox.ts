@@ -5,6 +5,7 @@ import type { Models } from '../index.js';
 import { idFor, isDuplicate } from './idempotent-id.js';
 import type { UserDoc } from '../user.js';
 import type { OutboxPort, OwnerLookup } from '../../mail/ports.js';
+import type { HeldNotices } from '../../services/notifications/index.js';
 import { toUserView } from './user-directory.js';
 
 const oid = (id: string | null) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
@@ -12,19 +13,25 @@ const markerId = (id: string, attempt: number) => `outbox:${id}:${attempt}`;
 // a claim marker must outlive any retry schedule of its message, so it is never swept while it still decides something
 const MARKER_TTL_MS = 30 * 86_400_000;
 
+const messageId = (key: string, i: number) => idFor(`outbox:${key}:${i}`);
+// one change writes to at most this many addresses (an email change: old, new, and the user's)
+const MAX_RECIPIENTS = 3;
+
 export function mongoOutbox({ OutboxMessage, ConsumedMarker }: Models): OutboxPort {
   return {
-    async enqueue(messages, now, key) {
+    async enqueue(messages, now, key, sendAt) {
       if (!messages.length) return [];
+      const due = sendAt && key ? sendAt : now;
       const docs = messages.map((m, i) => ({
-        ...(key ? { _id: idFor(`outbox:${key}:${i}`) } : {}),
+        ...(key ? { _id: messageId(key, i) } : {}),
         ...m,
         userId: oid(m.userId),
         storeId: oid(m.storeId),
         status: 'pending',
         attempts: 0,
-        nextAttemptAt: now,
-        createdAt: now,
+        nextAttemptAt: due,
+        // a held message joins the queue (and the backlog's age) when it is due
+        createdAt: due,
       }));
       try {
         return (await OutboxMessage.insertMany(docs)).map((d) => String(d._id));
@@ -79,6 +86,23 @@ export function mongoOutbox({ OutboxMessage, ConsumedMarker }: Models): OutboxPo
         { $set: { attempts: attempt + 1, nextAttemptAt, lastError: error.slice(0, 500) } },
       );
     },
+  };
+}
+
+/**
+ * Held notices (Notification.sendAt) by their key: still held means pending, never tried, and not yet due. Each
+ * recipient's message is one document whose id the key names, so this is one indexed command per recipient.
+ */
+export function mongoHeldNotices({ OutboxMessage }: Models): HeldNotices {
+  async function eachHeld(key: string, now: Date, change: (filter: Record<string, unknown>) => Promise<{ matchedCount?: number; deletedCount?: number }>) {
+    for (let i = 0; i < MAX_RECIPIENTS; i++) {
+      const done = await change({ _id: messageId(key, i), status: 'pending', attempts: 0, nextAttemptAt: { $gt: now } });
+      if (!(done.matchedCount ?? done.deletedCount)) return;
+    }
+  }
+  return {
+    release: (key, now) => eachHeld(key, now, (filter) => OutboxMessage.updateOne(filter, { $set: { nextAttemptAt: now, createdAt: now } })),
+    withdraw: (key, now) => eachHeld(key, now, (filter) => OutboxMessage.deleteOne(filter)),
   };
 }
 

@@ -1,12 +1,13 @@
-// The language a user reads (B22): the last one their pages were shown in, unless they or an admin chose one; a store's
-// default for users who have never used a page (chosen by an admin, else by country). Emails are written in it.
+// The language a person reads (B22, issue 23), one rule for every email: the one they or an admin chose for them, else
+// their store's (chosen by an admin, else by country). The language a page happens to be shown in (a till's browser,
+// a POS's language switch) never changes it, so one person's emails never switch between English and Dutch.
 import type { Locale } from '../locale.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { UserView } from './users.js';
 
 export interface LanguagePort {
   setUserLocale(userId: string, locale: Locale, chosen: boolean): Promise<void>;
-  /** back to "the language of my pages": the locale stays until a page in another one is used */
+  /** back to "the store's language" */
   clearUserChoice(userId: string): Promise<void>;
   setStoreLocale(storeId: string, locale: Locale | null): Promise<void>;
 }
@@ -16,6 +17,10 @@ const DUTCH = new Set(['NL', 'BE', 'SR', 'AW', 'CW', 'SX', 'BQ']);
 
 export const localeForCountry = (country: string): Locale => (DUTCH.has(country.trim().toUpperCase()) ? 'nl' : 'en');
 
+/** The language every email to this person is written in (and their account pages): chosen, else the store's. */
+export const userLanguage = (user: Pick<UserView, 'locale' | 'localeChosen'>, store: { locale: Locale } | undefined): Locale =>
+  (user.localeChosen && user.locale) || store?.locale || 'en';
+
 export interface LanguageActor {
   actorId: string;
   ip?: string;
@@ -23,13 +28,7 @@ export interface LanguageActor {
 
 export function createLanguageService(deps: { store: LanguagePort; audit: AuditRecorder }) {
   return {
-    /** A page was shown to the user in `locale`: remembered unless a language was chosen (a write only on change). */
-    async used(user: Pick<UserView, 'id' | 'locale' | 'localeChosen'>, locale: Locale): Promise<void> {
-      if (user.localeChosen || user.locale === locale) return;
-      await deps.store.setUserLocale(user.id, locale, false);
-    },
-
-    /** The user (account page) or an admin chose a language; null goes back to "the language of my pages". */
+    /** The user (account page) or an admin chose a language; null goes back to the store's. */
     async choose(user: Pick<UserView, 'id' | 'storeId'>, locale: Locale | null, actor: LanguageActor): Promise<void> {
       if (locale) await deps.store.setUserLocale(user.id, locale, true);
       else await deps.store.clearUserChoice(user.id);

@@ -64,6 +64,23 @@ export function formatAmount(detail: Pick<ApprovalDetail, 'amount' | 'currency'>
   return new Intl.NumberFormat(tag, { style: 'currency', currency: detail.currency }).format(Number(detail.amount));
 }
 
+/**
+ * How an approval ends without a token, as the `error_description` of its `access_denied` (a stable code before the
+ * colon, so a POS can tell the cashier what happened; the words after it are for its developers).
+ */
+export const APPROVAL_ENDINGS = {
+  declined: 'approval_declined: the manager declined the transaction',
+  cancelled: 'approval_cancelled: the register went back without an approval',
+  expired: 'approval_expired: the approval request expired before anyone decided',
+} as const;
+export type ApprovalEnding = keyof typeof APPROVAL_ENDINGS;
+
+/** The ending an authorization error names (undefined: another error, or no approval ending). */
+export function approvalEndingOf(errorDescription: unknown): ApprovalEnding | undefined {
+  const code = typeof errorDescription === 'string' ? errorDescription.split(':')[0] : '';
+  return (Object.keys(APPROVAL_ENDINGS) as ApprovalEnding[]).find((k) => code === `approval_${k}`);
+}
+
 /** Does a transaction the POS is about to book match the approved detail exactly? */
 export function sameTransaction(approved: ApprovalDetail, booking: Record<string, unknown>): boolean {
   return (['action', 'amount', 'currency', 'register', 'transaction_id'] as const).every((k) => booking[k] === approved[k]);

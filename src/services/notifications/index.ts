@@ -45,6 +45,14 @@ export interface Notification {
   details?: Record<string, unknown>;
   /** Idempotency key: a notification sent again with the same key is queued once (repairs after a crash). */
   key?: string;
+  /** Held back until then (with a key): it goes out at that time unless HeldNotices releases or withdraws it first. */
+  sendAt?: Date;
 }
 
 export type Notifier = (n: Notification) => Promise<void>;
+
+/** Notices queued with `sendAt`, named by their key: sent now after all, or withdrawn while they are still held. */
+export interface HeldNotices {
+  release(key: string, now: Date): Promise<void>;
+  withdraw(key: string, now: Date): Promise<void>;
+}

@@ -3,8 +3,6 @@
 // The request answers the same whether or not the user exists or has an address (checklist 25); the link alone
 // never signs anyone in and never replaces the second factor (checklist 70).
 import { randomBytes } from 'node:crypto';
-import { isLocale } from '../locale.js';
-import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 import type { PasswordService } from '../account/passwords.js';
@@ -40,8 +38,6 @@ export interface PasswordResetDeps {
   endSessions(userId: string): Promise<unknown>;
   audit: AuditRecorder;
   notify: Notifier;
-  /** the page the link was asked from is one the user used: the email speaks its language (B22) */
-  languages: Pick<LanguageService, 'used'>;
   clock: () => Date;
   issuer: string;
   /** Runs work after the request's answer has left (src/models/stores/request-scope.ts): the link's email, so a name
@@ -85,7 +81,6 @@ export function createPasswordReset(deps: PasswordResetDeps) {
           const token = deps.links.sign({ u: user.id, s: storeId, p: version, n: randomBytes(16).toString('base64url'), i: input.interactionUid });
           const url = `${deps.issuer}/password-reset/${encodeURIComponent(store.prefix)}?${new URLSearchParams({ token, ui_locales: input.locale })}`;
           const expiresAt = new Date(madeAt.getTime() + RESET_LINK_MINUTES * 60_000);
-          if (isLocale(input.locale)) await deps.languages.used(user, input.locale);
           await deps.notify({ type: 'password_reset_link', userId: user.id, details: { url, expiresAt: expiresAt.toISOString(), ip } });
         });
       }

@@ -42,6 +42,61 @@ export function storeTimeZone(store: ZonedStore): string {
 
 const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', nl: 'nl-NL' };
 
+/** The IANA zones of a country (ISO 3166-1 alpha-2), from the platform's CLDR data; [] for an unknown country. */
+export function countryZones(country: string): string[] {
+  try {
+    const region = new Intl.Locale(`und-${country.trim().toUpperCase()}`) as Intl.Locale & { getTimeZones?(): string[] };
+    const zones = region.getTimeZones?.() ?? [];
+    return zones.length ? zones.filter(isTimeZone) : [ZONE_BY_COUNTRY[country.trim().toUpperCase()]].filter((z): z is string => Boolean(z));
+  } catch {
+    return [];
+  }
+}
+
+export interface ZoneChoice {
+  value: string;
+  /** "Australia/Sydney · Australian Eastern Time": the name an admin may know, and what people call it */
+  label: string;
+}
+
+const zoneLabels = new Map<Locale, Map<string, string>>();
+// a zone's names as of a fixed recent day (a zone with a history reads as it does today, never by its 1970 rules)
+const LABEL_DATE = new Date(Date.UTC(2025, 0, 15));
+// the generic name ("Central European Time") does not change with daylight saving time, so it can be kept
+function zoneLabel(zone: string, locale: Locale): string {
+  let labels = zoneLabels.get(locale);
+  if (!labels) {
+    labels = new Map();
+    zoneLabels.set(locale, labels);
+  }
+  let label = labels.get(zone);
+  if (!label) {
+    const generic = new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(LABEL_DATE).find((p) => p.type === 'timeZoneName')?.value;
+    label = `${zone.replace(/_/g, ' ')}${generic && !generic.startsWith('GMT') ? ` · ${generic}` : ''}`;
+    labels.set(zone, label);
+  }
+  return label;
+}
+
+/** The time zones to choose from: the store country's first (B19, issue 23), then every other zone the platform knows. */
+export function zoneChoices(country: string, locale: Locale): { country: string; inCountry: ZoneChoice[]; others: ZoneChoice[] } {
+  const own = countryZones(country);
+  const choice = (zone: string): ZoneChoice => ({ value: zone, label: zoneLabel(zone, locale) });
+  let name = country;
+  try {
+    name = new Intl.DisplayNames(DATE_LOCALES[locale], { type: 'region' }).of(country.trim().toUpperCase()) ?? country;
+  } catch {
+    // not a region code: the country as stored
+  }
+  return {
+    country: name,
+    inCountry: own.map(choice),
+    others: Intl.supportedValuesOf('timeZone')
+      .filter((z) => !own.includes(z))
+      .map(choice),
+  };
+}
+
 /** A moment as people at the store read it: "7 December" (with the year when it is not this year's) and "14:05". */
 export function momentInWords(at: Date, locale: Locale, zone: string, now: Date): { date: string; time: string } {
   const year = new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' });

@@ -60,6 +60,14 @@ export function createQuickSwitch(deps: {
     return entry;
   }
 
+  /** What a register cookie names: a live register, one an admin revoked (a sign-in says so), or nothing. */
+  async function lookup(secret: string | undefined): Promise<{ live?: RegisterRecord; revoked?: RegisterRecord }> {
+    if (!secret || !SECRET_SHAPE.test(secret)) return {};
+    const register = await port.registerByHash(hashOf(secret));
+    if (!register) return {};
+    return register.revokedAt ? { revoked: register } : { live: register };
+  }
+
   return {
     /** Marks the browser the admin is using as a trusted register; the secret goes into its cookie only. */
     async trust(actor: Actor, name: string): Promise<{ register: RegisterRecord; secret: string }> {
@@ -73,11 +81,9 @@ export function createQuickSwitch(deps: {
     },
 
     /** The live register a cookie names, if any. */
-    async fromCookie(secret: string | undefined): Promise<RegisterRecord | undefined> {
-      if (!secret || !SECRET_SHAPE.test(secret)) return undefined;
-      const register = await port.registerByHash(hashOf(secret));
-      return register && !register.revokedAt ? register : undefined;
-    },
+    fromCookie: async (secret: string | undefined): Promise<RegisterRecord | undefined> => (await lookup(secret)).live,
+
+    lookup,
 
     list: (storeId: string) => port.registers(storeId),
 
