@@ -180,7 +180,11 @@ export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget>
       signIn: browser.signIn,
       refresh: browser.refresh,
       pids: () => [provider.pid, ...database.pids()],
-      pidGroups: () => ({ node: [provider.pid], database: database.pids() }),
+      // the issue 22 split: FerretDB and PostgreSQL (with its backends) apart
+      pidGroups: () => {
+        const postgres = database.postgres.pid();
+        return { node: [provider.pid], ferretdb: database.pids().filter((p) => p !== postgres), postgres: postgres ? [postgres] : [] };
+      },
       dbCommands,
       totpWaits: totp.waits,
       preload: doPreload,

@@ -83,6 +83,8 @@ function duplicateAt(err: unknown): number | undefined {
 
 export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>, clock: () => Date = () => new Date()) {
   const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set(), claims: [] }));
+  // the driver's own call: a hot read (every request of a sign-in, every refresh) needs no mongoose query or casting
+  const readOne = async (filter: Record<string, unknown>) => ((await OidcPayload.collection.findOne(filter as never)) as PayloadDoc | null) ?? null;
   const live = (doc: PayloadDoc | null | undefined) => (doc && (!doc.expiresAt || doc.expiresAt > clock()) ? doc : undefined);
 
   // A token document brings its grant along: later Grant reads in this request are served from the snapshot.
@@ -113,7 +115,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     async get(id: string, opts: { fresh?: boolean } = {}): Promise<PayloadDoc | undefined> {
       const scope = scopeNow();
       if (scope && !opts.fresh && scope.docs.has(id)) return live(merged(scope, id));
-      const doc = await OidcPayload.findOne({ _id: id }).lean<PayloadDoc>();
+      const doc = await readOne({ _id: id });
       if (!scope) return live(doc);
       if (doc) remember(scope, doc);
       else scope.docs.set(id, null);
@@ -122,7 +124,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
 
     /** One document by an exact lifted field (uid, userCode); remembered by its _id. */
     async findOne(filter: { model: string; uid?: string; userCode?: string }): Promise<PayloadDoc | undefined> {
-      const doc = await OidcPayload.findOne({ ...filter, $or: [{ expiresAt: null }, { expiresAt: { $gt: clock() } }] }).lean<PayloadDoc>();
+      const doc = await readOne({ ...filter, $or: [{ expiresAt: null }, { expiresAt: { $gt: clock() } }] });
       const scope = scopeNow();
       if (!doc) return undefined;
       if (scope) {
