@@ -64,10 +64,10 @@ export function mongoAdapterFactory(payloads: PayloadStore, clock: () => Date = 
     }
 
     // Single use even under concurrent redemption (checklist 80, 86; RFC 9700 §4.14.2): the unique marker decides the
-    // one winner, and it is claimed after this request's tokens are stored (the last document of the same ordered insert). So a loser (a concurrent or a later reuse)
-    // always revokes the grant after every token made from it exists, the winner's new ones included, whoever was
-    // first. Nothing marks the document consumed before the claim: a request that dies in between left no trace, and
-    // its client's retry works.
+    // one winner, and it is claimed after this request's tokens are stored (it is the last document of the same
+    // ordered insert). So a loser (a concurrent or a later reuse) always revokes the grant after every token made from
+    // it exists, the winner's new ones included, whoever was first. Nothing marks the document consumed before the
+    // claim: a request that dies in between left no trace, and its client's retry works.
     async consume(id: string) {
       const doc = await payloads.get(this.key(id));
       const expiresAt = doc?.expiresAt ?? new Date(clock().getTime() + DAY_MS);
