@@ -56,7 +56,7 @@ try {
   phases.push(...main);
   const sizes = await target.sizes();
   console.log(`\nsign-in (authorize -> store -> password -> TOTP -> code -> token) and refresh; ${sizes.users} users, ${sizes.payloads} stored documents`);
-  console.log('CPU = provider node process + embedded database (FerretDB + PostgreSQL and its backends), per successful operation');
+  console.log('CPU = provider node process + FerretDB + PostgreSQL (with its backends), per successful operation');
   console.log(phaseTable(main));
   const failures = failureLines(phases);
   if (failures) console.log(`\nfailures:\n${failures}`);

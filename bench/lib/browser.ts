@@ -15,6 +15,11 @@ export interface FormBrowserOptions {
   name: string;
   client: OidcClient;
   fields: FieldValues;
+  /**
+   * Forms never to fill although they ask for a known field: another factor's page asking for a "code" (ours: the
+   * recovery-code form) must not get the TOTP code. Landing on one fails the sign-in, naming the page.
+   */
+  skipForm?: (form: HtmlForm) => boolean;
 }
 
 export interface FormBrowser {
@@ -69,7 +74,7 @@ export function createFormBrowser(opts: FormBrowserOptions): FormBrowser {
     throw new Error(`${name} sign-in: more than ${MAX_HOPS} redirects from ${url}`);
   }
 
-  const knownFields = (form: HtmlForm) => [...form.inputs.keys()].filter((k) => fields.has(k));
+  const knownFields = (form: HtmlForm) => (opts.skipForm?.(form) ? [] : [...form.inputs.keys()].filter((k) => fields.has(k)));
   const selfSubmitting = (html: string) => /document\.forms\[0\]\.submit\(\)|\.requestSubmit\(\)/.test(html);
 
   async function submit(jar: CookieJar, page: Extract<Landing, { kind: 'page' }>, form: HtmlForm, user: BenchUser): Promise<Landing> {
@@ -99,6 +104,8 @@ export function createFormBrowser(opts: FormBrowserOptions): FormBrowser {
         const tokens = await tokenRequest(client, codeGrant(client, code, request.verifier), `${who}: code exchange`);
         return { refreshToken: tokens.refresh_token };
       }
+      // the happy path never answers an error: a refused field (a wrong code, a form of another step) fails at once
+      if (landing.status >= 400) throw new Error(`${who}: after ${path() || 'authorize'}: HTTP ${landing.status} ${describePage(landing.html)}`);
       const forms = parseForms(landing.html);
       const form = forms.find((f) => knownFields(f).length > 0);
       if (!form) {

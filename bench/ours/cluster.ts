@@ -8,6 +8,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embed
 import { freeLoopbackPort } from '../../src/db/free-port.js';
 import { SKEW_SECONDS, TOTP_DIGITS, TOTP_PERIOD } from '../../src/services/totp/index.js';
 import { startFakeHibp } from '../../test/helpers/fake-hibp.js';
+import { ourForms } from './forms.js';
 import { createFormBrowser, type FormBrowser } from '../lib/browser.js';
 import { onInterrupt } from '../lib/cleanup.js';
 import { type RoundRobin, startRoundRobin } from '../lib/round-robin.js';
@@ -111,12 +112,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         redirectUri: REDIRECT_URI,
         scope: 'openid',
       },
-      fields: {
-        store: () => BENCH_STORE,
-        username: (u) => u.username,
-        password: (u) => u.password,
-        code: (u) => totp.nextCode(u.username, u.totpSecret),
-      },
+      ...ourForms(totp),
     });
     return {
       issuer,

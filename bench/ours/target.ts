@@ -11,6 +11,7 @@ import { startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { freeLoopbackPort } from '../../src/db/free-port.js';
 import { SKEW_SECONDS, TOTP_DIGITS, TOTP_PERIOD } from '../../src/services/totp/index.js';
 import { startFakeHibp } from '../../test/helpers/fake-hibp.js';
+import { ourForms } from './forms.js';
 import { createFormBrowser } from '../lib/browser.js';
 import { onInterrupt } from '../lib/cleanup.js';
 import { cpuMs } from '../lib/measure.js';
@@ -163,12 +164,7 @@ export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget>
         // a refresh token comes with the refresh_token grant the client is allowed (issueRefreshToken), no offline_access needed
         scope: 'openid',
       },
-      fields: {
-        store: () => BENCH_STORE,
-        username: (u) => u.username,
-        password: (u) => u.password,
-        code: (u) => totp.nextCode(u.username, u.totpSecret),
-      },
+      ...ourForms(totp),
     });
 
     const dbCommands = () => readDbCommands(metricsUrl);
@@ -180,7 +176,11 @@ export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget>
       signIn: browser.signIn,
       refresh: browser.refresh,
       pids: () => [provider.pid, ...database.pids()],
-      pidGroups: () => ({ node: [provider.pid], database: database.pids() }),
+      // the issue 22 split: FerretDB and PostgreSQL (with its backends) apart
+      pidGroups: () => {
+        const postgres = database.postgres.pid();
+        return { node: [provider.pid], ferretdb: database.pids().filter((p) => p !== postgres), postgres: postgres ? [postgres] : [] };
+      },
       dbCommands,
       totpWaits: totp.waits,
       preload: doPreload,

@@ -51,7 +51,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     token?.acr === ACR.switch && typeof token.authTime === 'number' ? await services.quickSwitch.registerOfSwitch(accountId, token.authTime) : undefined;
 
   const configuration: Configuration = {
-    adapter: mongoAdapterFactory(services.payloads, services.once, services.clock, {
+    adapter: mongoAdapterFactory(services.payloads, services.clock, {
       limits: services.sessionLimits,
       backchannelClients: new Set(deps.clients.filter((c) => c.backchannel_logout_uri).map((c) => c.client_id)),
     }),

@@ -1,8 +1,7 @@
-// oidc-provider storage adapter over the payload store: exact _id lookups, one write command per request, JSON-string
-// payloads (their keys may contain dots), expiry checked on every read.
+// oidc-provider storage adapter over the payload store: exact _id lookups, the request's writes batched by the store,
+// JSON-string payloads (their keys may contain dots), expiry checked on every read.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Models } from '../models/index.js';
-import type { ConsumeOnce } from '../models/stores/consume-once.js';
 import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
 import { mongoLogoutOutbox } from '../models/stores/logout-outbox.js';
 import { clientFields, DEFAULT_SESSION_LIMITS, logoutTargetsOf, sessionFields, sessionOverdue, TOUCH_EVERY_MS, type LogoutTarget, type SessionRules } from './session-activity.js';
@@ -18,10 +17,12 @@ function signingOutEndsGrants(payload: AdapterPayload): AdapterPayload {
   const kept = Object.entries(authorizations).map(([clientId, { persistsLogout: _, ...rest }]) => [clientId, rest]);
   return { ...payload, authorizations: Object.fromEntries(kept) };
 }
+// models oidc-provider saves once, when it makes them under a fresh random id (never re-saved): inserted, not upserted
+const WRITTEN_ONCE = new Set(['AccessToken', 'RefreshToken', 'AuthorizationCode', 'ClientCredentials']);
 
 const noSessionRules: SessionRules = { limits: async () => DEFAULT_SESSION_LIMITS, backchannelClients: new Set() };
 
-export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, clock: () => Date = () => new Date(), sessions: SessionRules = noSessionRules) {
+export function mongoAdapterFactory(payloads: PayloadStore, clock: () => Date = () => new Date(), sessions: SessionRules = noSessionRules) {
   const parse = (doc: PayloadDoc | undefined): AdapterPayload | undefined => {
     if (!doc?.payload) return undefined;
     const payload = JSON.parse(doc.payload) as AdapterPayload;
@@ -47,7 +48,7 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
         consumed: payload.consumed ?? null,
         expiresAt: expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null,
         ...(this.model === 'Session' ? sessionFields(payload, clock(), sessions.backchannelClients) : {}),
-      });
+      }, { created: WRITTEN_ONCE.has(this.model) });
     }
 
     async find(id: string) {
@@ -72,17 +73,20 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
     }
 
     // Single use even under concurrent redemption (checklist 80, 86; RFC 9700 §4.14.2): the unique marker decides the
-    // one winner, and it is claimed after this request's tokens are stored. So a loser (a concurrent or a later reuse)
-    // always revokes the grant after every token made from it exists, the winner's new ones included, whoever was
-    // first. Nothing marks the document consumed before the claim: a request that dies in between left no trace, and
-    // its client's retry works.
+    // one winner, and it is claimed after this request's tokens are stored (it is the last document of the same
+    // ordered insert). So a loser (a concurrent or a later reuse) always revokes the grant after every token made from
+    // it exists, the winner's new ones included, whoever was first. Nothing marks the document consumed before the
+    // claim: a request that dies in between left no trace, and its client's retry works.
     async consume(id: string) {
       const doc = await payloads.get(this.key(id));
       const expiresAt = doc?.expiresAt ?? new Date(clock().getTime() + DAY_MS);
-      await payloads.afterWrite(async () => {
-        if (await once.claim({ key: `oidc:${this.key(id)}`, expiresAt })) return;
-        if (doc?.grantId) await payloads.revokeWholeGrant(doc.grantId);
-        throw new errors.InvalidGrant('grant request is invalid');
+      await payloads.claimOnce({
+        key: this.key(id),
+        expiresAt,
+        taken: async () => {
+          if (doc?.grantId) await payloads.revokeWholeGrant(doc.grantId);
+          throw new errors.InvalidGrant('grant request is invalid');
+        },
       });
     }
 

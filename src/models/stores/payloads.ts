@@ -1,7 +1,13 @@
 // The oidc_payloads collection (oidc-provider's sessions, interactions, grants, codes and tokens, and our sign-in flow
 // state) seen through one unit of work per HTTP request: every document is read at most once per request (an identity
-// map), and the request's writes leave together, as ONE update command, just before the response is sent.
+// map), and the request's writes leave together just before the response is sent: changes to stored documents as one
+// update command, new documents (tokens, codes) and the request's consume-once markers as one ordered insert command,
+// the markers last. A refresh or a code exchange writes only new documents and its marker: one command.
 // Outside a request (workers, the operator CLI) every write is immediate.
+//
+// Consume-once markers of oidc-provider's codes and tokens live in this collection too (`Consumed:<model>:<id>`), so
+// the marker can leave in the same command as the tokens it guards (a unique _id: the one insert that succeeds wins,
+// DESIGN rule 8); they expire with what they guard.
 //
 // Tokens carry a snapshot of their grant (`grant`, `grantExpiresAt`), written with the token, so the grant a token
 // names is read with the token. That is safe because a grant never ends without its tokens: oidc-provider revokes a
@@ -39,18 +45,46 @@ type Fields = Partial<Omit<PayloadDoc, '_id'>>;
 // Models whose documents name a grant and are revoked with it.
 export const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'ClientCredentials', 'PreAuthorizedCode'];
 
+/** A consume-once claim; `taken` runs when another request (or an earlier one) claimed it first. */
+export interface OnceClaim {
+  key: string;
+  expiresAt: Date;
+  taken: () => Promise<void>;
+}
+
 interface Scope {
   docs: Map<string, PayloadDoc | null>;
-  pending: Map<string, { fields: Fields; upsert: boolean }>;
+  /** `insert`: a document new in this request (never read, of a model written once), inserted rather than upserted */
+  pending: Map<string, { fields: Fields; upsert: boolean; insert: boolean }>;
   revokedGrants: Set<string>;
-  /** run once this request's writes are stored (consume-once claims: src/provider/mongo-adapter.ts) */
-  afterWrite: Array<() => Promise<void>>;
+  /** claimed after this request's other writes, in the same command as its new documents */
+  claims: OnceClaim[];
 }
 
 const EPOCH = new Date(0);
+const DUPLICATE_KEY = 11000;
+export const MARKER_PREFIX = 'Consumed:';
+
+const markerDoc = (claim: Pick<OnceClaim, 'key' | 'expiresAt'>) => ({
+  _id: `${MARKER_PREFIX}${claim.key}`,
+  model: 'Consumed',
+  payload: '{}',
+  expiresAt: claim.expiresAt,
+  expiresBucket: expiryBucket(claim.expiresAt),
+});
+
+// the index of the first document an ordered insert refused as a duplicate, or undefined for any other failure
+function duplicateAt(err: unknown): number | undefined {
+  const first = (err as { writeErrors?: Array<{ index?: number; code?: number; err?: { index?: number; code?: number } }> }).writeErrors?.[0];
+  const code = first?.code ?? first?.err?.code ?? (err as { code?: number }).code;
+  const index = first?.index ?? first?.err?.index ?? ((err as { code?: number }).code === DUPLICATE_KEY ? 0 : undefined);
+  return code === DUPLICATE_KEY ? index : undefined;
+}
 
 export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>, clock: () => Date = () => new Date()) {
-  const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set(), afterWrite: [] }));
+  const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set(), claims: [] }));
+  // the driver's own call: a hot read (every request of a sign-in, every refresh) needs no mongoose query or casting
+  const readOne = async (filter: Record<string, unknown>) => ((await OidcPayload.collection.findOne(filter as never)) as PayloadDoc | null) ?? null;
   const live = (doc: PayloadDoc | null | undefined) => (doc && (!doc.expiresAt || doc.expiresAt > clock()) ? doc : undefined);
 
   // A token document brings its grant along: later Grant reads in this request are served from the snapshot.
@@ -81,7 +115,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     async get(id: string, opts: { fresh?: boolean } = {}): Promise<PayloadDoc | undefined> {
       const scope = scopeNow();
       if (scope && !opts.fresh && scope.docs.has(id)) return live(merged(scope, id));
-      const doc = await OidcPayload.findOne({ _id: id }).lean<PayloadDoc>();
+      const doc = await readOne({ _id: id });
       if (!scope) return live(doc);
       if (doc) remember(scope, doc);
       else scope.docs.set(id, null);
@@ -90,7 +124,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
 
     /** One document by an exact lifted field (uid, userCode); remembered by its _id. */
     async findOne(filter: { model: string; uid?: string; userCode?: string }): Promise<PayloadDoc | undefined> {
-      const doc = await OidcPayload.findOne({ ...filter, $or: [{ expiresAt: null }, { expiresAt: { $gt: clock() } }] }).lean<PayloadDoc>();
+      const doc = await readOne({ ...filter, $or: [{ expiresAt: null }, { expiresAt: { $gt: clock() } }] });
       const scope = scopeNow();
       if (!doc) return undefined;
       if (scope) {
@@ -100,8 +134,11 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       return live(doc);
     },
 
-    /** Upserts fields; `mustExist` changes only a document that is there (never creates a stray one). */
-    async set(id: string, changes: Fields, opts: { mustExist?: boolean } = {}): Promise<void> {
+    /**
+     * Upserts fields; `mustExist` changes only a document that is there (never creates a stray one); `created`: the
+     * caller makes a new document under a fresh random id (a token), so unless this request read it, it is inserted.
+     */
+    async set(id: string, changes: Fields, opts: { mustExist?: boolean; created?: boolean } = {}): Promise<void> {
       const upsert = !opts.mustExist;
       const fields = 'expiresAt' in changes && !('expiresBucket' in changes) ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
       const scope = scopeNow();
@@ -110,20 +147,30 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
         return;
       }
       const before = scope.pending.get(id);
-      scope.pending.set(id, { fields: { ...before?.fields, ...fields }, upsert: upsert || Boolean(before?.upsert) });
+      const insert = before ? before.insert : Boolean(opts.created) && !scope.docs.has(id);
+      scope.pending.set(id, { fields: { ...before?.fields, ...fields }, upsert: upsert || Boolean(before?.upsert), insert });
     },
 
     /** Deleted for every reader from now on (found by no lifted field either); the sweeper removes it with this minute. */
     destroy: (id: string) => store.set(id, { expiresAt: EPOCH, expiresBucket: expiryBucket(clock()), uid: null, userCode: null }, { mustExist: true }),
 
     /**
-     * Runs `task` once this request's writes are stored (at once outside a request). A consume-once claim made there
-     * decides after the tokens it guards exist, so a loser that revokes them revokes the winner's too.
+     * Claims `key` once, after this request's other writes (at once outside a request): the marker is the last
+     * document of the request's ordered insert, so a claim decides after the tokens it guards exist, and a loser that
+     * revokes them (`taken`) revokes the winner's too (checklist 80, 86).
      */
-    async afterWrite(task: () => Promise<void>): Promise<void> {
+    async claimOnce(claim: OnceClaim): Promise<void> {
       const scope = scopeNow();
-      if (scope) scope.afterWrite.push(task);
-      else await task();
+      if (scope) {
+        scope.claims.push(claim);
+        return;
+      }
+      try {
+        await OidcPayload.collection.insertOne(markerDoc(claim) as never);
+      } catch (err) {
+        if (duplicateAt(err) === undefined) throw err;
+        await claim.taken();
+      }
     },
 
     /** Every token of a grant, once per request however many models ask (oidc-provider asks per model). */
@@ -160,19 +207,35 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       }
     },
 
-    /** Writes this request's changes (one update command however many documents changed), then its after-write tasks. */
+    /**
+     * Writes this request's changes: one update command for the stored documents that changed, then one ordered insert
+     * command for its new documents followed by its consume-once markers (without markers, new documents join the
+     * update command when there is one). A marker already taken runs its `taken`.
+     */
     async flush(): Promise<void> {
       const scope = scopeNow();
       if (!scope) return;
-      if (scope.pending.size > 0) {
-        const ops = [...scope.pending].map(([id, { fields, upsert }]) => ({
-          updateOne: { filter: { _id: id }, update: { $set: withSnapshot(scope, id, fields) }, upsert },
-        }));
-        for (const id of scope.pending.keys()) scope.docs.set(id, merged(scope, id) ?? null);
-        scope.pending.clear();
-        await OidcPayload.bulkWrite(ops, { ordered: true });
+      const changes = [...scope.pending];
+      const claims = scope.claims.splice(0);
+      for (const id of scope.pending.keys()) scope.docs.set(id, merged(scope, id) ?? null);
+      scope.pending.clear();
+      // new documents go in the update command as upserts when the request changes stored ones and claims nothing
+      const inserting = claims.length > 0 || changes.every(([, p]) => p.insert);
+      const updates = changes.filter(([, p]) => !(inserting && p.insert)).map(([id, { fields, upsert }]) => ({
+        updateOne: { filter: { _id: id }, update: { $set: withSnapshot(scope, id, fields) }, upsert },
+      }));
+      if (updates.length > 0) await OidcPayload.bulkWrite(updates, { ordered: true });
+      const created = changes.filter(([, p]) => inserting && p.insert).map(([id, { fields }]) => ({ _id: id, ...withSnapshot(scope, id, fields) }));
+      const docs = [...created, ...claims.map(markerDoc)];
+      if (docs.length === 0) return;
+      try {
+        await OidcPayload.collection.insertMany(docs as never[], { ordered: true });
+      } catch (err) {
+        const at = duplicateAt(err);
+        const claim = at === undefined ? undefined : claims[at - created.length];
+        if (!claim) throw err;
+        await claim.taken();
       }
-      for (const task of scope.afterWrite.splice(0)) await task();
     },
   };
   return store;

@@ -26,13 +26,24 @@ export interface ZonedStore {
   timeZone?: string | null;
 }
 
+// Making a DateTimeFormat to check a zone costs about as much as a database command's worth of node CPU, and every
+// sign-in asks for its store's zone: the answers are kept (a handful of zone names; bounded against odd input).
+const checked = new Map<string, boolean>();
+const MAX_CHECKED = 1_000;
+
 export function isTimeZone(zone: string): boolean {
+  const known = checked.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  checked.set(zone, valid);
+  return valid;
 }
 
 export function storeTimeZone(store: ZonedStore): string {

@@ -22,9 +22,18 @@ export interface Rollout {
   enforced: boolean;
 }
 
+// one formatter per zone (making one costs more than formatting with it; every sign-in asks)
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in the store's time zone, "YYYY-MM-DD". */
 export function storeToday(now: Date, store: ZonedStore): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: storeTimeZone(store), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const zone = storeTimeZone(store);
+  let format = dayFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(zone, format);
+  }
+  return format.format(now);
 }
 
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
