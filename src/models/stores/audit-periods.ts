@@ -5,8 +5,10 @@
 // filter it can be found by (the store; its category; each person it concerns; each person with the category), and
 // the same insert adds a period document per bucket, year and month that is new: `{_id: "<bucket>", k: "<parent>"}`.
 // Reading `{k}` lists the non-empty years of a filter, the months of a year and the days of a month, so a page reads
-// only buckets that hold matching events. Periods are UTC, like the date filter. Keys are short hashes of
-// (store, category, person): a hash collision only adds events that the exact filter of every read removes again.
+// only buckets that hold matching events. A day a process has seen BUSY_DAY events in also gets a "busy" document
+// beside its day, so a reader knows which months are small enough to read as one bucket. Periods are UTC, like the
+// date filter. Keys are short hashes of (store, category, person): a hash collision only adds events that the exact
+// filter of every read removes again.
 import { createHash } from 'node:crypto';
 import { categoryOf, type AuditCategory } from '../../services/audit/categories.js';
 
@@ -33,12 +35,19 @@ export function keyOf(scope: KeyScope): { key: string; days: boolean } {
   return { key, days: !(scope.category && scope.person) };
 }
 
+/** Events of one key in one day, seen by one process, that make the day "busy". */
+export const BUSY_DAY = 20;
+
 export const dayBucket = (key: string, day: number) => `${key}:d${day}`;
+export const busyDay = (key: string, day: number) => `${key}:b${day}`;
 export const monthBucket = (key: string, month: number) => `${key}:m${month}`;
 export const yearPeriod = (key: string, year: number) => `${key}:y${year}`;
 
-/** The period ids below a parent id, as numbers (`days` of a month, `months` of a year, years of a key). */
-export const periodNumber = (id: string): number => Number(id.slice(id.lastIndexOf(':') + 2));
+/** A period id as its kind (d day, b busy day, m month, y year) and number. */
+export function periodOf(id: string): { kind: string; n: number } {
+  const at = id.lastIndexOf(':') + 1;
+  return { kind: id.charAt(at), n: Number(id.slice(at + 1)) };
+}
 
 export interface Indexable {
   at: Date;
@@ -67,8 +76,11 @@ function keysOf(e: Indexable): Array<{ key: string; days: boolean }> {
   ];
 }
 
-/** The buckets an event is found in (its `b` field) and the period documents that list them. */
-export function placeOf(e: Indexable): { buckets: string[]; periods: PeriodDoc[] } {
+/**
+ * The buckets an event is found in (its `b` field) and the period documents that list them; `busy` says whether a day
+ * bucket has just reached BUSY_DAY events.
+ */
+export function placeOf(e: Indexable, busy: (dayBucket: string) => boolean = () => false): { buckets: string[]; periods: PeriodDoc[] } {
   const day = dayOf(e.at);
   const month = monthOf(e.at);
   const year = yearOfMonth(month);
@@ -78,6 +90,7 @@ export function placeOf(e: Indexable): { buckets: string[]; periods: PeriodDoc[]
     if (days) {
       buckets.push(dayBucket(key, day));
       periods.push({ _id: dayBucket(key, day), k: monthBucket(key, month) });
+      if (busy(dayBucket(key, day))) periods.push({ _id: busyDay(key, day), k: monthBucket(key, month) });
     }
     buckets.push(monthBucket(key, month));
     periods.push({ _id: monthBucket(key, month), k: yearPeriod(key, year) }, { _id: yearPeriod(key, year), k: key });

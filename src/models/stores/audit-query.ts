@@ -5,9 +5,10 @@ import { Types, type mongo } from 'mongoose';
 import { categoryOfPrefix, typeSelection, type AuditCategory } from '../../services/audit/categories.js';
 import type { AuditCursor, AuditFilter, AuditQueryPort, AuditRecord } from '../../services/admin/ports.js';
 import type { Models } from '../index.js';
-import { dayBucket, dayOf, keyOf, monthBucket, monthOfDay, periodNumber, yearOfMonth, yearPeriod } from './audit-periods.js';
+import { dayBucket, dayOf, keyOf, monthBucket, monthOfDay, periodOf, yearOfMonth, yearPeriod } from './audit-periods.js';
 
-// a month with at most this many days of events is read as one bucket (fewer reads, at most this many days of events)
+// A month with at most this many days of events and no busy day is read as one bucket: one read of fewer than
+// SPARSE_DAYS * BUSY_DAY events (per process that wrote them) instead of a read per day.
 const SPARSE_DAYS = 8;
 
 type Filter = Record<string, unknown>;
@@ -71,9 +72,9 @@ function keyFor(f: AuditFilter): { key: string; days: boolean } {
 export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
   const collection = AuditEvent.collection as mongo.Collection;
 
-  /** The numbers of the periods listed under `k`. */
-  const directory = async (k: string): Promise<number[]> =>
-    (await collection.find({ k }, { projection: { _id: 1 } }).toArray()).map((d) => periodNumber(String(d._id)));
+  /** The periods listed under `k`. */
+  const directory = async (k: string) => (await collection.find({ k }, { projection: { _id: 1 } }).toArray()).map((d) => periodOf(String(d._id)));
+  const numbers = (periods: Array<{ kind: string; n: number }>, kind: string) => periods.filter((p) => p.kind === kind).map((p) => p.n);
 
   /** The buckets that may hold events of the filter between two days (inclusive), in the order asked for. */
   async function* buckets(f: AuditFilter, days: { low?: number; high?: number }, newestFirst: boolean): AsyncGenerator<string> {
@@ -84,16 +85,17 @@ export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
     const highMonth = days.high === undefined ? undefined : monthOfDay(days.high);
     const lowYear = lowMonth === undefined ? undefined : yearOfMonth(lowMonth);
     const highYear = highMonth === undefined ? undefined : yearOfMonth(highMonth);
-    for (const year of inOrder((await directory(key)).filter((y) => within(y, lowYear, highYear)))) {
-      for (const month of inOrder((await directory(yearPeriod(key, year))).filter((m) => within(m, lowMonth, highMonth)))) {
+    for (const year of inOrder(numbers(await directory(key), 'y').filter((y) => within(y, lowYear, highYear)))) {
+      for (const month of inOrder(numbers(await directory(yearPeriod(key, year)), 'm').filter((m) => within(m, lowMonth, highMonth)))) {
         if (!hasDays) {
           yield monthBucket(key, month);
           continue;
         }
-        const all = await directory(monthBucket(key, month));
+        const periods = await directory(monthBucket(key, month));
+        const all = numbers(periods, 'd');
         const wanted = inOrder(all.filter((d) => within(d, days.low, days.high)));
         if (wanted.length === 0) continue;
-        if (all.length <= SPARSE_DAYS) yield monthBucket(key, month);
+        if (all.length <= SPARSE_DAYS && !periods.some((p) => p.kind === 'b')) yield monthBucket(key, month);
         else for (const day of wanted) yield dayBucket(key, day);
       }
     }

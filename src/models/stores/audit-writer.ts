@@ -1,7 +1,7 @@
 // Writes audit events with their buckets, and the period documents they open, in one insert (src/models/stores/audit-periods.ts).
 import { LRUCache } from 'lru-cache';
 import type { mongo } from 'mongoose';
-import { placeOf, type Indexable, type PeriodDoc } from './audit-periods.js';
+import { BUSY_DAY, placeOf, type Indexable, type PeriodDoc } from './audit-periods.js';
 import { isDuplicate } from './idempotent-id.js';
 
 // period ids this process has seen stored: a year of a busy deployment's days and keys, a few MB
@@ -42,11 +42,18 @@ const errorsOf = (err: unknown): Array<{ index: number; duplicate: boolean }> | 
 
 function createAuditWriter(collection: Collection): AuditWriter {
   const known = new LRUCache<string, true>({ max: KNOWN_PERIODS });
+  // events per day bucket written by this process (a restart starts again: a day is short next to a restart)
+  const perDay = new LRUCache<string, number>({ max: KNOWN_PERIODS });
+  const busy = (bucket: string) => {
+    const n = (perDay.get(bucket) ?? 0) + 1;
+    perDay.set(bucket, n);
+    return n === BUSY_DAY;
+  };
 
   function place(events: WritableAuditEvent[]): PeriodDoc[] {
     const needed = new Map<string, PeriodDoc>();
     for (const e of events) {
-      const { buckets, periods } = placeOf(e);
+      const { buckets, periods } = placeOf(e, busy);
       e.b = buckets;
       for (const p of periods) if (!known.has(p._id)) needed.set(p._id, p);
     }
