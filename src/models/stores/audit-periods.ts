@@ -5,8 +5,8 @@
 // filter it can be found by (the store; its category; each person it concerns; each person with the category), and
 // the same insert adds a period document per bucket, year and month that is new: `{_id: "<bucket>", k: "<parent>"}`.
 // Reading `{k}` lists the non-empty years of a filter, the months of a year and the days of a month, so a page reads
-// only buckets that hold matching events. A day a process has seen BUSY_DAY events in also gets a "busy" document
-// beside its day, so a reader knows which months are small enough to read as one bucket. Periods are UTC, like the
+// only buckets that hold matching events. A day a process has seen BUSY_DAY events of a key in also gets a "busy"
+// document beside its day, so a reader knows which months are small enough to read as one bucket. Periods are UTC, like the
 // date filter. Keys are short hashes of (store, category, person): a hash collision only adds events that the exact
 // filter of every read removes again.
 import { createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ export function keyOf(scope: KeyScope): { key: string; days: boolean } {
 }
 
 /** Events of one key in one day, seen by one process, that make the day "busy". */
-export const BUSY_DAY = 20;
+export const BUSY_DAY = 5;
 
 export const dayBucket = (key: string, day: number) => `${key}:d${day}`;
 export const busyDay = (key: string, day: number) => `${key}:b${day}`;

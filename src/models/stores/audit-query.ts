@@ -7,9 +7,6 @@ import type { AuditCursor, AuditFilter, AuditQueryPort, AuditRecord } from '../.
 import type { Models } from '../index.js';
 import { dayBucket, dayOf, keyOf, monthBucket, monthOfDay, periodOf, yearOfMonth, yearPeriod } from './audit-periods.js';
 
-// A month with at most this many days of events and no busy day is read as one bucket: one read of fewer than
-// SPARSE_DAYS * BUSY_DAY events (per process that wrote them) instead of a read per day.
-const SPARSE_DAYS = 8;
 
 type Filter = Record<string, unknown>;
 
@@ -95,7 +92,8 @@ export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
         const all = numbers(periods, 'd');
         const wanted = inOrder(all.filter((d) => within(d, days.low, days.high)));
         if (wanted.length === 0) continue;
-        if (all.length <= SPARSE_DAYS && !periods.some((p) => p.kind === 'b')) yield monthBucket(key, month);
+        // a month without a busy day is one read of fewer than 31 * BUSY_DAY events (per process that wrote them)
+        if (!periods.some((p) => p.kind === 'b')) yield monthBucket(key, month);
         else for (const day of wanted) yield dayBucket(key, day);
       }
     }
