@@ -104,7 +104,7 @@ describe('audit log reads at a year of events are served by indexes (B5; issue 2
     // no read selects by the store alone: each names a bucket (`b`) or a directory (`k`)
     const shapes = reads.map((c) => (c.command as { filter: Record<string, unknown> }).filter);
     assert.deepEqual(shapes.filter((f) => typeof f.b !== 'string' && typeof f.k !== 'string'), []);
-    // at most a directory and a bucket read per month of the year walked, plus the years' and the names' reads
+    // at most a directory and a bucket read per month of the year walked, plus the list of years
     assert.ok(Math.max(...perRequest) <= 30, `commands per page: ${perRequest.join(' ')}`);
 
     // the equality alone selects at most one bucket's events, out of 100,000 in the store
