@@ -47,8 +47,8 @@ try {
     phases.push(...points.map((p) => p.phase));
     console.log(`\ncost curve: sign-in at concurrency 1 (${CURVE_SIGN_INS} each) as the database grows\n${curveTable(points)}`);
     console.log(
-      'expiry scan: what one full `expiresAt <= now` scan of oidc_payloads costs, for reference: the provider sweeps that ' +
-        'way only on its first pass, then by expiry hour with exact, indexed deletes (src/db/sweeper.ts)',
+      'expiry scan: what one full `expiresAt <= now` scan of oidc_payloads costs, for reference: the provider never sweeps ' +
+        'that way; it finds expired documents by expiry minute with exact, indexed look-ups and deletes them in paced batches (src/db/sweeper.ts)',
     );
   }
 

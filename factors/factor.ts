@@ -4,15 +4,23 @@ import type { Step } from '../src/flow/step.js';
 import type { CredentialType } from '../src/services/mfa/credentials.js';
 import type { NotificationType } from '../src/services/notifications/index.js';
 import type { AccountKit, AccountPages } from '../src/account/kit.js';
+import type { AccountContext } from '../src/account/context.js';
 import type { UserView } from '../src/services/account/users.js';
 
-export const FACTOR_IDS = ['passkey', 'totp', 'recovery'] as const;
-export type FactorId = (typeof FACTOR_IDS)[number];
+import type { FactorId } from './ids.js';
+
+export type { FactorId };
 
 /** What the Security & ID page shows of a factor: a partial (templates/partials/<partial>.hbs) and its data. */
 export interface AccountSection {
   partial: string;
   view(user: UserView, kit: AccountKit): Promise<Record<string, unknown>>;
+}
+
+/** What an admin's page for a user shows of a factor the user has, beyond its name: a partial and its data. */
+export interface AdminSection {
+  partial: string;
+  view(user: { id: string }, services: Pick<AccountContext, 'factors'>): Promise<Record<string, unknown>>;
 }
 
 export interface Factor {
@@ -30,14 +38,24 @@ export interface Factor {
   enrol?: Step;
   /** link text key of the switch to this factor, shown on the other factors' pages */
   switchLabel: string;
+  /** the way in when the factor at hand fails (recovery codes): its switch reads as that factor's `lostLabel` */
+  fallback?: boolean;
+  /** link text key of the switch to the fallback from this factor's page ("I can't use my passkey") */
+  lostLabel?: string;
   /** path under /interaction/<uid>/ of that switch */
   switchPath: string;
   /** name of the factor for people (admin and account pages): a locale key */
   nameKey: string;
   account?: AccountSection;
-  /** its own pages under /account (registration, rename, removal): a router with its own prefix */
+  admin?: AdminSection;
+  /** its own pages under /account (set-up, registration, rename, removal): a router with its own prefix */
   accountRoutes?(pages: AccountPages): Router;
+  /** the page of its own that binds it, where the binding rule's proof page leads back to (src/account/binding-routes.ts) */
+  bindingPath?: string;
   /** ?done=<name> notices its pages redirect to the overview with: name -> locale key */
   accountNotices?: Record<string, string>;
   notifications: readonly NotificationType[];
 }
+
+/** The link text of a switch from the factor at hand to another: to the fallback (recovery codes) it names what failed. */
+export const switchLabelOf = (to: Factor, from: Factor): string => (to.fallback && from.lostLabel) || to.switchLabel;

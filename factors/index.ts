@@ -2,7 +2,7 @@
 // choice of the factor a sign-in asks for now. Adding a factor: its folder, this list, and its service in the container.
 import type { Step } from '../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../src/flow/state.js';
-import type { Factor, FactorId } from './factor.js';
+import { switchLabelOf, type Factor, type FactorId } from './factor.js';
 import { passkeyFactor } from './passkey/index.js';
 import { totpFactor } from './totp/index.js';
 import { recoveryFactor } from './recovery/index.js';
@@ -48,7 +48,7 @@ export const verifySteps: Step[] = factors.map((factor) => ({
   async render(state, facts, services) {
     const page = await factor.verify.render(state, facts, services);
     const others = usable(state, facts).filter((f) => f !== factor);
-    return { ...page, view: { ...page.view, alternatives: others.map((f) => ({ url: `/interaction/${state.uid}/${f.switchPath}`, label: f.switchLabel })) } };
+    return { ...page, view: { ...page.view, alternatives: others.map((f) => ({ url: `/interaction/${state.uid}/${f.switchPath}`, label: switchLabelOf(f, factor) })) } };
   },
 }));
 

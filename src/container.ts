@@ -1,24 +1,22 @@
 // Composition root: builds the framework-free services from their Mongo-backed ports.
-import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Models } from './models/index.js';
 import type { DeploymentSecrets } from './provider/deployment-secrets.js';
 import { createPasswordHasher } from './services/passwords/index.js';
 import { createBreachChecker } from './services/breach/index.js';
-import { createTotp, createTotpVerifier } from './services/totp/index.js';
+import { createTotp } from './services/totp/index.js';
 import { createSecretBox, parseKeyring } from './services/secrets/index.js';
 import { createRecoveryCodes } from './services/recovery-codes/index.js';
 import { mfaRequirement } from './services/policy/index.js';
 import { createPasswordService } from './services/account/passwords.js';
 import { createDeviceService } from './services/account/devices.js';
 import { createMfaService } from './services/mfa/index.js';
-import { createTotpFactor } from '../factors/totp/service.js';
-import { createPasskeyFactor } from '../factors/passkey/service.js';
-import { webauthnChallenges } from '../factors/passkey/challenge.js';
+import { createFactorServices } from '../factors/services.js';
 import { createThrottleGuard } from './services/throttle/guard.js';
 import { knownDevices } from './services/throttle/known-devices.js';
 import { createAccessPasses } from './services/access-passes/index.js';
+import { createBinding } from './services/binding/index.js';
 import { mongoAccessPasses } from './models/stores/access-passes.js';
 import type { Notifier } from './services/notifications/index.js';
 import { revokeEverythingOf } from './provider/mongo-adapter.js';
@@ -26,11 +24,12 @@ import { createMailNotifier } from './mail/index.js';
 import type { StoreView, UserView } from './services/account/users.js';
 import { mongoEmailPort, mongoLanguagePort, mongoMfaUserPort, mongoPasswordPort, mongoThrottle, mongoUserDirectory } from './models/stores/user-directory.js';
 import { storeRecords, userRecords } from './models/stores/user-records.js';
-import { createEmailService } from './services/account/email.js';
+import { createEmailService, VERIFY_REQUEST_LIMITS } from './services/account/email.js';
 import { createLanguageService } from './services/account/language.js';
 import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 import { mongoDevices } from './models/stores/devices.js';
-import { mongoAudit, mongoFlows } from './models/stores/misc.js';
+import { mongoAudit } from './models/stores/misc.js';
+import { mongoPageState } from './models/stores/page-state.js';
 import { createPayloadStore } from './models/stores/payloads.js';
 import { requestScope } from './models/stores/request-scope.js';
 import { createFlowStore } from './flow/store.js';
@@ -109,7 +108,7 @@ export function createServices(deps: ContainerDeps) {
     box,
     recovery: createRecoveryCodes({ pepper: secrets.recoveryPepper }),
     users: mongoMfaUserPort(models, userDocs),
-    codes: mongoRecoveryCodes(models),
+    codes: mongoRecoveryCodes(models, clock),
     revokeDevices,
     audit,
     notify,
@@ -129,6 +128,7 @@ export function createServices(deps: ContainerDeps) {
     };
   };
   const onceKey = (key: string) => once.claim({ key, expiresAt: new Date(clock().getTime() + 2 * 86_400_000) });
+  const accessPasses = createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify });
 
   return {
     config: { ...config, breachFailMode: config.breach.failMode },
@@ -144,13 +144,24 @@ export function createServices(deps: ContainerDeps) {
     totp,
     // sign-in flow state, kept with each interaction (src/flow/store.ts)
     flows: createFlowStore(payloads),
-    // the account pages' wizard state
-    accountWizards: mongoFlows(models),
-    email: createEmailService({ users, store: mongoEmailPort(models), audit, notify }),
+    // Security & ID's state between requests, typed by src/account/state.ts
+    pageState: mongoPageState(models, clock),
+    claimOnce: (key: string, ttlMs: number) => once.claim({ key, expiresAt: new Date(clock().getTime() + ttlMs) }),
+    email: createEmailService({
+      users,
+      store: mongoEmailPort(models),
+      audit,
+      notify,
+      clock,
+      limiter: createRequestLimiter({ claim: once.claim, clock, limits: VERIFY_REQUEST_LIMITS, purpose: 'verify-email' }),
+    }),
     languages,
     throttle,
     knownDevices: knownDevices(cookieKey),
-    accessPasses: createAccessPasses({ store: mongoAccessPasses(models, once), pepper: secrets.recoveryPepper, ttlHours: config.accessPassHours, clock, audit, notify }),
+    // temporary access passes as admins list and revoke them; made and used up only through the binding rule
+    accessPasses: { active: accessPasses.active, revoke: accessPasses.revoke },
+    // B17: the one rule for binding a factor, and the proofs it takes (src/services/binding)
+    binding: createBinding({ passes: accessPasses, throttle, clock }),
     stores: storeDocs,
     payloads,
     once,
@@ -196,19 +207,7 @@ export function createServices(deps: ContainerDeps) {
     // B19: trusted registers, the day's full sign-ins there, personal PINs (argon2id, the passwords' parameters)
     quickSwitch: createQuickSwitch({ port: mongoQuickSwitch(models), hasher: createPasswordHasher(), audit, notify, clock, users }),
     // each second factor's own domain service (factors/<id>/service.ts)
-    factors: {
-      totp: createTotpFactor({ totp, verifier: createTotpVerifier({ totp }), box, mfa, once: onceKey, claimInOrder: once.claimInOrder, clock }),
-      // RP ID and origin come from the issuer: a passkey works only on this provider's own pages
-      passkey: createPasskeyFactor({
-        rpId: new URL(config.issuer).hostname,
-        origin: new URL(config.issuer).origin,
-        rpName: config.productName,
-        challenges: webauthnChallenges(createHmac('sha256', cookieKey).update('webauthn challenges').digest(), clock),
-        mfa,
-        audit,
-        clock,
-      }),
-    },
+    factors: createFactorServices({ issuer: config.issuer, productName: config.productName, cookieKey, totp, box, mfa, audit, clock, once: onceKey, claimInOrder: once.claimInOrder }),
     // B21: MFA roll-out coverage, reminders and the owner's weekly summary (run by src/rollout/job.ts)
     rollout: createRolloutService({ port: mongoRollout(models, once), notify, audit, clock }),
     policy: {

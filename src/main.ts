@@ -7,11 +7,13 @@ import { createApp } from './app.js';
 import { listen } from './http/listen.js';
 import { createMetrics } from './metrics/registry.js';
 import { startMetricsServer } from './metrics/server.js';
-import { seedDemo } from './seed.js';
+import { describeSeeded, seedDemo } from './seed.js';
 import { startDemoPos } from './demo/pos.js';
 import { createMailWorker, mailDelivery } from './mail/index.js';
 import { mongoOutboxBacklog } from './models/stores/outbox.js';
 import { startRolloutJob } from './rollout/job.js';
+import { startHousekeeping } from './db/housekeeping.js';
+import { mongoRecoveryCodes } from './models/stores/recovery-codes.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, { pretty: !config.production && process.stdout.isTTY });
@@ -28,12 +30,9 @@ async function main() {
   const { app, services, logoutWorker } = await createApp({ config, db, logger, observe: metrics?.observer, devMail: mail.catcher });
 
   if (config.seedDemo) {
-    const seeded = await seedDemo(db.models, services.passwords.hash);
-    if (seeded) {
-      const lines = seeded.map((u) => `  ${u.role.padEnd(8)} username ${u.username.padEnd(8)} password ${u.password}`);
-      // printed once, on first start only: the passwords are not stored anywhere else
-      process.stdout.write(`\nDemo store "demo" created. Sign in with store URL "demo" and:\n${lines.join('\n')}\n\n`);
-    }
+    const seeded = await seedDemo(db.models, { hash: services.passwords.hash, issuePass: (user) => services.binding.issuePass(user, { actorId: null }, 'new_user') });
+    // printed once, on first start only: the passwords and passes are not stored anywhere else
+    if (seeded) process.stdout.write(describeSeeded(seeded));
   }
 
   // B6: every instance sends from the shared outbox; claims keep each email to one sender
@@ -43,6 +42,8 @@ async function main() {
   logoutWorker.start();
   // B21: roll-out reminders and the owner's weekly summary
   const rolloutJob = startRolloutJob(services, logger);
+  // expired documents and recovery codes that never became active, removed in paced batches by one instance at a time
+  const housekeeping = startHousekeeping({ models: db.models, claim: services.once.claim, clock: services.clock, logger, codes: mongoRecoveryCodes(db.models, services.clock) });
 
   const server = await listen(app, config.port, 'PORT', config.host);
   const metricsServer = metrics && config.metrics.port !== undefined ? await startMetricsServer(metrics.registry, config.metrics.port, config.metrics.host, config.metrics.token) : undefined;
@@ -57,6 +58,7 @@ async function main() {
     await mailWorker.stop();
     await logoutWorker.stop();
     await rolloutJob.stop();
+    await housekeeping.stop();
     await demo?.close();
     await db.close();
     await database.stop();

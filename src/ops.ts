@@ -1,4 +1,4 @@
-// Operator CLI (break-glass, S11): `npm run ops -- reset-mfa --store <prefix> --user <username> --reason "<text>" [--operator <name>]`.
+// Operator CLI (S11, B17): `npm run ops -- reset-mfa|issue-pass --store <prefix> --user <username> --reason "<text>" [--operator <name>]`.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { loadDeploymentSecrets } from './provider/deployment-secrets.js';
 import { mongoAdminStores, mongoAdminUsers, mongoSessionRevoker } from './models/stores/admin.js';
 import { createPayloadStore } from './models/stores/payloads.js';
 import { operatorResetMfa } from './services/admin/index.js';
-import type { OperatorResetInput, OperatorResetResult } from './services/admin/operator.js';
+import { operatorIssuePass, type OperatorPassResult, type OperatorResetInput, type OperatorResetResult } from './services/admin/operator.js';
 
 export interface OpsIo {
   out(line: string): void;
@@ -22,16 +22,19 @@ export interface OpsIo {
 }
 
 const USAGE = [
-  'Usage: npm run ops -- reset-mfa --store <prefix> --user <username> --reason "<why, and the request it answers>" [--operator <name>]',
+  'Usage: npm run ops -- <command> --store <prefix> --user <username> --reason "<why, and the request it answers>" [--operator <name>]',
   '',
   '  reset-mfa   Break-glass reset of a user\'s MFA (typically the account owner who lost every factor), only on a',
   '              request from the owner\'s registered email. The user must set MFA up again at the next sign-in;',
   '              their sessions, refresh tokens and remembered devices end; the user is notified; the reset is',
-  '              audited as mfa.reset_by_operator with the reason and the operator.',
+  '              audited as mfa.reset_by_operator with the reason and the operator. Prints a temporary access pass.',
+  '  issue-pass  A temporary access pass for the first authenticator of a user who has none (a new owner, the demo',
+  '              store\'s owner and admin after their printed passes expired): a password alone never sets one up.',
+  '              Audited as access_pass.issued_by_operator; the user is emailed (without the pass).',
 ].join('\n');
 
 /** The reset itself, on an open database and the app's services (the CLI and the tests both call this). */
-export async function resetMfa(ctx: { models: Models; services: Pick<Services, 'mfa' | 'audit' | 'accessPasses'> }, input: OperatorResetInput): Promise<OperatorResetResult> {
+export async function resetMfa(ctx: { models: Models; services: Pick<Services, 'mfa' | 'audit' | 'binding'> }, input: OperatorResetInput): Promise<OperatorResetResult> {
   return operatorResetMfa(
     {
       stores: mongoAdminStores(ctx.models),
@@ -39,21 +42,32 @@ export async function resetMfa(ctx: { models: Models; services: Pick<Services, '
       mfa: ctx.services.mfa,
       endSessions: mongoSessionRevoker(ctx.models, createPayloadStore(ctx.models)),
       audit: ctx.services.audit,
-      passes: ctx.services.accessPasses,
+      binding: ctx.services.binding,
     },
     input,
   );
 }
 
-const FAILURES: Record<Exclude<OperatorResetResult, { ok: true }>['error'], (i: OperatorResetInput) => string> = {
-  reason_missing: () => 'reset-mfa: --reason is required (why, and which request from the owner\'s registered email it answers)',
-  operator_missing: () => 'reset-mfa: --operator is empty',
-  store_unknown: (i) => `reset-mfa: no store with the prefix "${i.storePrefix}"`,
-  user_unknown: (i) => `reset-mfa: no user "${i.username}" in store "${i.storePrefix}"`,
+const FAILURES: Record<Exclude<OperatorResetResult | OperatorPassResult, { ok: true }>['error'], (i: OperatorResetInput) => string> = {
+  reason_missing: () => '--reason is required (why, and which request from the owner\'s registered email it answers)',
+  operator_missing: () => '--operator is empty',
+  store_unknown: (i) => `no store with the prefix "${i.storePrefix}"`,
+  user_unknown: (i) => `no user "${i.username}" in store "${i.storePrefix}"`,
+  has_mfa: (i) => `"${i.username}" has multi-factor authentication: they add an authenticator by signing in with the one they have (reset-mfa if they lost them all)`,
 };
 
+export function describePass(result: OperatorPassResult, input: OperatorResetInput): string {
+  if (!result.ok) return `issue-pass: ${FAILURES[result.error](input)}`;
+  return (
+    `OK: temporary access pass for "${result.user.username}" (${result.user.role}) in store "${result.store.prefix}" by operator "${input.operator}", ` +
+    'audited as access_pass.issued_by_operator; the user was emailed (without the pass).\n' +
+    `Give it in person or by phone, never by email; it works once, until ${result.expiresAt.toISOString()}:\n` +
+    `  ${result.pass}`
+  );
+}
+
 export function describeResult(result: OperatorResetResult, input: OperatorResetInput): string {
-  if (!result.ok) return FAILURES[result.error](input);
+  if (!result.ok) return `reset-mfa: ${FAILURES[result.error](input)}`;
   return (
     `OK: MFA reset for "${result.user.username}" (${result.user.role}) in store "${result.store.prefix}" by operator "${input.operator}": ` +
     `must set up MFA at the next sign-in; ${result.sessionsEnded} session(s)/token(s) ended, remembered devices forgotten, ` +
@@ -99,12 +113,13 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.en
     io.out(USAGE);
     return 0;
   }
-  if (positionals[0] !== 'reset-mfa' || positionals.length > 1) {
+  const command = positionals[0];
+  if ((command !== 'reset-mfa' && command !== 'issue-pass') || positionals.length > 1) {
     io.err(`ops: ${positionals[0] ? `unknown command "${positionals.join(' ')}"` : 'no command given'}\n\n${USAGE}`);
     return 1;
   }
   if (!values.store || !values.user) {
-    io.err(`reset-mfa: --store and --user are required\n\n${USAGE}`);
+    io.err(`${command}: --store and --user are required\n\n${USAGE}`);
     return 1;
   }
   const input: OperatorResetInput = {
@@ -116,7 +131,7 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.en
   };
   // refuse before touching the database
   if (!input.reason.trim()) {
-    io.err(FAILURES.reason_missing(input));
+    io.err(`${command}: ${FAILURES.reason_missing(input)}`);
     return 1;
   }
 
@@ -133,9 +148,13 @@ export async function runOps(argv: string[], env: NodeJS.ProcessEnv = process.en
     const logger = pino({ level: config.logLevel }, pino.destination(2));
     const secrets = await loadDeploymentSecrets(config, db.models);
     const services = createServices({ config, models: db.models, secrets, logger });
+    if (command === 'issue-pass') {
+      const issued = await operatorIssuePass({ stores: mongoAdminStores(db.models), users: mongoAdminUsers(db.models), audit: services.audit, binding: services.binding }, input);
+      (issued.ok ? io.out : io.err)(describePass(issued, input));
+      return issued.ok ? 0 : 1;
+    }
     const result = await resetMfa({ models: db.models, services }, input);
-    if (result.ok) io.out(describeResult(result, input));
-    else io.err(describeResult(result, input));
+    (result.ok ? io.out : io.err)(describeResult(result, input));
     return result.ok ? 0 : 1;
   } finally {
     await db.close();

@@ -12,6 +12,7 @@ import { freePort } from '../test/helpers/free-port.js';
 import { globalSetup, globalTeardown } from '../test/helpers/shared-server.js';
 import { startStack } from '../test/helpers/stack.js';
 import { AuthenticatorApp } from '../test/helpers/totp-device.js';
+import { shootProofWays } from './tour-proof-ways.js';
 
 const outIndex = process.argv.indexOf('--out');
 const out = path.resolve(outIndex > 0 ? (process.argv[outIndex + 1] ?? 'tour') : 'tour');
@@ -119,6 +120,7 @@ try {
     await page.click(`form[action="/admin/users/${cashierId}/passes"] button[type="submit"]`);
     await page.waitForLoadState('load');
     await shoot(page, 'admin-pass', locale);
+    await shootProofWays({ browser, stack, demoUrl, locale, prefix, storeId, password: PASSWORD, admin: page, adminId, cashierId, shoot, out });
     await context.close();
   }
 } finally {

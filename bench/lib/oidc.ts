@@ -24,7 +24,8 @@ export interface TokenResponse {
   error_description?: string;
 }
 
-export const REQUEST_TIMEOUT_MS = 60_000;
+// long enough to see a stall (the soak measures them) rather than cut it short
+export const REQUEST_TIMEOUT_MS = 180_000;
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 

@@ -5,6 +5,7 @@ import type { Models } from '../../src/models/index.js';
 import { createPasswordHasher } from '../../src/services/passwords/index.js';
 import { createSecretBox, parseKeyring, type SecretBox } from '../../src/services/secrets/index.js';
 import { createTotp } from '../../src/services/totp/index.js';
+import { newCredentialKey } from '../../src/services/mfa/credentials.js';
 import type { BenchUser } from '../lib/target.js';
 
 export const BENCH_STORE = 'bench';
@@ -59,7 +60,11 @@ export async function insertUsers(
         role: 'cashier' as const,
         passwordHash: credentials.passwordHash,
         passwordChangedAt: now,
-        mfa: { enabled: true, secretSealed: credentials.box.encrypt(totpSecret, `totp:${String(_id)}`), enrolledAt: now, mustEnrol: false, lastStep: 0 },
+        mfa: { enabled: true, enrolledAt: now, mustEnrol: false },
+        // one authenticator app (src/services/mfa/credentials.ts), as factors/totp stores it
+        credentials: {
+          [newCredentialKey()]: { type: 'totp', name: null, createdAt: now, lastUsedAt: null, data: { secretSealed: credentials.box.encrypt(totpSecret, `totp:${String(_id)}`) } },
+        },
       });
     }
     await models.User.insertMany(docs, { ordered: true });

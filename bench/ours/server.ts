@@ -19,7 +19,16 @@ export interface ProviderProcess {
 const TAIL_LINES = 200;
 const STOP_GRACE_MS = 10_000;
 
-export async function startProvider(opts: { env: Record<string, string>; issuer: string; log: (msg: string) => void; startTimeoutMs?: number }): Promise<ProviderProcess> {
+export async function startProvider(opts: {
+  env: Record<string, string>;
+  issuer: string;
+  log: (msg: string) => void;
+  startTimeoutMs?: number;
+  /** the checkout whose src/main.ts runs (default this one): the soak runs an older commit this way for a before/after */
+  root?: string;
+  /** where discovery is fetched, when not at the issuer (an instance behind a proxy) */
+  url?: string;
+}): Promise<ProviderProcess> {
   const { issuer, log } = opts;
   const lines: string[] = [];
   let partial = '';
@@ -39,7 +48,7 @@ export async function startProvider(opts: { env: Record<string, string>; issuer:
   // BENCH_PROFILE_DIR=dir: a V8 CPU profile of the provider, written there when it stops (open it in Chrome DevTools)
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+    cwd: opts.root ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,7 +98,7 @@ export async function startProvider(opts: { env: Record<string, string>; issuer:
       throw new Error(`provider: no discovery document at ${issuer} within ${timeoutMs / 1000} s; last lines:\n${tail()}`);
     }
     try {
-      const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${opts.url ?? issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
       if (res.ok) return { pid, issuer, discovery: (await res.json()) as ProviderProcess['discovery'], tail, stop };
       await res.body?.cancel();
     } catch {

@@ -50,9 +50,6 @@ export interface OurTarget extends Target {
   logTail(lines?: number): string;
 }
 
-// The bench's own connection never sweeps: expiry sweeps are the provider's work, and would be measured twice.
-const NEVER_MS = 2_147_483_647;
-
 export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget> {
   const log = opts.log ?? ((msg: string) => console.error(msg));
   if (!Number.isInteger(opts.users) || opts.users < 1) throw new Error('ours: users must be a positive integer');
@@ -90,7 +87,7 @@ export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget>
       await database.stop();
       process.off('exit', killPostgres);
     });
-    let db: Database | undefined = await connectDatabase(database.uri, { syncIndexes: () => database.syncIndexes(), sweepEveryMs: NEVER_MS });
+    let db: Database | undefined = await connectDatabase(database.uri, { syncIndexes: () => database.syncIndexes() });
     const models = db.models;
     cleanups.push(async () => {
       if (opts.dataDir) await db?.conn.dropDatabase();

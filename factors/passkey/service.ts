@@ -10,6 +10,7 @@ import {
 } from '@simplewebauthn/server';
 import { z } from 'zod';
 import type { Actor, MfaService } from '../../src/services/mfa/index.js';
+import type { BindingGrant } from '../../src/services/binding/index.js';
 import { credentialsOfType, newCredentialKey, type Credential } from '../../src/services/mfa/credentials.js';
 import type { AuditRecorder } from '../../src/services/audit/index.js';
 import type { WebauthnChallenges } from './challenge.js';
@@ -111,7 +112,8 @@ export function createPasskeyFactor(deps: PasskeyFactorDeps) {
     /**
      * Verifies a registration and stores the passkey. `claimChallenge` claims its challenge once before anything is
      * verified: each challenge is tried once, and a replay is refused.
-     * A first factor turns MFA on and returns the recovery codes to show once.
+     * A first factor turns MFA on and returns the recovery codes to show once. `grant` is the binding rule's
+     * permission (src/services/binding), authorized before the challenge was issued and again now.
      */
     async register(
       userId: string,
@@ -120,6 +122,7 @@ export function createPasskeyFactor(deps: PasskeyFactorDeps) {
       name: string,
       actor: Actor,
       claimChallenge: (challenge: string) => Promise<boolean>,
+      grant: BindingGrant,
     ): Promise<{ ok: true; codes: string[] | null } | { ok: false; reason: PasskeyRefusal }> {
       const response = parseResponse<RegistrationResponseJSON>(json);
       if (!response) return { ok: false, reason: 'malformed' };
@@ -147,7 +150,7 @@ export function createPasskeyFactor(deps: PasskeyFactorDeps) {
       };
       const cleanName = name.trim().slice(0, PASSKEY_NAME_MAX);
       const credential: Credential = { key: newCredentialKey(), type: 'passkey', name: cleanName, createdAt: deps.clock(), lastUsedAt: null, data };
-      const { codes } = await deps.mfa.enrol(userId, credential, { actor, noticeWhenOn: 'passkey_added', details: { name: cleanName } });
+      const { codes } = await deps.mfa.enrol(userId, credential, { actor, grant, noticeWhenOn: 'passkey_added', details: { name: cleanName } });
       return { ok: true, codes };
     },
 

@@ -10,6 +10,7 @@ export const recoveryFactor: Factor = {
   enrolled: (user) => user.mfaEnabled,
   verify: recoveryStep,
   switchLabel: 'factors.recovery.switch',
+  fallback: true,
   switchPath: 'use-recovery',
   nameKey: 'factors.recovery.name',
   notifications: ['recovery_code_used', 'recovery_codes_regenerated'],

@@ -1,12 +1,10 @@
 // Step "totp-enrol": the enrolment wizard at sign-in (S7, S6): Begin -> (password) -> scan -> code -> recovery codes -> Done,
 // with Back and Cancel (which ends the request with access_denied: the user chose not to finish signing in).
 import { abort, advance, defineStep, need, rerender } from '../../src/flow/step.js';
-import type { FlowState } from '../../src/flow/state.js';
 import { advanceWizard, wizardInput, wizardView } from './wizard.js';
 import { mustEnrolNow } from '../must-enrol.js';
-
-// the password page of this very sign-in proved it; a step-up of an earlier session did not (it is asked again)
-const passwordJustTyped = (state: FlowState) => Boolean(state.passwordVerified) && !state.stepUp;
+import { bindingSubject, passwordJustTyped, signInEvidence } from '../binding.js';
+import { resetNotice } from '../reset-notice.js';
 
 export const totpEnrolStep = defineStep({
   id: 'totp-enrol',
@@ -16,15 +14,21 @@ export const totpEnrolStep = defineStep({
     const view = await wizardView(progress, { app: services.factors.totp, codes: services.mfa, passwordProven: passwordJustTyped(state) }, {
       storePrefix: need(facts.store, 'facts.store').prefix,
       username: need(facts.user, 'facts.user').username,
+      credentialTypes: need(facts.user, 'facts.user').credentialTypes,
       downloadUrl: `/interaction/${state.uid}/recovery-codes.txt`,
     });
     return {
       template: 'totp-enrol',
-      view: { ...view, required: facts.user?.mfaRequired || state.mfaDemanded, afterRecovery: state.secondFactor === 'recovery' },
+      view: {
+        ...view,
+        required: facts.user?.mfaRequired || state.mfaDemanded,
+        afterRecovery: state.secondFactor === 'recovery',
+        reset: resetNotice(facts.user?.mfaReset, state.locale, need(facts.store, 'facts.store').timeZone, facts.now),
+      },
     };
   },
   input: wizardInput,
-  async submit(input, state, _facts, services, req) {
+  async submit(input, state, facts, services, req) {
     const userId = need(state.userId, 'state.userId');
     const progress = state.enrol ?? { stage: 'begin' as const };
     // the codes are active once shown: from there on, the only way is forward
@@ -34,6 +38,10 @@ export const totpEnrolStep = defineStep({
       codes: services.mfa,
       passwordProven: passwordJustTyped(state),
       reauthenticate: (password) => services.reauthenticate(userId, password, req.ip),
+      authorize: async (progress) => {
+        const { user, policy } = bindingSubject(facts);
+        return services.binding.authorize(user, policy, { ...signInEvidence(state), passwordProved: Boolean(progress.passwordProved) });
+      },
       userId,
       ip: req.ip,
     });

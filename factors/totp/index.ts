@@ -2,6 +2,8 @@
 import type { Factor } from '../factor.js';
 import { totpEnrolStep } from './enrol-step.js';
 import { totpVerifyStep } from './verify-step.js';
+import { TOTP_WIZARD_PATH, totpAccountRoutes } from './account.js';
+import { totpSection } from './section.js';
 
 export const totpFactor: Factor = {
   id: 'totp',
@@ -12,7 +14,11 @@ export const totpFactor: Factor = {
   verify: totpVerifyStep,
   enrol: totpEnrolStep,
   switchLabel: 'factors.totp.switch',
+  lostLabel: 'factors.totp.lost',
   switchPath: 'use-app',
   nameKey: 'factors.totp.name',
+  account: totpSection,
+  accountRoutes: totpAccountRoutes,
+  bindingPath: TOTP_WIZARD_PATH,
   notifications: ['mfa_enabled', 'mfa_reset', 'second_factor_failed'],
 };

@@ -5,6 +5,7 @@ import { stepMarker, type ClaimWithSlot, type Totp, type TotpVerdict, type TotpV
 import type { Marker } from '../../src/services/throttle/guard.js';
 import type { SecretBox } from '../../src/services/secrets/index.js';
 import type { Actor, MfaService } from '../../src/services/mfa/index.js';
+import type { BindingGrant } from '../../src/services/binding/index.js';
 import { credentialsOfType, newCredentialKey } from '../../src/services/mfa/credentials.js';
 
 export interface TotpFactorDeps {
@@ -38,8 +39,8 @@ export function createTotpFactor(deps: TotpFactorDeps) {
     },
 
     // Confirms a pending secret with a code: the new app replaces any old one, so the old entry stops working (S12),
-    // and comes with new recovery codes.
-    async confirmEnrolment(userId: string, pendingSealed: string, code: string, actor: Actor): Promise<{ ok: true; codes: string[] } | { ok: false }> {
+    // and comes with new recovery codes. `grant` is the binding rule's permission (src/services/binding).
+    async confirmEnrolment(userId: string, pendingSealed: string, code: string, actor: Actor, grant: BindingGrant): Promise<{ ok: true; codes: string[] } | { ok: false }> {
       const secret = box.decrypt(pendingSealed, 'pending');
       const step = totp.matchStep(secret, code);
       if (step === null) return { ok: false };
@@ -51,6 +52,7 @@ export function createTotpFactor(deps: TotpFactorDeps) {
       const credential = { key: newCredentialKey(), type: 'totp' as const, name: null, createdAt: deps.clock(), lastUsedAt: null, data: { secretSealed: box.encrypt(secret, context(userId)) } };
       const { codes } = await deps.mfa.enrol(userId, credential, {
         actor,
+        grant,
         replaces: credentialsOfType(before.credentials, 'totp').map((c) => c.key),
         newCodes: true,
         noticeWhenOn: 'mfa_reset',

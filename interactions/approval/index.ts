@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { abort, defineStep, need, subjectOf, type StepInput } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
-import type { Services } from '../../src/container.js';
+import type { StepContext } from '../../src/flow/context.js';
 import { secondFactorDone } from '../../factors/index.js';
 import { amrOf } from '../../src/flow/finish.js';
 import { formatAmount, refusalReason, type ApprovalParties } from '../../src/services/approval/details.js';
@@ -29,7 +29,7 @@ const eventDetails = (approval: ApprovalState) => ({
   cashier_id: approval.cashierId,
 });
 
-async function record(services: Services, type: string, state: FlowState, req: StepInput | undefined, extra: Record<string, unknown> = {}) {
+async function record(services: StepContext, type: string, state: FlowState, req: StepInput | undefined, extra: Record<string, unknown> = {}) {
   const approval = approvalOf(state);
   await services.audit.record({
     type,
@@ -64,7 +64,7 @@ export const approvalRefusedStep = defineStep({
     const reason = need(refusal(state, facts), 'refusal');
     const approval = approvalOf(state);
     // recorded once per person refused in this approval, however often the page is shown
-    const first = await services.once.claim({ key: `approval-refused:${state.uid}:${state.userId}`, expiresAt: new Date(services.clock().getTime() + 2 * 3600_000) });
+    const first = await services.claimOnce(`approval-refused:${state.uid}:${state.userId}`, 2 * 3600_000);
     if (first) await record(services, 'approval.refused', state, undefined, { reason });
     return {
       template: 'approval-refused',

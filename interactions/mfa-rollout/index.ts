@@ -1,9 +1,12 @@
 // Step "mfa-rollout" (B21): before the store's deadline for their role, a user without MFA is asked to set it up now
-// (the enrolment steps follow, with the proof B17 asks for) or to be reminded at the next sign-in (password only).
+// (the enrolment steps follow, with the proof B17 asks for, which the prompt names) or to be reminded at the next
+// sign-in (password only).
 import { z } from 'zod';
 import { advance, defineStep, need } from '../../src/flow/step.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import { deadlineInWords } from '../../src/services/rollout/deadline.js';
+import { signInRequirement } from '../../factors/binding.js';
+import { proofWays } from '../../factors/proof-ways.js';
 
 export const rolloutPending = (state: FlowState, facts: FlowFacts) => {
   const user = facts.user;
@@ -17,7 +20,9 @@ export const mfaRolloutStep = defineStep({
   applies: (state, facts) => rolloutPending(state, facts) && !state.rollout,
   render: (state, facts) => {
     const rollout = need(facts.user?.rollout, 'facts.user.rollout');
-    return { template: 'mfa-rollout', view: { deadline: deadlineInWords(rollout.deadline, state.locale), daysLeft: rollout.daysLeft, lastDay: rollout.daysLeft === 0 } };
+    // what "Set up now" will ask of this user besides the phone: a pass, a link to their address, or nothing (B17)
+    const ways = proofWays(need(facts.user, 'facts.user'), signInRequirement(state, facts), { locale: state.locale, zone: need(facts.store, 'facts.store').timeZone, now: facts.now });
+    return { template: 'mfa-rollout', view: { deadline: deadlineInWords(rollout.deadline, state.locale), daysLeft: rollout.daysLeft, lastDay: rollout.daysLeft === 0, ...ways } };
   },
   input: z.object({ choice: z.enum(['now', 'later']) }),
   async submit(input, _state, facts) {

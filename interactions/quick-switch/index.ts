@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import { advance, defineStep, need, rerender, throttled } from '../../src/flow/step.js';
-import type { Services } from '../../src/container.js';
+import type { StepContext } from '../../src/flow/context.js';
 
 type QuickSwitchState = NonNullable<FlowState['quickSwitch']>;
 
@@ -12,7 +12,7 @@ type QuickSwitchState = NonNullable<FlowState['quickSwitch']>;
 const currentRole = (qs: QuickSwitchState, facts: FlowFacts) => (qs.fromStoreId === facts.register?.storeId ? qs.fromRole : undefined);
 
 // the full sign-in on this register's store, with the username filled in when someone was picked
-async function fullSignIn(state: FlowState, facts: FlowFacts, services: Services, username?: string): Promise<Partial<FlowState>> {
+async function fullSignIn(state: FlowState, facts: FlowFacts, services: StepContext, username?: string): Promise<Partial<FlowState>> {
   const register = need(facts.register, 'facts.register');
   const store = need(await services.users.storeById(register.storeId), 'register store');
   return { quickSwitch: { ...state.quickSwitch, pick: undefined, off: true }, storeId: store.id, storePrefix: store.prefix, ...(username ? { username } : {}) };

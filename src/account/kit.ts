@@ -1,8 +1,9 @@
 // What every Security & ID page needs, for the account router and the factors' own account pages: the signed-in
-// session (with the MFA it must have proved), re-authentication, rendering, and the keys of its stored page state.
+// session (with the MFA it must have proved), re-authentication, rendering, the pages' typed state, and the binding
+// rule as these pages ask it (src/services/binding).
 import type Koa from 'koa';
 import type { Provider } from 'oidc-provider';
-import type { Services } from '../container.js';
+import type { AccountContext } from './context.js';
 import type { Renderer } from '../http/page.js';
 import { pickLocale, type Locale } from '../http/i18n.js';
 import { ACR, satisfies } from '../provider/acr.js';
@@ -10,27 +11,19 @@ import { formBody } from '../http/form.js';
 import { accountSessions, type AccountSession } from './session.js';
 import type { UserView } from '../services/account/users.js';
 import { backLinkOf } from '../http/back-link.js';
+import { resetNotice, type ResetNotice } from '../../factors/reset-notice.js';
+import { proofWays } from '../../factors/proof-ways.js';
+import { storeTimeZone } from '../services/policy/time-zone.js';
+import type { BindingEvidence, Requirement } from '../services/binding/index.js';
+import { accountState, FACTOR_BOUND_MS, PROOF_MS, type SessionState } from './state.js';
 
 export interface AccountDeps {
   provider: Provider;
-  services: Services;
+  services: AccountContext;
   render: Renderer;
   issuer: string;
   csrfKey: string;
 }
-
-/** Account-page state kept between requests (src/models/stores/misc.ts: accountWizards), by session. */
-export const accountKeys = {
-  wizard: (s: AccountSession) => `account:${s.sessionId}`,
-  // a breached password entered for re-authentication is remembered until changed (S2)
-  breach: (s: AccountSession) => `breach:${s.accountId}`,
-  // a factor set up here is a second factor proven in this session, for an hour (no second prompt after "Done")
-  proof: (s: AccountSession) => `mfa-proof:${s.sessionId}`,
-  // newly regenerated recovery codes, downloadable only from the page that showed them
-  codes: (s: AccountSession) => `account:${s.sessionId}:codes`,
-  // a factor's registration in progress (a passkey's WebAuthn challenge)
-  factor: (s: AccountSession, factorId: string) => `account:${s.sessionId}:${factorId}`,
-};
 
 export type AccountKit = ReturnType<typeof accountKit>;
 
@@ -42,9 +35,11 @@ export interface AccountPages extends AccountKit {
 export function accountKit(deps: AccountDeps) {
   const { services, render } = deps;
   const sessions = accountSessions(deps.provider, deps.csrfKey);
+  const state = accountState(services.pageState);
   // the page's ui_locales, else the language the signed-in user chose (requireSession notes it), else the browser's
   const locale = (ctx: Koa.Context): Locale =>
     pickLocale((ctx.query.ui_locales as string | undefined) ?? (ctx.state as { chosenLocale?: Locale }).chosenLocale, ctx.get('accept-language'));
+  const now = () => services.clock().getTime();
 
   // The password again, throttled; a breached one is remembered for a warning until changed (S2: every entry is checked).
   async function reauthenticate(ctx: Koa.Context, s: AccountSession, password: string) {
@@ -53,10 +48,55 @@ export function accountKit(deps: AccountDeps) {
     const breach = await services.breach.check(password);
     if (breach.status === 'breached') {
       const user = await services.users.byId(s.accountId);
-      await services.accountWizards.save({ uid: accountKeys.breach(s), count: breach.count } as never);
+      await state.breach.flag(s.accountId, breach.count);
       await services.audit.record({ type: 'breach.detected', userId: s.accountId, storeId: user?.storeId, ip: ctx.ip, details: { count: breach.count, at: 'reauthentication' } });
     }
     return result;
+  }
+
+  // a session proves a second factor by its sign-in (acr), or by binding one on these pages within the hour
+  const factorProved = (s: AccountSession, pageState: SessionState) =>
+    satisfies(s.acr, ACR.mfa) || (pageState.factorBoundAt !== undefined && now() - pageState.factorBoundAt < FACTOR_BOUND_MS);
+
+  /** What this session has proved towards a binding (the password is the caller's to say). */
+  async function evidence(s: AccountSession, passwordProved: boolean): Promise<BindingEvidence> {
+    const pageState = await state.load(s);
+    const proof = pageState.proof && now() - pageState.proof.at < PROOF_MS ? pageState.proof.kind : undefined;
+    return { factorProved: factorProved(s, pageState), proof, passwordProved };
+  }
+
+  // the session's account exists (requireSession found it, and accounts are never deleted)
+  async function accountUser(s: AccountSession): Promise<UserView> {
+    const user = await services.users.byId(s.accountId);
+    if (!user) throw new Error(`account pages: user ${s.accountId} is missing`);
+    return user;
+  }
+
+  async function subject(s: AccountSession) {
+    const user = await accountUser(s);
+    const store = await services.users.storeById(user.storeId);
+    return { user, policy: { passwordEnrolmentUntil: store?.policy.passwordEnrolmentUntil ?? null } };
+  }
+
+  // the user's store's time zone: dates on these pages are the store's
+  async function zoneOf(user: UserView) {
+    const store = await services.users.storeById(user.storeId);
+    return storeTimeZone({ country: store?.country ?? '', timeZone: store?.policy.timeZone });
+  }
+
+  /** Who reset this user's MFA and when, in words, while they must set it up again (issue 19 item 7). */
+  async function resetOf(ctx: Koa.Context, user: UserView): Promise<ResetNotice | undefined> {
+    if (!user.mfaReset) return undefined;
+    const byName = user.mfaReset.by ? ((await services.users.byId(user.mfaReset.by))?.name ?? null) : null;
+    return resetNotice({ byName, at: user.mfaReset.at }, locale(ctx), await zoneOf(user), services.clock());
+  }
+
+  function show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
+    const loc = locale(ctx);
+    ctx.status = error ? 400 : 200;
+    ctx.type = 'html';
+    // signed in: a way back to the client the visit came from, and no "Trouble signing in?" footer
+    ctx.body = render.page(template, { ...view, backLink: backLinkOf(ctx), signedIn: true, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
   }
 
   return {
@@ -64,14 +104,17 @@ export function accountKit(deps: AccountDeps) {
     render,
     issuer: deps.issuer,
     sessions,
+    state,
     locale,
     body: formBody,
     reauthenticate,
+    accountUser,
+    resetOf,
+    show,
 
     // Changing credentials needs the strongest factor the user has: an MFA user signed in with the password alone
-    // (a remembered device) is sent back for the code first (checklist 39, 58). `allowed` lets a wizard whose own
-    // confirm stage just turned MFA on show its codes in that password-only session.
-    async requireSession(ctx: Koa.Context, allowed?: () => Promise<boolean>): Promise<AccountSession | undefined> {
+    // (a remembered device) is sent back for the code first (checklist 39, 58).
+    async requireSession(ctx: Koa.Context): Promise<AccountSession | undefined> {
       const session = await sessions.current(ctx);
       const user = session && (await services.users.byId(session.accountId));
       if (!session || !user?.active) {
@@ -79,31 +122,11 @@ export function accountKit(deps: AccountDeps) {
         return undefined;
       }
       if (user.localeChosen && user.locale) (ctx.state as { chosenLocale?: Locale }).chosenLocale = user.locale;
-      // a session proves MFA by its sign-in (acr), or by setting up a factor here (src/account/kit.ts: proof)
-      const proven = satisfies(session.acr, ACR.mfa) || Boolean(await services.accountWizards.load(accountKeys.proof(session)));
-      if (user.mfaEnabled && !proven && !(await allowed?.())) {
+      if (user.mfaEnabled && !factorProved(session, await state.load(session))) {
         ctx.redirect('/account/login?mfa=1');
         return undefined;
       }
       return session;
-    },
-
-    /** Remembers that this session just proved a second factor by setting one up. */
-    proved: (s: AccountSession) => services.accountWizards.save({ uid: accountKeys.proof(s) } as never),
-
-    // the session's account exists (requireSession found it, and accounts are never deleted)
-    async accountUser(s: AccountSession): Promise<UserView> {
-      const user = await services.users.byId(s.accountId);
-      if (!user) throw new Error(`account pages: user ${s.accountId} is missing`);
-      return user;
-    },
-
-    show(ctx: Koa.Context, s: AccountSession, template: string, view: Record<string, unknown>, error?: string) {
-      const loc = locale(ctx);
-      ctx.status = error ? 400 : 200;
-      ctx.type = 'html';
-      // signed in: a way back to the client the visit came from, and no "Trouble signing in?" footer
-      ctx.body = render.page(template, { ...view, backLink: backLinkOf(ctx), signedIn: true, csrf: s.csrf, error: error ? render.t(loc, `errors.${error}`) : undefined }, loc);
     },
 
     // Every change carries the session-bound CSRF token and, when asked, proves the password again (checklist 39, 58).
@@ -113,6 +136,50 @@ export function accountKit(deps: AccountDeps) {
       if (!needPassword) return undefined;
       const result = await reauthenticate(ctx, s, typeof b.password === 'string' ? b.password : '');
       return result === 'ok' ? undefined : result;
+    },
+
+    /** The binding rule's answer for this session now (src/services/binding). */
+    async bindingNeeds(s: AccountSession, passwordProved: boolean): Promise<Requirement> {
+      const { user, policy } = await subject(s);
+      return services.binding.requirement(user, policy, await evidence(s, passwordProved));
+    },
+
+    /** The grant for one binding, right before it is made, or what the rule still misses. */
+    async authorize(s: AccountSession, passwordProved: boolean) {
+      const { user, policy } = await subject(s);
+      return services.binding.authorize(user, policy, await evidence(s, passwordProved));
+    },
+
+    /** The second proof the rule asks for before a binding (a pass, or a link to a usable address); then `next`. */
+    async proofPage(ctx: Koa.Context, s: AccountSession, next: string, error?: string, sent?: 'link' | 'verify') {
+      const user = await accountUser(s);
+      const need = await this.bindingNeeds(s, false);
+      const canEmail = need.kind === 'proof' && need.options.includes('email');
+      show(
+        ctx,
+        s,
+        'enrol-proof',
+        {
+          // which ways this user has, and for the others why not and what to do (issue 19 item 3)
+          ...proofWays(user, need, { locale: locale(ctx), zone: await zoneOf(user), now: services.clock() }),
+          action: '/account/binding/proof',
+          next,
+          canEmail,
+          linkSent: sent === 'link',
+          verifySent: sent === 'verify',
+          continueUrl: next,
+          afterReset: user.mustEnrol && !user.mfaEnabled,
+          reset: await resetOf(ctx, user),
+          fromAccount: true,
+        },
+        error,
+      );
+    },
+
+    /** After a binding: the proof is used, the session has proved a factor, and the sessions elsewhere end (checklist 53). */
+    async bound(s: AccountSession, slice: Partial<SessionState>) {
+      await state.update(s, { ...slice, proof: undefined, factorBoundAt: now() });
+      await services.endOtherSessions(s.accountId, s.sessionId);
     },
   };
 }

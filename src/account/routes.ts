@@ -8,21 +8,15 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import { z } from 'zod';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
+import { pinEverAllowed } from '../services/quick-switch/roles.js';
 import { ACR } from '../provider/acr.js';
-import { advanceWizard, wizardInput, wizardView, type WizardProgress } from '../../factors/totp/wizard.js';
 import { factors } from '../../factors/index.js';
+import { factorWords } from '../../factors/words.js';
 import type { AccountSession } from './session.js';
-import { enrolmentPassRequired } from '../services/access-passes/index.js';
-import { accountKeys, accountKit, type AccountDeps } from './kit.js';
+import { accountKit, type AccountDeps } from './kit.js';
+import { accountBindingRoutes } from './binding-routes.js';
 import { sessionRows } from '../http/session-rows.js';
 import { providerBackLinks } from '../http/back-link.js';
-
-interface WizardState extends WizardProgress {
-  uid: string;
-  mode: 'setup' | 'reset';
-  /** a first authenticator that needs a temporary access pass (B17) before the wizard starts */
-  needsPass?: boolean;
-}
 
 const ACCOUNT_CLIENT = 'account-console';
 
@@ -33,6 +27,7 @@ const NOTICES: Record<string, string> = {
   devices: 'account.notice_devices',
   password: 'credentials.notice_password',
   email: 'credentials.notice_email',
+  verify_sent: 'credentials.notice_verify_sent',
   language: 'language.notice',
   sessions: 'sessions.notice_ended',
   pin_set: 'quick_switch.account.notice_set',
@@ -43,25 +38,13 @@ const NOTICES: Record<string, string> = {
 
 export function accountRouter(deps: AccountDeps): Router {
   const kit = accountKit(deps);
-  const { services, render, locale, body, show, guard, reauthenticate, accountUser } = kit;
+  const { services, render, locale, body, show, guard, accountUser, requireSession } = kit;
   const router = new Router({ prefix: '/account' });
   router.use(providerBackLinks(deps.provider, deps.issuer));
-  const wizardKey = accountKeys.wizard;
-  const breachKey = accountKeys.breach;
-  const codesKey = accountKeys.codes;
-  const loadWizard = async (s: AccountSession) => (await services.accountWizards.load(wizardKey(s))) as unknown as WizardState | undefined;
-
-  // a set-up wizard whose own confirm stage just turned MFA on may show its codes in a password-only session
-  const requireSession = (ctx: Koa.Context, opts: { inWizard?: boolean } = {}) => kit.requireSession(ctx, opts.inWizard ? () => wizardShowingCodes(ctx) : undefined);
-  async function wizardShowingCodes(ctx: Koa.Context) {
-    const session = await kit.sessions.current(ctx);
-    const w = session && (await loadWizard(session));
-    return w?.stage === 'codes' && Boolean(w.codesSealed);
-  }
 
   async function overview(ctx: Koa.Context, s: AccountSession, notice?: string, error?: string) {
     // the page of newly regenerated codes is no longer current: they are not offered again (checklist 44)
-    await services.accountWizards.remove(codesKey(s));
+    await kit.state.update(s, { codes: undefined });
     const user = await accountUser(s);
     await services.languages.used(user, locale(ctx));
     const store = await services.users.storeById(user.storeId);
@@ -83,6 +66,7 @@ export function accountRouter(deps: AccountDeps): Router {
         storeName: store?.name,
         mfaRequired: store ? services.policy.required(user, store, { requireMfa: false }) : true,
         hasApp: user.credentialTypes.includes('totp'),
+        factorsWords: factorWords(user.credentialTypes),
         factorSections,
         remaining,
         fewCodesLeft: user.mfaEnabled && remaining <= LOW_RECOVERY_CODES,
@@ -96,9 +80,15 @@ export function accountRouter(deps: AccountDeps): Router {
         sessions: sessionRows(t, locale(ctx), sessions, (id) => clientNames.get(id)),
         otherSessions: sessions.some((x) => !x.current),
         notice: noticeKey ? render.t(locale(ctx), noticeKey) : undefined,
-        breachWarning: Boolean(await services.accountWizards.load(breachKey(s))),
+        breachWarning: await kit.state.breach.flagged(s.accountId),
+        reset: await kit.resetOf(ctx, user),
+        // an unverified address can be verified here (B17: then "Email me a link" works); owners and admins, whom no
+        // colleague can hand a pass so easily, see the offer at the top
+        verifyOffer: user.email && !user.emailVerified ? { prominent: user.role === 'owner' || user.role === 'admin' } : undefined,
         language: languageChoiceOf(user.locale, user.localeChosen),
         pinSet: await services.quickSwitch.hasPin(user.id),
+        // a PIN is offered only to roles that can ever switch in with one (B19: owners and admins never can)
+        pinOffered: pinEverAllowed(user.role),
       },
       error,
     );
@@ -130,102 +120,14 @@ export function accountRouter(deps: AccountDeps): Router {
     if (s) await overview(ctx, s, done);
   });
 
-  async function showWizard(ctx: Koa.Context, s: AccountSession, w: WizardState, error?: string) {
-    if (w.needsPass) return show(ctx, s, 'enrol-proof', { action: '/account/mfa/pass', canEmail: false }, error);
-    const user = await accountUser(s);
-    const store = await services.users.storeById(user.storeId);
-    if (!store) throw new Error(`account pages: store ${user.storeId} of user ${user.id} is missing`);
-    const view = await wizardView(w, { app: services.factors.totp, codes: services.mfa }, { storePrefix: store.prefix, username: user.username, downloadUrl: '/account/mfa/codes.txt' });
-    show(ctx, s, 'totp-enrol', { ...view, action: '/account/mfa/wizard', resetting: w.mode === 'reset', fromAccount: true }, error);
-  }
-
-  for (const mode of ['setup', 'reset'] as const) {
-    router.post(`/mfa/${mode}`, async (ctx) => {
-      const s = await requireSession(ctx);
-      if (!s) return;
-      const err = await guard(ctx, s, false);
-      if (err) return overview(ctx, s, undefined, err);
-      const user = await accountUser(s);
-      const store = await services.users.storeById(user.storeId);
-      // the same second proof as at sign-in: a session that only proved the password cannot bind a first app (B17)
-      const needsPass = mode === 'setup' && (!store || enrolmentPassRequired(user, store, services.clock()));
-      const w: WizardState = { uid: wizardKey(s), mode, stage: 'begin', needsPass };
-      await services.accountWizards.save(w as never);
-      ctx.status = 303;
-      ctx.redirect('/account/mfa/wizard');
-    });
-  }
-
-  router.get('/mfa/wizard', async (ctx) => {
-    const s = await requireSession(ctx, { inWizard: true });
-    if (!s) return;
-    const w = await loadWizard(s);
-    if (!w) return ctx.redirect('/account');
-    await showWizard(ctx, s, w);
-  });
-
-  router.post('/mfa/wizard', async (ctx) => {
-    const s = await requireSession(ctx, { inWizard: true });
-    if (!s) return;
-    const w = await loadWizard(s);
-    if (!w) return ctx.redirect('/account');
-    const parsed = wizardInput.safeParse(body(ctx));
-    if (!parsed.success) return showWizard(ctx, s, w, 'invalid_input');
-    const err = await guard(ctx, s, false);
-    if (err) return showWizard(ctx, s, w, err);
-    const result = await advanceWizard(w, parsed.data, {
-      app: services.factors.totp,
-      codes: services.mfa,
-      reauthenticate: (password) => reauthenticate(ctx, s, password),
-      userId: s.accountId,
-      ip: ctx.ip,
-    });
-    if (!result.ok) return showWizard(ctx, s, w, result.error);
-    ctx.status = 303;
-    // a new authenticator ends the sessions elsewhere; this one stays (checklist 53)
-    if (result.confirmed) {
-      await services.endOtherSessions(s.accountId, s.sessionId);
-      await kit.proved(s);
-    }
-    if (result.next.done) {
-      await services.accountWizards.remove(w.uid);
-      return ctx.redirect(w.mode === 'reset' ? '/account?done=mfa_reset' : '/account?done=mfa');
-    }
-    await services.accountWizards.save({ uid: w.uid, mode: w.mode, ...result.next } as never);
-    ctx.redirect('/account/mfa/wizard');
-  });
-
-  router.post('/mfa/pass', async (ctx) => {
+  router.get('/mfa/codes.txt', async (ctx) => {
     const s = await requireSession(ctx);
     if (!s) return;
-    const w = await loadWizard(s);
-    if (!w?.needsPass) return ctx.redirect('/account');
-    const err = await guard(ctx, s, false);
-    if (err) return showWizard(ctx, s, w, err);
-    const user = await accountUser(s);
-    const outcome = await services.throttle.attempt(
-      { storeId: user.storeId, username: user.username, user },
-      { ip: ctx.ip, factor: 'recovery' },
-      services.throttle.simply(() => services.accessPasses.redeem(user, String(body(ctx).pass ?? ''), { ip: ctx.ip })),
-      { clearOnSuccess: false },
-    );
-    if (outcome.kind === 'wait') return showWizard(ctx, s, w, 'too_many');
-    if (outcome.kind !== 'ok') return showWizard(ctx, s, w, outcome.kind === 'closed' ? 'signin_closed' : 'pass_invalid');
-    await services.accountWizards.save({ ...w, needsPass: false } as never);
-    ctx.status = 303;
-    ctx.redirect('/account/mfa/wizard');
-  });
-
-  router.get('/mfa/codes.txt', async (ctx) => {
-    const s = await requireSession(ctx, { inWizard: true });
-    if (!s) return;
-    const w = await loadWizard(s);
-    // regenerated codes: only with the nonce of the page that showed them, while it is the current page (checklist 44)
-    const regenerated = async () => {
-      const shown = (await services.accountWizards.load(codesKey(s))) as unknown as { codesSealed?: string; nonce?: string } | undefined;
-      return shown?.nonce && shown.nonce === ctx.query.n ? shown.codesSealed : undefined;
-    };
-    const sealed = w?.codesSealed ?? (await regenerated());
+    const pageState = await kit.state.load(s);
+    // the set-up wizard's codes, or regenerated codes only with the nonce of the page that showed them, while it is
+    // the current page (checklist 44)
+    const shown = pageState.codes?.nonce === ctx.query.n ? pageState.codes?.codesSealed : undefined;
+    const sealed = pageState.totp?.codesSealed ?? shown;
     if (!sealed) return ctx.throw(404, 'errors.not_found');
     const user = await accountUser(s);
     ctx.set('Content-Disposition', 'attachment; filename="recovery-codes.txt"');
@@ -267,8 +169,8 @@ export function accountRouter(deps: AccountDeps): Router {
     const codes = await services.mfa.regenerateCodes(s.accountId, { actorId: s.accountId, ip: ctx.ip });
     const sealed = services.mfa.sealCodes(codes);
     const nonce = randomBytes(16).toString('base64url');
-    await services.accountWizards.save({ uid: codesKey(s), codesSealed: sealed, nonce } as never);
-    show(ctx, s, 'account-codes', { codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}` });
+    await kit.state.update(s, { codes: { codesSealed: sealed, nonce } });
+    show(ctx, s, 'account-codes', { codes, downloadUrl: `/account/mfa/codes.txt?n=${nonce}`, factorsWords: factorWords((await accountUser(s)).credentialTypes) });
   });
 
   router.post('/devices/revoke', async (ctx) => {
@@ -320,7 +222,7 @@ export function accountRouter(deps: AccountDeps): Router {
     if (!verdict.ok) return overview(ctx, s, undefined, `password_${verdict.reason}`);
     await services.passwords.change(user.id, pw, { actorId: user.id, ip: ctx.ip });
     await services.endOtherSessions(user.id, s.sessionId);
-    await services.accountWizards.remove(breachKey(s));
+    await kit.state.breach.clear(s.accountId);
     ctx.status = 303;
     ctx.redirect('/account?done=password');
   });
@@ -338,11 +240,26 @@ export function accountRouter(deps: AccountDeps): Router {
     ctx.redirect('/account?done=email');
   });
 
-  // the factors' own pages (a passkey's registration, rename and removal)
+  // "Verify email address": the link goes to the user's own address (a few per hour), audited
+  router.post('/email/verify', async (ctx) => {
+    const s = await requireSession(ctx);
+    if (!s) return;
+    const err = await guard(ctx, s, false);
+    if (err) return overview(ctx, s, undefined, err);
+    const outcome = await services.email.requestVerification(s.accountId, { actorId: s.accountId, ip: ctx.ip });
+    if (outcome.kind === 'wait') return overview(ctx, s, undefined, 'verify_wait');
+    ctx.status = 303;
+    ctx.redirect(outcome.kind === 'sent' ? '/account?done=verify_sent' : '/account');
+  });
+
+  // the factors' own pages (an app's set-up and reset, a passkey's registration, rename and removal), and the proof
+  // the binding rule asks for before any of them binds a factor
+  const pages = { ...kit, overview };
   for (const factor of factors) {
-    const own = factor.accountRoutes?.({ ...kit, overview });
+    const own = factor.accountRoutes?.(pages);
     if (own) router.use(own.routes());
   }
+  router.use(accountBindingRoutes(pages, factors.flatMap((f) => (f.bindingPath ? [f.bindingPath] : []))).routes());
   router.use(accountLanguageRoutes({ ...kit, overview }).routes());
   router.use(accountPinRoutes({ ...kit, overview }).routes());
 

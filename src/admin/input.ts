@@ -50,8 +50,7 @@ export const policyChange = z
     rememberDeviceDays: z.coerce.number().int().min(REMEMBER_DAYS.min).max(REMEMBER_DAYS.max).optional(),
     sessionIdleMinutes: z.coerce.number().int().min(SESSION_IDLE_MINUTES.min).max(SESSION_IDLE_MINUTES.max).optional(),
     sessionAbsoluteHours: z.coerce.number().int().min(SESSION_ABSOLUTE_HOURS.min).max(SESSION_ABSOLUTE_HOURS.max).optional(),
-    // B17: a pass for everyone's first authenticator; password-only first enrolment until a date (empty: never)
-    enrolmentPassForAll: flag.optional(),
+    // B17: password-only first enrolment until a date (empty: never)
     passwordEnrolmentUntil: z
       .union([z.literal(''), z.null(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)])
       .transform((v) => (v ? new Date(`${v}T23:59:59.999Z`) : null))

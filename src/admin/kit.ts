@@ -45,6 +45,7 @@ const STATUS: Record<string, number> = {
   too_many: 429,
   mfa_not_active: 409,
   username_taken: 409,
+  already_shown: 409,
 };
 export const statusOf = (error: string): number => STATUS[error] ?? 400;
 

@@ -4,16 +4,18 @@ import type Koa from 'koa';
 import { ASSIGNABLE_ROLES, REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES, type AdminUserSummary, type Outcome } from '../services/admin/index.js';
 import { mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { languageChoiceOf } from '../http/language-choice.js';
+import { MUST_SET_UP } from '../services/policy/standing.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
 import { dateTime, deviceRow, passRow, pager, policyView, roleLabel, userRow } from './views.js';
+import { factors } from '../../factors/index.js';
 
 const PAGE_SIZE = 25;
 const OVERVIEW_MAX = 5000;
 const NOTICES = new Set(['created', 'role', 'deactivated', 'reactivated', 'reset', 'removed', 'devices', 'unlocked', 'pass_revoked', 'policy', 'language', 'sessions']);
 
 export function registerPages(router: Router, kit: AdminKit): void {
-  const { admin, body } = kit;
+  const { admin, body, services } = kit;
   const authed = kit.authenticate('page');
 
   const noticeOf = (ctx: Koa.Context) => {
@@ -41,10 +43,10 @@ export function registerPages(router: Router, kit: AdminKit): void {
       counts: {
         users: all.total,
         active: count((u) => u.mfaStatus === 'active'),
-        missing: count((u) => u.active && u.mfaStatus === 'required_not_set_up'),
+        missing: count((u) => u.active && MUST_SET_UP.has(u.mfaStatus)),
         deactivated: count((u) => !u.active),
       },
-      attention: all.users.filter((u) => u.active && u.mfaStatus === 'required_not_set_up').slice(0, 10).map((u) => userRow(a.t, a.locale, u)),
+      attention: all.users.filter((u) => u.active && MUST_SET_UP.has(u.mfaStatus)).slice(0, 10).map((u) => userRow(a.t, a.locale, u)),
       policy: policyView(policy),
     });
   });
@@ -123,9 +125,13 @@ export function registerPages(router: Router, kit: AdminKit): void {
     const listed = sessions.ok ? sessions.value : [];
     const names = new Map<string, string | undefined>();
     for (const id of new Set(listed.flatMap((x) => x.clientIds))) names.set(id, await kit.clientName(id));
+    // each factor the user has may show more of itself (factors/<id>: admin)
+    const factorSections = [];
+    for (const factor of factors) if (factor.admin && factor.enrolled(user)) factorSections.push({ partial: factor.admin.partial, view: await factor.admin.view(user, services) });
     kit.show(ctx, 'admin-user', 'users', {
       notice: noticeOf(ctx),
       user: userRow(a.t, a.locale, user),
+      factorSections,
       devices: devices.map((d) => deviceRow(a.t, a.locale, d)),
       passes: passes.map((p) => passRow(a.t, a.locale, p)),
       sessions: sessionRows(a.t, a.locale, listed, (id) => names.get(id)),
@@ -229,7 +235,6 @@ export function registerPages(router: Router, kit: AdminKit): void {
       requireForEveryone: b.requireForEveryone ?? false,
       rememberDeviceAllowed: b.rememberDeviceAllowed ?? false,
       rememberDeviceDays: b.rememberDeviceDays,
-      enrolmentPassForAll: b.enrolmentPassForAll ?? false,
       passwordEnrolmentUntil: b.passwordEnrolmentUntil ?? '',
       sessionIdleMinutes: b.sessionIdleMinutes,
       sessionAbsoluteHours: b.sessionAbsoluteHours,

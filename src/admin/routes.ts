@@ -68,6 +68,7 @@ export function adminRouter(deps: AdminDeps): Router {
     endSessions: mongoSessionRevoker(models, services.payloads),
     sessions: services.sessions,
     passes: services.accessPasses,
+    binding: services.binding,
     languages: services.languages,
     unlockSignIn: (userId, generation, actor) => services.throttle.unlock(userId, generation, { ...actor, via: 'admin' }),
     clock: services.clock,

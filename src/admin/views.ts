@@ -5,6 +5,8 @@ import type { AdminUserSummary, MfaStatus, PolicyView } from '../services/admin/
 import type { DeviceRecord } from '../services/account/devices.js';
 import type { PassRecord } from '../services/access-passes/index.js';
 import type { MfaReason, Role } from '../services/policy/index.js';
+import { deadlineInWords } from '../services/rollout/deadline.js';
+import { factorWords } from '../../factors/words.js';
 
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -40,7 +42,17 @@ export function chromeView(t: Translate, current: Section, who: { storeName: str
 
 export const roleLabel = (t: Translate, role: Role) => t(`account.roles.${role}`);
 
-const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', not_set_up: 'badge-off', required_not_set_up: 'badge-warn' };
+const STATUS_BADGE: Record<MfaStatus, string> = { active: 'badge-on', overdue: 'badge-warn', required: 'badge-warn', reset: 'badge-warn', due: 'badge-off', optional: 'badge-off' };
+
+/** A user's MFA standing in words, the same on the users list, a user's page and MFA coverage: a short label for the
+ * badge ("Overdue") and, where there is more to say, a line under it ("It was due by 31 January 2027."). */
+export const standingLabel = (t: Translate, status: MfaStatus) => t(`admin.mfa_status.${status}`);
+export function standingDetail(t: Translate, locale: Locale, status: MfaStatus, deadline: string | undefined): string | undefined {
+  if (status === 'reset') return t('admin.mfa_detail.reset');
+  if ((status === 'overdue' || status === 'due') && deadline) return t(`admin.mfa_detail.${status}`, { deadline: deadlineInWords(deadline, locale) });
+  return undefined;
+}
+export const standingBadge = (status: MfaStatus) => STATUS_BADGE[status];
 
 export function dateTime(locale: Locale, d: Date | null | undefined): string {
   if (!d) return '';
@@ -58,10 +70,14 @@ export function userRow(t: Translate, locale: Locale, u: AdminUserSummary) {
     roleLabel: roleLabel(t, u.role),
     active: u.active,
     mfaStatus: u.mfaStatus,
-    mfaLabel: t(`admin.mfa_status.${u.mfaStatus}`),
+    mfaLabel: standingLabel(t, u.mfaStatus),
+    mfaDetail: standingDetail(t, locale, u.mfaStatus, u.mfaDeadline),
     mfaBadge: STATUS_BADGE[u.mfaStatus],
     mfaReasons: u.mfaReasons.map((r: MfaReason) => t(`admin.mfa_reason.${r}`)),
     mustEnrol: u.mustEnrol,
+    // the second factors the user has, by name ("Passkey, Authenticator app"), and the sentences that name them
+    factorNames: u.credentialTypes.map((type) => t(`factors.${type}.name`)).join(', '),
+    factorsWords: factorWords(u.credentialTypes),
     enrolledAt: dateTime(locale, u.mfaEnrolledAt),
     createdAt: dateTime(locale, u.createdAt),
   };

@@ -1,8 +1,7 @@
-// Connects mongoose, creates indexes for the server kind (TTL only on real MongoDB) and sweeps expired documents.
+// Connects mongoose and creates indexes for the server kind (TTL only on real MongoDB); src/db/housekeeping.ts sweeps.
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import { createModels, EXPIRING, type Models } from '../models/index.js';
 import { migrate } from './migrations.js';
-import { createSweeper } from './sweeper.js';
 
 export interface Database {
   conn: Connection;
@@ -12,7 +11,6 @@ export interface Database {
 }
 
 export interface ConnectOptions {
-  sweepEveryMs?: number;
   /** Runs after the declared indexes exist (the embedded server adds its GIN twins here). */
   syncIndexes?: () => Promise<unknown>;
   /** Sees every command (MongoDB command monitoring): metrics, and tests that count commands and check filters. */
@@ -57,16 +55,11 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
 
   await migrate(models);
 
-  const sweeper = createSweeper(models);
-  const timer = setInterval(() => void sweeper.sweep(new Date()).catch(() => undefined), opts.sweepEveryMs ?? 60_000);
-  timer.unref();
-
   return {
     conn,
     models,
     kind,
     async close() {
-      clearInterval(timer);
       await conn.close();
     },
   };

@@ -12,7 +12,16 @@ export interface EmbeddedFerretdb {
 
 const host = '127.0.0.1';
 
-export async function startEmbeddedFerretdb(opts: { postgres: EmbeddedPostgres; port?: number; log: (msg: string) => void; onOutput?: (line: string) => void }): Promise<EmbeddedFerretdb> {
+export interface EmbeddedFerretdbOptions {
+  postgres: EmbeddedPostgres;
+  port?: number;
+  log: (msg: string) => void;
+  onOutput?: (line: string) => void;
+  /** Loopback port for Go memory statistics (/debug/vars) and heap profiles (/debug/pprof/heap): benchmarks only. */
+  debugPort?: number;
+}
+
+export async function startEmbeddedFerretdb(opts: EmbeddedFerretdbOptions): Promise<EmbeddedFerretdb> {
   const binary = await ensureFerretdbBinary({ log: opts.log });
   // A picked free port can be taken by someone else before FerretDB binds it: retry with a new one.
   for (let attempt = 1; ; attempt++) {
@@ -26,7 +35,7 @@ export async function startEmbeddedFerretdb(opts: { postgres: EmbeddedPostgres; 
     const server = await startSupervised({
       name: 'ferretdb',
       command: binary,
-      args: ['-listen', `${host}:${port}`, '-postgresql-url', `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${postgres.database}`, '-exit-on-stdin-close'],
+      args: ['-listen', `${host}:${port}`, '-postgresql-url', `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${postgres.database}`, '-exit-on-stdin-close', ...(opts.debugPort ? ['-debug-listen', `${host}:${opts.debugPort}`] : [])],
       env: { ...process.env, FERRETDB_POSTGRESQL_PASSWORD: postgres.password },
       // stdin stays an open pipe: when this process dies the pipe closes and FerretDB exits with it
       pipeStdin: true,

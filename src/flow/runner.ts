@@ -17,6 +17,8 @@ import type { Carried, InteractionTokens } from './tokens.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { SIGN_IN_LANGUAGE_COOKIE } from '../http/error-handler.js';
 
 
 // A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
@@ -40,8 +42,6 @@ export interface RunnerDeps {
 interface Loaded {
   state: FlowState;
   facts: FlowFacts;
-  /** the state came from this process's copy of an unchanged one, not from the database */
-  unread?: boolean;
 }
 
 export function interactionRouter(deps: RunnerDeps): Router {
@@ -58,25 +58,24 @@ export function interactionRouter(deps: RunnerDeps): Router {
     return loadFacts(services, state, cookies, { requireMfa: Boolean(client?.require_mfa) });
   };
 
-  // 'stored' reads the state from the interaction itself; 'page' and 'submit' may use the state this process made
-  // for the interaction while nothing has changed it (src/flow/store.ts).
-  async function load(ctx: Koa.Context, uid: string, use: 'page' | 'submit' | 'stored'): Promise<Loaded> {
+  // The state as stored with the interaction (read with it: one command), whichever instance stored it last.
+  async function load(ctx: Koa.Context, uid: string): Promise<Loaded> {
     if (!sameBrowser(ctx, uid)) ctx.throw(400, 'errors.session_expired');
-    let state = use === 'stored' ? undefined : services.flows.unchanged(uid, use);
-    const unread = Boolean(state);
+    // an unknown or ended interaction means start again; a database outage does not (the sign-in is kept: 503)
+    const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((err: unknown) => {
+      if (isDatabaseUnavailable(err)) throw err;
+      return undefined;
+    });
+    if (!interaction || interaction.uid !== uid) return ctx.throw(400, 'errors.session_expired');
+    let state = await services.flows.load(uid);
     if (!state) {
-      const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch(() => undefined);
-      if (!interaction || interaction.uid !== uid) return ctx.throw(400, 'errors.session_expired');
-      state = await services.flows.load(uid);
-      if (!state) {
-        const client = await provider.Client.find(String(interaction.params.client_id));
-        state = await initialFlowState(interaction, client, ctx.get('accept-language'), services);
-        await services.flows.save(state, { initial: true });
-      }
+      const client = await provider.Client.find(String(interaction.params.client_id));
+      state = await initialFlowState(interaction, client, ctx.get('accept-language'), services);
+      await services.flows.save(state, { initial: true });
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    return { state, facts: await facts(ctx, state), unread };
+    return { state, facts: await facts(ctx, state) };
   }
 
   // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
@@ -86,6 +85,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const { state } = loaded;
     const started = performance.now();
     const { template, view } = await step.render(state, loaded.facts, services);
+    // should the database be down at the next page or form, its 503 page speaks this language too (no state to read)
+    ctx.cookies.set(SIGN_IN_LANGUAGE_COOKIE, state.locale, { path: `/interaction/${state.uid}`, httpOnly: true, sameSite: 'lax', secure: deps.deviceCookie.secure, overwrite: true });
     ctx.status = error ? 400 : 200;
     ctx.type = 'html';
     ctx.body = render.page(
@@ -113,7 +114,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   }
 
   router.get('/:uid', async (ctx) => {
-    const loaded = await load(ctx, ctx.params.uid, 'page');
+    const loaded = await load(ctx, ctx.params.uid);
     await next(ctx, loaded);
   });
 
@@ -121,7 +122,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
   for (const step of steps) {
     for (const route of step.routes ?? []) {
       router.get(`/:uid/${route.path}`, async (ctx) => {
-        const loaded = await load(ctx, ctx.params.uid, 'stored');
+        const loaded = await load(ctx, ctx.params.uid);
         // a link on a page that was handed the store (the password page's "Forgot your password?") carries it along
         loaded.state = withCarry(loaded.state, tokens.carried(loaded.state.uid, ctx.query.carry));
         const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
@@ -146,15 +147,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carried = tokens.carried(uid, body.carry);
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
-    let loaded = await load(ctx, uid, 'submit');
+    const loaded = await load(ctx, uid);
     if (carried) {
       loaded.state = withCarry(loaded.state, carried);
-      loaded.facts = await facts(ctx, loaded.state);
-    }
-    // this process's copy did not expect this step: another instance has moved the flow on
-    if (loaded.unread && current(loaded)?.id !== ctx.params.step) {
-      loaded = await load(ctx, uid, 'stored');
-      loaded = { ...loaded, state: withCarry(loaded.state, carried) };
       loaded.facts = await facts(ctx, loaded.state);
     }
     const step = current(loaded);
@@ -181,7 +176,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     let state: FlowState;
     if (result.kind === 'rerender') {
       // a refused submission changes only its patch, on top of whatever a parallel request saved meanwhile
-      const latest = !changes || handsOn || loaded.unread ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
+      const latest = !changes || handsOn ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
       state = { ...withCarry(latest, carried), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
     await applyEffects(ctx, services, result.effects, state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });

@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../models/user.js';
 import type { RegisterRecord } from '../services/quick-switch/index.js';
-import { WIZARD_STAGES } from '../../factors/totp/wizard.js';
-import { FACTOR_IDS } from '../../factors/factor.js';
+import { factorFlowSlices } from '../../factors/slices.js';
+import { FACTOR_IDS } from '../../factors/ids.js';
 import type { CredentialType } from '../services/mfa/credentials.js';
 import type { AccountThrottleState } from '../services/throttle/guard.js';
 import type { KnownDevice } from '../services/throttle/known-devices.js';
 import type { Locale } from '../http/i18n.js';
 import type { Rollout } from '../services/rollout/deadline.js';
+import type { BindingPolicy } from '../services/binding/index.js';
 import { approvalStateSchema } from '../../interactions/approval/state.js';
 
 export const flowStateSchema = z.object({
@@ -59,6 +60,8 @@ export const flowStateSchema = z.object({
   // B17: how this sign-in proved, besides the password, that the user may bind a first authenticator
   enrolProof: z.enum(['pass', 'email']).optional(),
   enrolLinkSent: z.boolean().optional(),
+  // ... and the link to verify their address, asked for on the proof page (issue 19 item 1)
+  enrolVerifySent: z.boolean().optional(),
   // B21: the answer to the roll-out prompt before the store's deadline ("Set up now" / "Remind me later")
   rollout: z.enum(['now', 'later']).optional(),
   // B19: the request asked for a quick switch; who was signed in at the register then; the person picked in the grid;
@@ -69,14 +72,8 @@ export const flowStateSchema = z.object({
   // the PIN of the picked person was right on this register: the sign-in ends with amr ["pin"] and the switch acr
   pinVerified: z.boolean().optional(),
   switchRegisterId: z.string().optional(),
-  enrol: z
-    .object({
-      stage: z.enum(WIZARD_STAGES),
-      secretSealed: z.string().optional(),
-      codesSealed: z.string().optional(),
-      done: z.boolean().optional(),
-    })
-    .optional(),
+  // the factors' own slices (factors/slices.ts): the authenticator app's set-up wizard
+  ...factorFlowSlices,
   // B20: this interaction asks a manager to approve one transaction of the signed-in cashier
   approval: approvalStateSchema.optional(),
 });
@@ -84,7 +81,10 @@ export const flowStateSchema = z.object({
 export type FlowState = z.infer<typeof flowStateSchema>;
 
 export interface FlowFacts {
-  store?: { id: string; prefix: string; name: string };
+  /** this request's time, from the injected clock */
+  now: Date;
+  /** the store, and the part of its policy the binding rule reads (src/services/binding) */
+  store?: { id: string; prefix: string; name: string; timeZone: string } & BindingPolicy;
   user?: {
     id: string;
     username: string;
@@ -95,16 +95,17 @@ export interface FlowFacts {
     mustEnrol: boolean;
     mustChangePassword: boolean;
     mfaRequired: boolean;
-    /** a first authenticator needs a temporary access pass (B17) */
-    enrolPassRequired: boolean;
-    /** a verified address an enrolment link may go to */
+    email: string | null;
     emailVerified: boolean;
+    emailChangedAt: Date | null;
     throttle: AccountThrottleState;
     /** the language emails are written in, and whether the user chose it (src/services/account/language.ts) */
     locale: Locale | null;
     localeChosen: boolean;
     /** B21: the store's roll-out deadline for the user's role, while it is not yet enforced */
     rollout?: Rollout;
+    /** who reset the user's MFA (null: the support team) and when, until they enrol again (issue 19 item 7) */
+    mfaReset?: { byName: string | null; at: Date };
   };
   deviceRemembered: boolean;
   /** the known-device cookie of this browser (B18) */

@@ -1,7 +1,7 @@
 // The interaction-step contract: every sign-in step is data in, decision out; steps never see Koa's ctx.
 import type { z } from 'zod';
 import type { FlowState, FlowFacts } from './state.js';
-import type { Services } from '../container.js';
+import type { StepContext } from './context.js';
 import type { Renderer } from '../http/page.js';
 
 export interface Rendered {
@@ -39,7 +39,7 @@ export interface StepInput {
 /** An extra GET route a step owns (/interaction/:uid/<path>): a mode switch, or a download of its page's data. */
 export interface StepRoute {
   path: string;
-  run(state: FlowState, facts: FlowFacts, services: Services, render: Renderer, query: URLSearchParams): StepRouteResult | Promise<StepRouteResult>;
+  run(state: FlowState, facts: FlowFacts, services: StepContext, render: Renderer, query: URLSearchParams): StepRouteResult | Promise<StepRouteResult>;
 }
 
 export type StepRouteResult =
@@ -51,9 +51,9 @@ export type StepRouteResult =
 export interface Step<S extends z.ZodType = z.ZodType> {
   id: string;
   applies(state: FlowState, facts: FlowFacts): boolean;
-  render(state: FlowState, facts: FlowFacts, services: Services): Rendered | Promise<Rendered>;
+  render(state: FlowState, facts: FlowFacts, services: StepContext): Rendered | Promise<Rendered>;
   input: S;
-  submit(input: z.infer<S>, state: FlowState, facts: FlowFacts, services: Services, req: StepInput): Promise<StepResult>;
+  submit(input: z.infer<S>, state: FlowState, facts: FlowFacts, services: StepContext, req: StepInput): Promise<StepResult>;
   routes?: StepRoute[];
   /** The step only narrows the question (the store): its answer is carried to the next page (handOn), never stored. */
   handsOn?: boolean;
@@ -74,7 +74,7 @@ export function secondFactorFailed(state: FlowState, audit: Effect): { effects: 
 }
 
 // The user on the device: what the throttle needs to know of an attempt (B18: a known device counts on its own).
-export const subjectOf = (state: FlowState, facts: FlowFacts, services: Services, user: NonNullable<FlowFacts['user']>) => ({
+export const subjectOf = (state: FlowState, facts: FlowFacts, services: StepContext, user: NonNullable<FlowFacts['user']>) => ({
   storeId: need(state.storeId, 'state.storeId'),
   username: user.username,
   user,

@@ -3,7 +3,9 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { hasKey, isLocale, pickLocale, translate, type Locale } from './i18n.js';
 import type { Renderer } from './render.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-trouble.js';
+import { RETRY_AFTER_SECONDS } from './database-trouble.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { outageLog } from '../db/outage-log.js';
 
 // endpoints that answer machines (token, introspection, revocation, userinfo, the admin API), whatever they Accept
 const API = /^\/(token|me)(\/|$)|^\/admin\/api\//;
@@ -22,8 +24,9 @@ interface HttpErrorLike {
   /** optional translation key (e.g. "errors.csrf") and its variables for client errors */
   i18nKey?: unknown;
   i18nVars?: unknown;
-  /** optional OAuth-style error code for JSON answers */
+  /** optional OAuth-style error code for JSON answers, and its description (oidc-provider's errors carry both) */
   error?: unknown;
+  error_description?: unknown;
   message?: unknown;
 }
 
@@ -41,8 +44,13 @@ function statusOf(err: HttpErrorLike): number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
+/** The language a sign-in's pages were last shown in, for its error pages when its state cannot be read (an outage). */
+export const SIGN_IN_LANGUAGE_COOKIE = 'signin-lang';
+
 function localeOf(ctx: Koa.Context): Locale {
   if (isLocale(ctx.state?.locale)) return ctx.state.locale;
+  const shown = ctx.cookies.get(SIGN_IN_LANGUAGE_COOKIE);
+  if (isLocale(shown)) return shown;
   const ui = ctx.query.ui_locales;
   return pickLocale(Array.isArray(ui) ? ui[0] : ui, ctx.get('Accept-Language') || undefined);
 }
@@ -66,10 +74,24 @@ function clientKey(err: HttpErrorLike, status: number): string {
   return 'errors.generic';
 }
 
+// A sign-in in progress is kept in the database, so an outage only pauses it: "Try again" opens its current step.
+const SIGN_IN = /^\/interaction\/([\w-]+)(?:\/|$)/;
+
+/** Where "Try again" goes during an outage: the sign-in's current step, or the same page; nowhere for other forms. */
+function retryOf(ctx: Koa.Context): { url: string; key: string } | undefined {
+  const uid = SIGN_IN.exec(ctx.path)?.[1];
+  if (uid) return { url: `/interaction/${uid}`, key: 'errors.signin_kept' };
+  // a path of this site only: never `//host/...`, which a browser would open on another site
+  const same = ctx.originalUrl.startsWith('/') && !/^\/[\\/]/.test(ctx.originalUrl);
+  if ((ctx.method === 'GET' || ctx.method === 'HEAD') && same) return { url: ctx.originalUrl, key: 'errors.temporarily_unavailable' };
+  return undefined;
+}
+
 function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, err: HttpErrorLike, unavailable = false): void {
   const locale = localeOf(ctx);
   const clientError = status < 500 && err.expose !== false;
-  const key = unavailable ? 'errors.temporarily_unavailable' : clientError ? clientKey(err, status) : 'errors.generic';
+  const retry = unavailable ? retryOf(ctx) : undefined;
+  const key = unavailable ? (retry?.key ?? 'errors.temporarily_unavailable') : clientError ? clientKey(err, status) : 'errors.generic';
   const message = translate(locale, key, clientError ? varsOf(err.i18nVars) : undefined);
   const title = translate(locale, status === 404 ? 'error.not_found_title' : unavailable ? 'error.unavailable_title' : 'error.title');
 
@@ -85,12 +107,14 @@ function respond(ctx: Koa.Context, opts: ErrorHandlerOptions, status: number, er
   // API and back-channel callers (token, userinfo, /admin/api...) get JSON; so does anyone who asks for it
   if (wantsJson(ctx) || ctx.accepts('html', 'json') === 'json') {
     const code = unavailable ? 'temporarily_unavailable' : !clientError ? 'server_error' : typeof err.error === 'string' ? err.error : (JSON_ERROR_CODES[status] ?? 'invalid_request');
-    ctx.body = { error: code, error_description: message };
+    // an OAuth error thrown after oidc-provider answered (a lost consume-once claim) keeps the library's description
+    const description = clientError && typeof err.error === 'string' && typeof err.error_description === 'string' ? err.error_description : message;
+    ctx.body = { error: code, error_description: description };
     return;
   }
   try {
     ctx.type = 'html';
-    ctx.body = opts.render.page('error', { title, message }, locale);
+    ctx.body = opts.render.page('error', { title, message, retryUrl: retry?.url }, locale);
   } catch (renderError) {
     opts.logger.error({ err: renderError }, 'error page failed to render');
     ctx.type = 'text/plain';
@@ -109,7 +133,7 @@ export function errorHandler(opts: ErrorHandlerOptions): Koa.Middleware {
       const unavailable = isDatabaseUnavailable(thrown);
       const status = unavailable ? 503 : statusOf(err);
       if (unavailable) {
-        opts.logger.warn({ err: { name: (thrown as Error).name, message: (thrown as Error).message }, method: ctx.method, path: ctx.path }, 'database unavailable');
+        outageLog(opts.logger).report(thrown, `${ctx.method} ${ctx.path}`);
       } else if (status >= 500) {
         opts.logger.error({ err: thrown, status, method: ctx.method, path: ctx.path }, 'request failed');
       } else {

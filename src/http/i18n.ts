@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Negotiator from 'negotiator';
 
-export type Locale = 'en' | 'nl';
-export const LOCALES: readonly Locale[] = ['en', 'nl'];
-export const DEFAULT_LOCALE: Locale = 'en';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../services/locale.js';
+
+export { DEFAULT_LOCALE, isLocale, LOCALES, type Locale };
 
 type Vars = Record<string, string | number>;
 // A leaf is a plain string, or plural forms keyed by Intl.PluralRules categories ("one", "other", ...).
@@ -37,10 +37,6 @@ function flatten(node: unknown, prefix: string, out: Map<string, Entry>, file: s
 
 const numberFormats: Record<Locale, Intl.NumberFormat> = { en: new Intl.NumberFormat('en'), nl: new Intl.NumberFormat('nl') };
 const pluralRules: Record<Locale, Intl.PluralRules> = { en: new Intl.PluralRules('en'), nl: new Intl.PluralRules('nl') };
-
-export function isLocale(value: unknown): value is Locale {
-  return value === 'en' || value === 'nl';
-}
 
 // Primary subtag of a BCP 47 tag ("nl-BE" -> "nl") if we support it.
 function supported(tag: string): Locale | undefined {

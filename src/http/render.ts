@@ -53,6 +53,8 @@ export function createRenderer(opts: RendererOptions): Renderer {
     return assets.url(name);
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // a locale key from parts: {{t (localeKey "account.codes.intro" factorsWords)}} picks the sentence that fits the user
+  hbs.registerHelper('localeKey', (...args: unknown[]) => args.slice(0, -1).map(String).join('.'));
 
   const partialsDir = path.join(templatesDir, 'partials');
   for (const file of readdirSync(partialsDir)) {

@@ -40,6 +40,16 @@ const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length
 const VERIFYING_ROLES = new Set(['owner', 'admin']);
 
 /**
+ * A "Verify email address" button goes to the user's own unverified address: when asked for, to a new address, and
+ * to owners and admins when they turn MFA on or set it up again themselves (after a reset, say the operator's; S6).
+ */
+function wantsVerifyLink(n: Notification, user: UserView, recipient: Recipient): boolean {
+  if (recipient.onBehalf || user.emailVerified || !user.email || recipient.address.toLowerCase() !== user.email.trim().toLowerCase()) return false;
+  const mfaOn = n.type === 'mfa_enabled' || (n.type === 'mfa_reset' && (n.actorId === undefined || n.actorId === n.userId));
+  return n.type === 'email_verification' || n.type === 'email_changed' || (mfaOn && VERIFYING_ROLES.has(user.role));
+}
+
+/**
  * Rendering happens here, at enqueue time, in the request that made the change. Why not at send time:
  * the email must describe the change as it was (names, remaining codes, the old address of an email change,
  * the recipient chosen then), and the worker then needs no lookups, so a later rename or deletion can neither
@@ -56,6 +66,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     }
     // an enrolment link proves the user's own verified address, so it goes there or nowhere (B17)
     if (n.type === 'enrolment_link') return user.email && user.emailVerified ? [direct(user.email.trim())] : [];
+    // a verification link is for the address it verifies, never for the owner
+    if (n.type === 'email_verification') return user.email ? [direct(user.email.trim())] : [];
     // a password reset link is for the user alone: never to the owner, who resets passwords in the console (B14)
     if (n.type === 'password_reset_link') return user.email ? [direct(user.email.trim())] : [];
     // B21: the weekly roll-out summary is the owner's own (a reminder takes the usual owner fallback below)
@@ -96,7 +108,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     const template = templateFor(n.type);
     const messages: NewOutboxMessage[] = recipients.map((recipient) => {
       const verifyUrl =
-        n.type === 'mfa_enabled' && !recipient.onBehalf && VERIFYING_ROLES.has(user.role) && !user.emailVerified && user.email
+        wantsVerifyLink(n, user, recipient) && user.email
           ? `${deps.issuer}/account/verify-email?${new URLSearchParams({ token: deps.links.sign(user.id, user.email), ui_locales: recipient.locale })}`
           : undefined;
       // the unlock link goes to the user's own address only; the owner unlocks in the admin console

@@ -17,6 +17,7 @@ export const EMAIL_TEMPLATES = [
   'account-unlocked',
   'access-pass-created',
   'enrolment-link',
+  'email-verification',
   'second-factor-failed',
   'passkey-added',
   'passkey-removed',
@@ -62,6 +63,8 @@ export function createEmailRenderer(opts: { root: string }): EmailRenderer {
   });
 
   hbs.registerHelper('eq', (x: unknown, y: unknown) => x === y);
+  // a locale key from parts: {{t (localeKey "account.codes.intro" factorsWords)}} picks the sentence that fits the user
+  hbs.registerHelper('localeKey', (...args: unknown[]) => args.slice(0, -1).map(String).join('.'));
 
   // every template is read once at start-up, so a missing file fails the boot rather than a request
   const layouts = Object.fromEntries(PARTS.map((p) => [p, compile(path.join('layouts', `${p}.hbs`), p)])) as Record<(typeof PARTS)[number], Template>;

@@ -9,6 +9,8 @@ import { UNLOCK_TTL_MS } from './unlock-link.js';
 import { VERIFY_TTL_MS } from './verify-link.js';
 import { RESET_LINK_MINUTES } from '../services/password-reset/index.js';
 import { rolloutEmailView } from './rollout-view.js';
+import { factorWords } from '../../factors/words.js';
+import { CREDENTIAL_TYPES, type CredentialType } from '../services/mfa/credentials.js';
 
 export interface ViewInput {
   notification: Notification;
@@ -32,6 +34,11 @@ export function formatUtc(at: Date, locale: Locale): string {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const isCredentialType = (v: unknown): v is CredentialType => (CREDENTIAL_TYPES as readonly unknown[]).includes(v);
+const credentialTypesIn = (v: unknown): CredentialType[] | undefined => {
+  const types = (Array.isArray(v) ? v : [v]).filter(isCredentialType);
+  return types.length ? types : undefined;
+};
 
 export function buildView(input: ViewInput): Record<string, unknown> {
   const { notification: n, user, recipient } = input;
@@ -55,6 +62,9 @@ export function buildView(input: ViewInput): Record<string, unknown> {
     actorText,
     bySelf,
     supportEmail: input.supportEmail,
+    // the user's factors, named as they are (a passkey-only user never reads about an app); an MFA change names the
+    // factor it bound (details.factor) or, for a reset, the ones it took away (details.factors)
+    factorsWords: factorWords(credentialTypesIn(d.factor) ?? credentialTypesIn(d.factors) ?? user.credentialTypes),
   };
 
   switch (n.type) {
@@ -63,6 +73,8 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       view.remaining = d.remaining;
       break;
     case 'email_changed':
+      view.verifyUrl = input.verifyUrl;
+      view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);
       view.oldEmail = str(d.oldEmail);
       view.newEmail = str(d.newEmail);
       view.emailChange = view.oldEmail ? (view.newEmail ? 'changed' : 'removed') : view.newEmail ? 'added' : 'unknown';
@@ -104,6 +116,8 @@ export function buildView(input: ViewInput): Record<string, unknown> {
       Object.assign(view, rolloutEmailView(n.type, d, locale));
       break;
     case 'mfa_enabled':
+    case 'mfa_reset':
+    case 'email_verification':
       if (input.verifyUrl) {
         view.verifyUrl = input.verifyUrl;
         view.verifyDays = Math.round(VERIFY_TTL_MS / 86_400_000);

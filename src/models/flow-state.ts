@@ -1,4 +1,4 @@
-// Server-side sign-in flow state, keyed by the oidc-provider interaction uid (never trusted from the browser).
+// Server-side page state of Security & ID (a set-up under way, codes just shown), keyed by session; never from the browser.
 import { Schema, type Connection } from 'mongoose';
 
 export const flowStateSchema = new Schema({

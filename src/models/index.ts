@@ -16,6 +16,7 @@ import { logoutDeliveryModel } from './logout-delivery.js';
 import { registerModel } from './register.js';
 import { registerSignInModel } from './register-sign-in.js';
 import { userPinModel } from './user-pin.js';
+import { housekeepingModel } from './housekeeping.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -36,6 +37,8 @@ export function createModels(conn: Connection) {
     Register: registerModel(conn),
     RegisterSignIn: registerSignInModel(conn),
     UserPin: userPinModel(conn),
+    // the expiry sweep's progress (src/db/sweeper.ts)
+    Housekeeping: housekeepingModel(conn),
   };
 }
 

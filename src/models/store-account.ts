@@ -1,6 +1,6 @@
 // Store account (tenant): domain prefix, country, integrations and its MFA policy.
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
-import { forgetWrittenStores } from './stores/user-records.js';
+import { storesWritten } from './written.js';
 
 export const storeAccountSchema = new Schema(
   {
@@ -15,9 +15,8 @@ export const storeAccountSchema = new Schema(
       requireForEveryone: { type: Boolean, default: false },
       rememberDeviceAllowed: { type: Boolean, default: true },
       rememberDeviceDays: { type: Number, default: 30 },
-      // B17: a first authenticator at sign-in needs a temporary access pass for users whose role must use MFA (and
-      // everyone when enrolmentPassForAll), except until passwordEnrolmentUntil (a first roll-out)
-      enrolmentPassForAll: { type: Boolean, default: false },
+      // B17: a first authenticator needs a second proof besides the password (src/services/binding), for everyone,
+      // except until passwordEnrolmentUntil (a first roll-out)
       passwordEnrolmentUntil: { type: Date, default: null },
       // B15 (checklist 57): a provider session unused this long, or this long after its sign-in, is not used again
       sessionIdleMinutes: { type: Number, default: 60 },
@@ -38,8 +37,8 @@ export const storeAccountSchema = new Schema(
 storeAccountSchema.index({ rollout: 1 });
 
 // a policy change is seen by this instance at once (src/models/stores/user-records.ts)
-storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => forgetWrittenStores());
-storeAccountSchema.post('save', () => forgetWrittenStores());
+storeAccountSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], () => storesWritten());
+storeAccountSchema.post('save', () => storesWritten());
 
 export type StoreAccountDoc = InferSchemaType<typeof storeAccountSchema> & { _id: import('mongoose').Types.ObjectId };
 

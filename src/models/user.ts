@@ -1,9 +1,10 @@
 // Store user: password, role, second-factor credentials and MFA state, sign-in throttle counts.
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import { forgetWrittenUser } from './stores/user-records.js';
+import { userWritten } from './written.js';
 
-export const ROLES = ['owner', 'admin', 'manager', 'cashier'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../services/roles.js';
+
+export { ROLES, type Role };
 
 const pendingNoticeSchema = new Schema({ id: String, type: { type: String }, actorId: String, ip: String, at: Date, details: Schema.Types.Mixed }, { _id: false });
 
@@ -14,6 +15,8 @@ export const userSchema = new Schema(
     name: { type: String, required: true },
     email: { type: String, default: null },
     emailVerified: { type: Boolean, default: false },
+    // the user's own change of address (not an admin's): src/services/binding/rule.ts lets it settle first
+    emailChangedAt: { type: Date, default: null },
     role: { type: String, enum: ROLES, required: true },
     passwordHash: { type: String, required: true },
     passwordChangedAt: { type: Date, default: null },
@@ -33,6 +36,8 @@ export const userSchema = new Schema(
       enrolledAt: { type: Date, default: null },
       // set by an admin reset or after a recovery-code sign-in: enrol again before finishing
       mustEnrol: { type: Boolean, default: false },
+      // who reset MFA (a user id; '' for the support operator) and when, until the user enrols again: the wizard says so
+      reset: { type: new Schema({ by: String, at: Date }, { _id: false }), default: null },
       // the recovery-code batch that counts (src/services/mfa); other batches never match
       codesBatch: { type: String, default: null },
       // an audit event and email still to be written for the last change (completed on the next load after a crash)
@@ -57,10 +62,10 @@ userSchema.index({ storeId: 1, username: 1 }, { unique: true });
 // nothing keeps reading a user this process has just changed (src/models/stores/user-records.ts)
 userSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany'], function () {
   const id: unknown = this.getFilter()._id;
-  forgetWrittenUser(typeof id === 'string' || (id && typeof id === 'object' && 'toHexString' in id) ? String(id) : undefined);
+  userWritten(typeof id === 'string' || (id && typeof id === 'object' && 'toHexString' in id) ? String(id) : undefined);
 });
-userSchema.post('save', (doc) => forgetWrittenUser(String(doc._id)));
-userSchema.post('insertMany', () => forgetWrittenUser(undefined));
+userSchema.post('save', (doc) => userWritten(String(doc._id)));
+userSchema.post('insertMany', () => userWritten(undefined));
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
 

@@ -1,6 +1,7 @@
 // What the durable outboxes (email, back-channel logout) share: one claim per (item, attempt) across all instances with
 // a lease for dead workers, and the poll loop that drains what is due, each item at most once per drain.
 import type { Logger } from 'pino';
+import { reportedOutage } from '../db/outage-log.js';
 
 /** A claim older than this belongs to a worker that died mid-send (sends time out well before). */
 export const CLAIM_LEASE_MS = 5 * 60_000;
@@ -72,7 +73,9 @@ export function drainLoop<T extends { id: string }>(deps: {
 
   const poll = async () => {
     if (stopped) return;
-    running = drain().catch((err: Error) => deps.logger.error({ err: { message: err.message } }, `${deps.name} poll failed`));
+    running = drain().catch((err: Error) => {
+      if (!reportedOutage(deps.logger, err, deps.name)) deps.logger.error({ err: { message: err.message } }, `${deps.name} poll failed`);
+    });
     await running;
     running = undefined;
     if (!stopped) timer = setTimeout(() => void poll(), deps.pollMs).unref();

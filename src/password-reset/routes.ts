@@ -12,6 +12,7 @@ import { pickLocale, type Locale } from '../http/i18n.js';
 import type { Renderer } from '../http/page.js';
 import { RESET_LINK_MINUTES, type LinkProblem, type OpenLink } from '../services/password-reset/index.js';
 import { factorCheck, verifyFactor, type FactorCheck } from './second-factor.js';
+import { switchLabelOf } from '../../factors/factor.js';
 
 export interface PasswordResetDeps {
   provider: Provider;
@@ -56,7 +57,7 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
     page(
       ctx,
       locale,
-      { ...shown.view, ...base, stage: 'factor', factorId: check.factor.id, alternatives: check.others.map((f) => ({ url: switchTo(f.id), label: f.switchLabel })) },
+      { ...shown.view, ...base, stage: 'factor', factorId: check.factor.id, alternatives: check.others.map((f) => ({ url: switchTo(f.id), label: switchLabelOf(f, check.factor) })) },
       error,
     );
   }

@@ -2,7 +2,8 @@
 // flow state made for the link (never stored), so codes, passkeys and recovery codes are checked, throttled and
 // counted exactly as at sign-in; the link's nonce stands in for the interaction (challenge binding, one alarm email).
 import type Koa from 'koa';
-import { FACTOR_IDS, type Factor, type FactorId } from '../../factors/factor.js';
+import type { Factor } from '../../factors/factor.js';
+import { FACTOR_IDS, type FactorId } from '../../factors/ids.js';
 import { currentFactor, factors } from '../../factors/index.js';
 import type { Services } from '../container.js';
 import { applyEffects, type DeviceCookie } from '../flow/effects.js';

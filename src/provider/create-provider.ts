@@ -17,7 +17,8 @@ import { storeTimeZone } from '../services/policy/time-zone.js';
 import { extraClientMetadata, pkceRequired } from './client-metadata.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
 import { beginFlow } from '../flow/runner.js';
-import { isDatabaseUnavailable, markUnavailable } from '../http/database-trouble.js';
+import { markUnavailable } from '../http/database-trouble.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
 import type { ResourceServerConfig } from './resource-servers.js';
 
@@ -202,7 +203,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   // B25: an address that sent too many wrong device codes is refused before the next one is looked up
   provider.use(userCodeThrottle({ render, services, localeOf: approverLocale }, provider.pathFor('code_verification')));
   provider.on('server_error', (ctx, err) => {
-    if (isDatabaseUnavailable(err)) return markUnavailable(ctx);
+    if (isDatabaseUnavailable(err)) return markUnavailable(ctx, err);
     services.logger.error({ err }, 'oidc-provider server error');
   });
   return provider;

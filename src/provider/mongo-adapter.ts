@@ -61,16 +61,19 @@ export function mongoAdapterFactory(payloads: PayloadStore, once: ConsumeOnce, c
       return parse(await payloads.findOne({ model: this.model, uid }));
     }
 
-    // Single use even under concurrent redemption (checklist 80, 86): the unique marker decides the one winner;
-    // a loser is treated like a reused code, so everything issued from that grant is revoked.
+    // Single use even under concurrent redemption (checklist 80, 86; RFC 9700 §4.14.2): the unique marker decides the
+    // one winner, and it is claimed after this request's tokens are stored. So a loser (a concurrent or a later reuse)
+    // always revokes the grant after every token made from it exists, the winner's new ones included, whoever was
+    // first. Nothing marks the document consumed before the claim: a request that dies in between left no trace, and
+    // its client's retry works.
     async consume(id: string) {
       const doc = await payloads.get(this.key(id));
       const expiresAt = doc?.expiresAt ?? new Date(clock().getTime() + DAY_MS);
-      if (!(await once.claim({ key: `oidc:${this.key(id)}`, expiresAt }))) {
-        if (doc?.grantId) await payloads.revokeGrant(doc.grantId, this.model);
+      await payloads.afterWrite(async () => {
+        if (await once.claim({ key: `oidc:${this.key(id)}`, expiresAt })) return;
+        if (doc?.grantId) await payloads.revokeWholeGrant(doc.grantId);
         throw new errors.InvalidGrant('grant request is invalid');
-      }
-      await payloads.set(this.key(id), { consumed: Math.floor(clock().getTime() / 1000) });
+      });
     }
 
     async destroy(id: string) {

@@ -3,16 +3,9 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { PayloadDoc } from '../models/stores/payloads.js';
 import { currentClient } from '../http/request-client.js';
+import { DEFAULT_SESSION_LIMITS, MAX_SESSION_HOURS, sessionOverdue, type SessionLimits } from '../services/sessions/limits.js';
 
-export interface SessionLimits {
-  idleMinutes: number;
-  absoluteHours: number;
-}
-
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleMinutes: 60, absoluteHours: 12 };
-/** The longest absolute lifetime a store may choose: how long a session document is kept at most. */
-export const MAX_SESSION_HOURS = 24;
-/** "Last used" is written at most this often per session, so reading a session rarely costs a write. */
+export { DEFAULT_SESSION_LIMITS, MAX_SESSION_HOURS, sessionOverdue, type SessionLimits };
 export const TOUCH_EVERY_MS = 60_000;
 
 export interface LogoutTarget {
@@ -52,14 +45,3 @@ export function logoutTargetsOf(doc: Pick<PayloadDoc, 'logoutTargets'>): LogoutT
   }
 }
 
-/** Why a signed-in session may no longer be used, if it may not: unused too long, or signed in too long ago. */
-export function sessionOverdue(
-  session: { lastUsedAt?: Date | null; loginTs?: number; iat?: number },
-  limits: SessionLimits,
-  now: Date,
-): 'idle' | 'absolute' | undefined {
-  const lastUsed = session.lastUsedAt?.getTime() ?? (session.iat ?? 0) * 1000;
-  if (now.getTime() - lastUsed > limits.idleMinutes * 60_000) return 'idle';
-  if (session.loginTs !== undefined && now.getTime() - session.loginTs * 1000 > limits.absoluteHours * 3_600_000) return 'absolute';
-  return undefined;
-}

@@ -1,6 +1,7 @@
 // The MFA roll-out's periodic job (B21): every instance runs it hourly; idempotency keys keep each email to one send.
 import type { Logger } from 'pino';
 import type { Services } from '../container.js';
+import { reportedOutage } from '../db/outage-log.js';
 
 export const ROLLOUT_JOB_EVERY_MS = 60 * 60 * 1000;
 
@@ -10,7 +11,9 @@ export function startRolloutJob(services: Pick<Services, 'rollout'>, logger: Log
     if (running) return;
     running = services.rollout
       .runSchedule()
-      .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'MFA roll-out job failed; it runs again later'))
+      .catch((err: Error) => {
+        if (!reportedOutage(logger, err, 'MFA roll-out job')) logger.warn({ err: { message: err.message } }, 'MFA roll-out job failed; it runs again later');
+      })
       .finally(() => {
         running = undefined;
       });

@@ -53,8 +53,8 @@ describe('admin console on a phone (issue 13 item 2)', () => {
   const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
   for (const [locale, admin, label, expected] of [
-    ['en', 'ada', 'MFA', { ada: 'Active', owner: 'Required but not set up', sam: 'Not set up' }],
-    ['nl', 'abe', 'MFA-stand', { ada: 'Actief', owner: 'Verplicht, maar niet ingesteld', sam: 'Niet ingesteld' }],
+    ['en', 'ada', 'MFA', { ada: 'Active', owner: 'Required, not set up', sam: 'Not set up' }],
+    ['nl', 'abe', 'MFA-stand', { ada: 'Actief', owner: 'Verplicht, niet ingesteld', sam: 'Niet ingesteld' }],
   ] as const) {
     it(`at 390 px (${locale}) the users page fits the screen and each card shows the MFA status under the name`, async () => {
       const page = await signedInPage(locale, admin, 390);

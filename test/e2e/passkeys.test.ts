@@ -93,7 +93,7 @@ describe('passkeys in a browser (issue 11)', () => {
     await page.fill('#passkey-name', 'Till 2');
     await page.fill('#password-passkey', PASSWORD);
     await page.click('form[action="/account/passkeys/new"] button[type="submit"]');
-    await page.waitForURL(`${stack.issuer}/account/passkeys/new`);
+    await page.waitForURL(`${stack.issuer}/account/passkeys/register`);
     await page.click('button[data-passkey-start]');
     await page.waitForURL(`${stack.issuer}/account?done=passkey_added`);
     assert.match((await page.textContent('[role="status"]')) ?? '', /The passkey has been added\./);

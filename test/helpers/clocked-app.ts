@@ -43,7 +43,7 @@ export async function enrolOnClock(stack: Stack, clock: TestClock, userId: strin
     used.add(totp.stepAt(clock.now()));
     return totp.currentCode(secret, clock.now());
   };
-  const done = await factor.confirmEnrolment(userId, pending, code(), { actorId: userId });
+  const done = await factor.confirmEnrolment(userId, pending, code(), { actorId: userId }, await stack.grant(userId));
   assert.ok(done.ok, 'enrolled');
   return { secret, code, codeAt: (steps) => totp.currentCode(secret, new Date(clock.now().getTime() + steps * 30_000)), recoveryCodes: done.ok ? done.codes : [] };
 }

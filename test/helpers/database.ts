@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type pg from 'pg';
@@ -38,10 +39,13 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   return startOwnServer(dbName);
 }
 
-/** An embedded server of the caller's own (tests that stop and start the database). */
-export async function startOwnServer(dbName = 'mfa-idp-test'): Promise<TestDatabase & { halt(): Promise<void>; restart(): Promise<void> }> {
+/**
+ * An embedded server of the caller's own (tests that stop and start the database). `durable` for tests that kill
+ * PostgreSQL: the fast settings (no fsync, asynchronous commit) lose the last commits in a crash.
+ */
+export async function startOwnServer(dbName = 'mfa-idp-test', tuning: 'fast' | 'durable' = 'fast'): Promise<TestDatabase & { pids(): number[]; halt(): Promise<void>; restart(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mfa-idp-test-db-'));
-  let server = await startEmbeddedDatabase({ dataDir, dbName, tuning: 'fast' }).catch(async (err) => {
+  let server = await startEmbeddedDatabase({ dataDir, dbName, tuning }).catch(async (err) => {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   });
@@ -52,12 +56,14 @@ export async function startOwnServer(dbName = 'mfa-idp-test'): Promise<TestDatab
       return server.postgres.clientConfig();
     },
     syncIndexes: () => server.syncIndexes(),
+    /** The embedded server's processes: FerretDB's, then PostgreSQL's (to kill one, as a crash would). */
+    pids: () => server.pids(),
     /** Stops the server, keeping its data (an outage). */
     halt: () => server.stop(),
     /** Starts it again on the same port and data (after halt(), or as a restart). */
     async restart() {
       await server.stop();
-      server = await startEmbeddedDatabase({ dataDir, dbName, tuning: 'fast', port });
+      server = await startEmbeddedDatabase({ dataDir, dbName, tuning, port });
     },
     async stop() {
       await server.stop();
@@ -85,4 +91,34 @@ export function withDatabase(uri: string, dbName: string): string {
   const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)(?:\/[^?]*)?(\?.*)?$/.exec(uri);
   if (!match) throw new Error(`not a mongodb:// URI: ${uri}`);
   return `${match[1]}/${dbName}${match[2] ?? ''}`;
+}
+
+/**
+ * Kills the embedded PostgreSQL (as a crash would) and keeps its port taken, so its supervisor cannot start it again
+ * until the returned function gives the port back: an outage of PostgreSQL alone, FerretDB still answering.
+ */
+export async function holdPostgresDown(server: { pids(): number[]; postgres?: pg.ClientConfig }): Promise<() => Promise<void>> {
+  const [, pid] = server.pids();
+  const port = server.postgres?.port;
+  if (!pid || !port) throw new Error('holdPostgresDown: no embedded PostgreSQL');
+  process.kill(pid, 'SIGKILL');
+  // the port is free once the killed server is gone (its own exit, not a timer)
+  // whoever connects meanwhile (FerretDB) is hung up on, as by a server that is not there
+  const blocker = net.createServer((socket) => socket.destroy());
+  for (;;) {
+    const bound = await new Promise<boolean>((resolve) => {
+      const failed = () => {
+        blocker.off('listening', listening);
+        resolve(false);
+      };
+      const listening = () => {
+        blocker.off('error', failed);
+        resolve(true);
+      };
+      blocker.once('error', failed).once('listening', listening).listen(port, '127.0.0.1');
+    });
+    if (bound) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  return () => new Promise<void>((resolve) => blocker.close(() => resolve()));
 }

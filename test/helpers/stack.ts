@@ -21,6 +21,8 @@ import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { AuthenticatorApp } from './totp-device.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
+import type { BindingGrant } from '../../src/services/binding/index.js';
+import { linkGrant } from './grant.js';
 import type { LogoutWorker } from '../../src/logout/worker.js';
 import { requestScope } from '../../src/models/stores/request-scope.js';
 
@@ -65,6 +67,8 @@ export interface Stack {
   claim(): ClaimWithSlot;
   // sets MFA up for a user through the real service and returns the test's authenticator app for it
   enrol(userId: string, storePrefix: string, username: string): Promise<AuthenticatorApp>;
+  /** The binding rule's grant for a user's next factor, as a temporary access pass gets it (test set-up). */
+  grant(userId: string): Promise<BindingGrant>;
 }
 
 export interface StackOptions {
@@ -86,6 +90,8 @@ export interface StackOptions {
   logouts?: { pollMs?: number };
   /** Every line the provider logs, at the most verbose level (checklist 35: what the logs must never hold). */
   logs?: string[];
+  /** What the provider logs goes here (default: silent, or TEST_LOG_LEVEL). */
+  logger?: pino.Logger;
 }
 
 /** Every command the provider sent to the database, in order (MongoDB command monitoring). */
@@ -115,7 +121,9 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
   const logs = opts.logs;
-  const logger = logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger =
+    opts.logger ??
+    (logs ? pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   let notify: Notifier = async (n) => void notifications.push(n);
   let outbox: OutboxWorker | undefined;
   let devMail = opts.devMail;
@@ -157,6 +165,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     return user;
   };
 
+  const grantFor = async (userId: string) => {
+    const user = await services.users.byId(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    return linkGrant(services.binding, user);
+  };
   return {
     issuer,
     app,
@@ -213,7 +226,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     async accessPass(userId) {
       const user = await services.users.byId(userId);
       if (!user) throw new Error(`no user ${userId}`);
-      return (await services.accessPasses.create(user, { actorId: null }, 'request')).pass;
+      return (await services.binding.issuePass(user, { actorId: null }, 'request')).pass;
     },
     claim() {
       const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) };
@@ -223,10 +236,11 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       const pending = services.factors.totp.newPendingSecret();
       const { otpauthUri } = await services.factors.totp.describePending(pending, storePrefix, username);
       const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-      const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+      const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await grantFor(userId));
       if (!done.ok) throw new Error('enrolment failed');
       return app;
     },
+    grant: grantFor,
     client(clientId = 'demo-pos', secret = 'demo-pos-secret-change-me-in-production') {
       return oidc.discovery(new URL(issuer), clientId, secret, undefined, { execute: [oidc.allowInsecureRequests] });
     },

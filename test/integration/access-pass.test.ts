@@ -25,8 +25,12 @@ describe('a first authenticator needs more than the password (B17; checklist 38-
     const username = `${role}${++users}`;
     return { username, id: await stack.createUser(storeId, username, role, PW, extra) };
   };
-  const passFor = async (userId: string, reason: 'new_user' | 'reset' | 'request' = 'request', hours?: number) =>
-    (await stack.services.accessPasses.create({ id: userId, storeId }, { actorId: null }, reason, hours)).pass;
+  // an expired pass: issued, then its expiry moved into the past
+  const passFor = async (userId: string, reason: 'new_user' | 'reset' | 'request' = 'request', expired = false) => {
+    const issued = await stack.services.binding.issuePass({ id: userId, storeId }, { actorId: null }, reason);
+    if (expired) await stack.db.models.AccessPass.updateOne({ _id: issued.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    return issued.pass;
+  };
 
   async function toProof(agent: Agent, username: string, params: Record<string, string> = {}, client?: Awaited<ReturnType<Stack['client']>>) {
     const flow = await beginSignIn(stack, agent, { login_hint: 'kiosk:', ...params }, client);
@@ -74,9 +78,9 @@ describe('a first authenticator needs more than the password (B17; checklist 38-
     const b = await toProof(second, username);
     assert.match(textOf((await submit(second, b.page, { pass })).body), /not valid, has expired or was already used/, 'used');
 
-    const expired = await passFor(id, 'request', 0);
+    const expired = await passFor(id, 'request', true);
     assert.match(textOf((await submit(second, b.page, { pass: expired })).body), /not valid/, 'expired');
-    const revoked = await stack.services.accessPasses.create({ id, storeId }, { actorId: null }, 'request');
+    const revoked = await stack.services.binding.issuePass({ id, storeId }, { actorId: null }, 'request');
     assert.ok(await stack.services.accessPasses.revoke({ id, storeId }, revoked.id, { actorId: id }));
     assert.match(textOf((await submit(second, b.page, { pass: revoked.pass })).body), /not valid/, 'revoked');
   });
@@ -99,7 +103,7 @@ describe('a first authenticator needs more than the password (B17; checklist 38-
     assert.equal((await agent.request(url)).status, 400, 'and it works once');
   });
 
-  it('store policy: password-only first enrolment during a roll-out, but never after an admin\'s reset; a pass for everyone when asked', async () => {
+  it('store policy: password-only first enrolment only until the stated date, never after an admin\'s reset; by default never, for any role (B17)', async () => {
     await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.passwordEnrolmentUntil': new Date(Date.now() + 86_400_000) } });
     const { username } = await newUser('owner');
     const roll = await toProof(new Agent(), username);
@@ -108,14 +112,13 @@ describe('a first authenticator needs more than the password (B17; checklist 38-
     assert.match((await toProof(new Agent(), reset.username)).page.body, /name="pass"/, 'not after a reset');
     await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.passwordEnrolmentUntil': null } });
 
-    // a cashier meeting a client that demands MFA: by default the password enrols; with enrolmentPassForAll it does not
+    // issue 19: a cashier meeting a client that demands MFA went straight to the wizard with the password alone
     const cashier = await newUser('cashier');
     const xero = await stack.client('xero-connector', 'xero-connector-secret-change-me-in-production');
     const partner = { redirect_uri: `${stack.demoUrl}/partner/callback` };
-    assert.match((await toProof(new Agent(), cashier.username, partner, xero)).page.body, /name="stage" value="begin"/);
-    await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.enrolmentPassForAll': true } });
-    assert.match((await toProof(new Agent(), cashier.username, partner, xero)).page.body, /name="pass"/);
-    await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.enrolmentPassForAll': false } });
+    const asked = (await toProof(new Agent(), cashier.username, partner, xero)).page.body;
+    assert.match(asked, /name="pass"/);
+    assert.doesNotMatch(asked, /name="stage"/);
   });
 
   it('an admin makes a pass on the user\'s page: shown once, listed without its value, revocable; the user is emailed', async () => {
@@ -140,24 +143,19 @@ describe('a first authenticator needs more than the password (B17; checklist 38-
   });
 
   it('the account page asks for a pass too before a first authenticator is set up there', async () => {
-    await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.enrolmentPassForAll': true } });
-    try {
-      // a cashier signs in with the password (nothing demands MFA), then opens Security & ID
-      const { username, id } = await newUser('cashier');
-      const agent = new Agent();
-      const flow = await beginSignIn(stack, agent, { login_hint: 'kiosk:' });
-      const signedIn = await submit(agent, flow.page, { username, password: PW }, { stopAt: flow.redirect });
-      assert.ok(signedIn.url.startsWith(flow.redirect));
-      const account = await agent.follow(`${stack.issuer}/account`);
-      const asked = await submit(agent, account, {}, { match: '/account/mfa/setup' });
-      assert.match(asked.body, /name="pass"/);
-      assert.doesNotMatch(asked.body, /name="stage"/);
-      const wrong = await submit(agent, asked, { pass: 'AAAA-BBBB-CCCC-DDDD' });
-      assert.match(textOf(wrong.body), /not valid/);
-      const begin = await submit(agent, wrong, { pass: await passFor(id) });
-      assert.match(begin.body, /name="stage" value="begin"/);
-    } finally {
-      await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.enrolmentPassForAll': false } });
-    }
+    // a cashier signs in with the password (nothing demands MFA), then opens Security & ID
+    const { username, id } = await newUser('cashier');
+    const agent = new Agent();
+    const flow = await beginSignIn(stack, agent, { login_hint: 'kiosk:' });
+    const signedIn = await submit(agent, flow.page, { username, password: PW }, { stopAt: flow.redirect });
+    assert.ok(signedIn.url.startsWith(flow.redirect));
+    const account = await agent.follow(`${stack.issuer}/account`);
+    const asked = await submit(agent, account, {}, { match: '/account/mfa/setup' });
+    assert.match(asked.body, /name="pass"/);
+    assert.doesNotMatch(asked.body, /name="stage"/);
+    const wrong = await submit(agent, asked, { pass: 'AAAA-BBBB-CCCC-DDDD' });
+    assert.match(textOf(wrong.body), /not valid/);
+    const begin = await submit(agent, wrong, { pass: await passFor(id) });
+    assert.match(begin.body, /name="stage" value="begin"/);
   });
 });

@@ -62,7 +62,7 @@ describe('admin console (D5, B12, S11)', () => {
     const pending = stack.services.factors.totp.newPendingSecret();
     const { secretGrouped } = await stack.services.factors.totp.describePending(pending, 'bakery', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId });
+    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await stack.grant(userId));
     assert.ok(done.ok);
     return app;
   }
@@ -228,7 +228,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(by.olga!.mfa.status, 'active');
     assert.equal(by.olga!.role, 'owner');
     assert.equal(by.adam!.mfa.status, 'active');
-    assert.equal(by.carl!.mfa.status, 'not_set_up');
+    assert.equal(by.carl!.mfa.status, 'optional');
     assert.equal(by.carl!.mfa.required, false);
     assert.equal(by.casey!.mfa.status, 'active');
     assert.ok(body.users.every((u) => !('passwordHash' in u) && !JSON.stringify(u).includes('secret')), 'never a hash or a secret (checklist 61)');
@@ -241,7 +241,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.doesNotMatch(page.body, /data-user="carl"/);
   });
 
-  it('creates a user: password rules apply, a new admin shows "required but not set up", never a second owner', async () => {
+  it('creates a user: password rules apply, a new admin shows "required, not set up", never a second owner', async () => {
     const form = await get(adminAgent, '/admin/users/new');
     assert.equal(form.status, 200);
     const short = await submit(adminAgent, form, { username: 'nina', name: 'Nina New', email: '', role: 'cashier', password: 'short', password_confirm: 'short' }, { match: 'action="/admin/users"' });
@@ -255,7 +255,7 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(created.status, 200);
     assert.match(created.body, /class="access-pass"><code[^>]*>[A-Z2-9]{4}(-[A-Z2-9]{4}){3}</, 'B17: the new user\'s enrolment pass is shown once');
     const userPage = await get(adminAgent, created.body.match(/href="(\/admin\/users\/[0-9a-f]{24})"/)![1]);
-    assert.match(userPage.body, /data-mfa-status="required_not_set_up"/);
+    assert.match(userPage.body, /data-mfa-status="required"/);
     const nina = await stack.services.users.byUsername(storeId, 'nina');
     assert.equal(nina!.role, 'admin');
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.user_created', userId: nina!.id, actorId: ids.admin }));
@@ -334,7 +334,7 @@ describe('admin console (D5, B12, S11)', () => {
     const ok = await apiPost(adminAgent, `/admin/api/users/${ids.rita}/mfa/remove`, { password: PW.admin, confirm: true }, adminCsrf);
     assert.equal(ok.status, 200);
     const body = (await ok.json()) as { user: { mfa: { status: string; enabled: boolean } } };
-    assert.equal(body.user.mfa.status, 'not_set_up');
+    assert.equal(body.user.mfa.status, 'optional');
     const rita = (await user(ids.rita))!;
     assert.equal(rita.mfaEnabled, false);
     assert.equal(rita.mustEnrol, false);
@@ -391,13 +391,13 @@ describe('admin console (D5, B12, S11)', () => {
     assert.equal(saved.status, 200);
     assert.match(textOf(saved.body), /policy has been saved/);
     const store = (await stack.services.users.storeById(storeId))!;
-    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null, timeZone: null });
+    assert.deepEqual(store.policy, { requireForManagers: false, requireForEveryone: true, rememberDeviceAllowed: true, rememberDeviceDays: 7, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null, timeZone: null });
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'admin.policy_changed', storeId, actorId: ids.admin }));
 
     const afterChange = await posSignIn(new Agent(), 'carl', PW.cashier);
     assert.match(afterChange.page.body, /name="pass"/, 'a cashier without MFA now must enrol, with a pass (B17)');
     const list = JSON.parse((await get(adminAgent, '/admin/api/users?q=carl')).body) as { users: Array<{ mfa: { status: string } }> };
-    assert.equal(list.users[0]!.mfa.status, 'required_not_set_up');
+    assert.equal(list.users[0]!.mfa.status, 'required');
 
     const off = await apiPost(adminAgent, '/admin/api/policy', { requireForAdmins: false }, adminCsrf);
     assert.equal(off.status, 400);

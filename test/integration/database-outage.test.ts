@@ -30,7 +30,8 @@ describe('database outage (issue 9 item 6)', () => {
       const page = await submit(agent, flow.page, { username: 'kim', password: PASSWORD });
       assert.equal(page.status, 503);
       assert.equal(page.headers.get('retry-after'), '5');
-      assert.match(textOf(page.body), /We kunnen onze database nu niet bereiken\. Probeer het zo meteen opnieuw\./);
+      // a sign-in in progress is kept (issue 20 item 3)
+      assert.match(textOf(page.body), /De inlogdienst is even niet beschikbaar\. Je inlogpoging blijft bewaard: probeer het zo meteen opnieuw\./);
       assert.doesNotMatch(page.body, /Mongo|ECONNREFUSED|stack/i);
       assert.equal(page.headers.get('x-frame-options'), 'DENY', 'hardened like every page');
 

@@ -268,9 +268,9 @@ describe('MFA roll-out with deadlines (B21)', () => {
     const page = await load();
     assert.equal(page.status, 200);
     const row = (role: string, count: string) => new RegExp(`data-role="${role}"[\\s\\S]*?data-count="${count}">(?:<span[^>]*>)?(\\d+)`).exec(page.body)?.[1];
-    assert.deepEqual(['total', 'enrolled', 'due', 'overdue'].map((c) => row('cashier', c)), ['3', '0', '3', '0']);
-    assert.deepEqual(['total', 'enrolled', 'due', 'overdue'].map((c) => row('manager', c)), ['1', '0', '0', '1']);
-    assert.deepEqual(['total', 'enrolled', 'overdue'].map((c) => row('admin', c)), ['1', '1', '0']);
+    assert.deepEqual(['total', 'active', 'due', 'overdue'].map((c) => row('cashier', c)), ['3', '0', '3', '0']);
+    assert.deepEqual(['total', 'active', 'due', 'overdue'].map((c) => row('manager', c)), ['1', '0', '0', '1']);
+    assert.deepEqual(['total', 'active', 'overdue'].map((c) => row('admin', c)), ['1', '1', '0']);
     assert.match(page.body, /data-label="Overdue"/);
     assert.match(textOf(page.body), /noa name/);
     assert.match(page.body, new RegExp(`action="/admin/users/${ids.noa}/passes"`), 'no address: a temporary access pass instead');

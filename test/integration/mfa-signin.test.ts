@@ -171,7 +171,7 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     await stack.db.models.User.updateOne({ _id: user!.id }, { $set: { 'mfa.mustEnrol': false } });
   });
 
-  it('a signed-in password-only session meeting a require_mfa client is asked only for the code (B4 step-up)', async () => {
+  it('a signed-in password-only session meeting a require_mfa client is asked for no password, and a cashier without MFA for a pass first (B4 step-up, B17)', async () => {
     const cashierId = await stack.createUser(storeId, 'carl', 'cashier', 'cashier passphrase 1');
     const agent = new Agent();
     const flow = await beginSignIn(stack, agent, { login_hint: 'florist:' });
@@ -181,8 +181,11 @@ describe('MFA sign-in (S1, S6-S10, S14, B1, B2)', () => {
     const xero = await stack.client('xero-connector', 'xero-connector-secret-change-me-in-production');
     const partner = await beginSignIn(stack, agent, { redirect_uri: `${stack.demoUrl}/partner/callback` }, xero);
     assert.doesNotMatch(partner.page.body, /name="password"/);
-    assert.match(partner.page.body, /name="stage" value="begin"/, 'a cashier without MFA is taken through enrolment');
-    void cashierId;
+    // B17 (issue 19): the password alone no longer binds the first app; a pass opens the enrolment
+    assert.match(partner.page.body, /name="pass"/);
+    assert.doesNotMatch(partner.page.body, /name="stage"/);
+    const begin = await submit(agent, partner.page, { pass: await stack.accessPass(cashierId) }, { match: 'name="pass"' });
+    assert.match(begin.body, /name="stage" value="begin"/, 'a cashier without MFA is taken through enrolment');
   });
 
   it('wrong codes slow the account down, then lock it for a while, even for the right code (B2, checklist 21-24)', async () => {

@@ -61,7 +61,7 @@ describe('email notifications through the outbox (S4, B6; checklist 66-68)', () 
     const secret = new URL(otpauthUri).searchParams.get('secret')!;
     const app = new AuthenticatorApp(secret);
     const code = await app.code();
-    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, code, { actorId });
+    const done = await stack.services.factors.totp.confirmEnrolment(userId, pending, code, { actorId }, await stack.grant(userId));
     assert.ok(done.ok);
     secrets.push(secret, code, ...done.codes);
     return done.codes;
@@ -329,7 +329,7 @@ describe('the Verify email address link (S6; checklist 70)', () => {
     const pending = stack.services.factors.totp.newPendingSecret();
     const { otpauthUri } = await stack.services.factors.totp.describePending(pending, 'verify', username);
     const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    assert.ok((await stack.services.factors.totp.confirmEnrolment(id, pending, await app.code(), { actorId: id })).ok);
+    assert.ok((await stack.services.factors.totp.confirmEnrolment(id, pending, await app.code(), { actorId: id }, await stack.grant(id))).ok);
     await stack.outbox!.drain();
     const mail = sink.messages.slice(mark).find((m) => m.to.includes(`${username}@example.test`));
     assert.ok(mail);

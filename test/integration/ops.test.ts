@@ -1,4 +1,5 @@
 // The operator's break-glass MFA reset (S11): the command logic on a real database, and the CLI as a separate process.
+import { linkGrant } from '../helpers/grant.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -51,7 +52,7 @@ describe('ops reset-mfa (S11; checklist 64, 65)', () => {
     const pending = services.factors.totp.newPendingSecret();
     const { secretGrouped } = await services.factors.totp.describePending(pending, 'florist', username);
     const app = new AuthenticatorApp(secretGrouped.replace(/\s+/g, ''));
-    assert.ok((await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId })).ok);
+    assert.ok((await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await linkGrant(services.binding, (await services.users.byId(userId))!))).ok);
     await services.devices.remember(userId, 30, { ip: '127.0.0.1', userAgent: 'test' });
     // a live provider session and an admin-console session of the user
     await db.models.OidcPayload.create({ _id: `Session:${userId}`, model: 'Session', payload: '{}', accountId: userId, expiresAt: new Date(Date.now() + 3600_000) });
@@ -133,7 +134,7 @@ describe('ops reset-mfa (S11; checklist 64, 65)', () => {
     assert.match(lines[1]!, /^Temporary access pass for the owner's new authenticator/);
     const pass = lines[2]?.trim() ?? '';
     assert.match(pass, /^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
-    assert.ok(await services.accessPasses.redeem({ id: ownerId, storeId: (await services.users.byId(ownerId))!.storeId }, pass, {}), 'the printed pass works');
+    assert.ok(await services.binding.redeemLink({ id: ownerId, storeId: (await services.users.byId(ownerId))!.storeId }, pass), 'the printed pass works');
     const owner = (await services.users.byId(ownerId))!;
     assert.equal(owner.mfaEnabled, false);
     assert.equal(owner.mustEnrol, true);

@@ -82,6 +82,18 @@ describe('passkeys (issue 11)', () => {
     assert.ok(stack.notifications.some((n) => n.type === 'passkey_added' && n.userId === piaId));
   });
 
+  it('the admin\'s page for the user lists the passkey by name, through the factor\'s own admin section (issue 19 item 4)', async () => {
+    const adamId = await stack.createUser(storeId, 'adam', 'admin', PASSWORD);
+    const adamApp = await stack.enrol(adamId, 'bakery', 'adam');
+    const admin = new Agent();
+    const start = await admin.follow(`${stack.issuer}/admin?store=bakery`);
+    const code = await submit(admin, start, { username: 'adam', password: PASSWORD });
+    await submit(admin, code, { code: await adamApp.code() });
+    const page = await admin.follow(`${stack.issuer}/admin/users/${piaId}`);
+    const listed = /<ul class="admin-passkeys" data-admin-passkeys>([\s\S]*?)<\/ul>/.exec(page.body)?.[1] ?? '';
+    assert.match(textOf(listed), /Till 2/);
+  });
+
   it('refuses a registration posted twice, for another origin or RP ID, or malformed: clear errors, nothing added', async () => {
     const { agent, page } = await accountAgent();
     const other = new SoftPasskey(stack.issuer, new URL(stack.issuer).hostname);

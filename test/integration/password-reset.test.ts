@@ -241,7 +241,7 @@ describe('forgot password (B14; checklist 25, 70)', () => {
     const pending = stack.services.factors.totp.newPendingSecret();
     const { otpauthUri } = await stack.services.factors.totp.describePending(pending, 'bakery', 'pia');
     const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
-    const enrolled = await stack.services.factors.totp.confirmEnrolment(ids.pia, pending, await app.code(), { actorId: ids.pia });
+    const enrolled = await stack.services.factors.totp.confirmEnrolment(ids.pia, pending, await app.code(), { actorId: ids.pia }, await stack.grant(ids.pia));
     assert.ok(enrolled.ok);
     const passkey = new SoftPasskey(stack.issuer, new URL(stack.issuer).hostname);
     const account = newAgent();

@@ -92,10 +92,12 @@ describe('quick switching on a trusted register (B19)', () => {
     ids.cole = await stack.createUser(storeId, 'cole', 'cashier', PW.cole!);
     ids.sam = await stack.createUser(storeId, 'sam', 'cashier', PW.sam!);
     for (const name of ['olga', 'adam', 'mia', 'cara', 'cole', 'sam']) apps[name] = await stack.enrol(ids[name]!, 'corner', name);
-    for (const name of ['adam', 'mia', 'cara', 'cole'] as const) {
+    for (const name of ['mia', 'cara', 'cole'] as const) {
       const done = await stack.services.quickSwitch.setPin({ id: ids[name]!, storeId }, PIN[name], PIN[name]);
       assert.ok(done.ok);
     }
+    // an admin's PIN from before they were refused one: it must still never let them switch in
+    await stack.db.models.UserPin.create({ userId: new Types.ObjectId(ids.adam), hash: await stack.services.passwords.hash(PIN.adam), setAt: new Date() });
   });
   after(async () => {
     await demo?.close();
@@ -361,5 +363,29 @@ describe('quick switching on a trusted register (B19)', () => {
     assert.equal(await stack.services.quickSwitch.hasPin(ids.sam!), false);
     assert.ok(stack.notifications.some((n) => n.type === 'pin_changed' && n.userId === ids.sam && n.details?.change === 'removed'));
     assert.equal((await events('quick_switch.pin_removed', ids.sam)).length, 1);
+  });
+
+  it('issue 19 item 6: owners and admins, who can never switch in with a PIN, are never offered one (B19)', async () => {
+    for (const username of ['olga', 'adam']) {
+      const agent = new Agent();
+      const flow = await beginSignIn(stack, agent, { login_hint: 'corner:' });
+      const code = await submit(agent, flow.page, { username, password: PW[username]! }, { stopAt: flow.redirect });
+      await redeem(flow, (await submit(agent, code, { code: await apps[username]!.code() }, { stopAt: flow.redirect })).url);
+      const page = await agent.follow(`${stack.issuer}/account`);
+      assert.doesNotMatch(page.body, /action="\/account\/pin"/, `${username}: no form to set a PIN`);
+      assert.doesNotMatch(textOf(page.body), /Set a PIN|Change PIN/, username);
+      // and the request a page would have sent is refused, with words, changing nothing
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const had = await stack.services.quickSwitch.hasPin(ids[username]!);
+      const refused = await agent.request(`${stack.issuer}/account/pin`, { form: { csrf, pin: '5193', pin_repeat: '5193', password: PW[username]! } });
+      assert.equal(refused.status, 400, username);
+      assert.match(textOf(refused.body), /Owners and administrators always sign in with their password and code/);
+      assert.equal(await stack.services.quickSwitch.hasPin(ids[username]!), had, `${username}: nothing changed`);
+      if (had) {
+        // an old PIN is shown only to be removed
+        assert.match(textOf(page.body), /your PIN is never used\. You can remove it\./);
+        assert.match(page.body, /action="\/account\/pin\/remove"/);
+      }
+    }
   });
 });

@@ -21,6 +21,7 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
   let storeId: string;
   let app: AuthenticatorApp;
   let reportsUrl: string;
+  let cleoId: string;
 
   before(async () => {
     const port = await freePort();
@@ -30,7 +31,7 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
     storeId = await stack.createStore('grocer');
     await stack.createUser(storeId, 'mara', 'manager', PW);
-    await stack.createUser(storeId, 'cleo', 'cashier', PW);
+    cleoId = await stack.createUser(storeId, 'cleo', 'cashier', PW);
     // mara sets MFA up once (optional for managers)
     const user = await stack.services.users.byUsername(storeId, 'mara');
     app = await stack.enrol(user!.id, 'grocer', 'mara');
@@ -188,8 +189,11 @@ describe('MFA-asserted tokens and step-up (B4, checklist 51, 52, 71-77)', () => 
     assert.match(challenge, /error="insufficient_user_authentication"/);
     assert.match(challenge, new RegExp(`acr_values="${ACR.mfa}"`));
 
-    // the demo follows the challenge: the cashier has no MFA, so the provider enrols them, then the report shows
-    const begin = await agent.follow(`${demoUrl}/reports`);
+    // the demo follows the challenge: the cashier has no MFA, so the provider enrols them (with the pass an admin
+    // gave: B17), then the report shows
+    const proof = await agent.follow(`${demoUrl}/reports`);
+    assert.match(proof.body, /name="pass"/);
+    const begin = await submit(agent, proof, { pass: await stack.accessPass(cleoId) }, { match: 'name="pass"' });
     assert.match(begin.body, /name="stage" value="begin"/);
     const pw2 = await submit(agent, begin, { stage: 'begin' });
     const scan = await submit(agent, pw2, { stage: 'password', password: PW });

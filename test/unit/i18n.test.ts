@@ -37,7 +37,7 @@ test('S14/S8/S10: Dutch wording follows the reference article', () => {
   assert.equal(translate('en', 'errors.code_invalid'), 'Invalid authentication code entered. Try again.');
   assert.equal(translate('nl', 'totp-verify.remember', { days: 30 }), 'Onthoud mij op dit apparaat de komende 30 dagen');
   assert.equal(translate('en', 'totp-verify.remember', { days: 30 }), 'Remember me on this device for the next 30 days');
-  assert.equal(translate('nl', 'factors.recovery.switch'), 'Ik heb geen toegang tot mijn authenticatie-app');
+  assert.equal(translate('nl', 'factors.totp.lost'), 'Ik heb geen toegang tot mijn authenticatie-app');
   assert.equal(translate('nl', 'recovery.label'), 'Herstelcode');
   assert.equal(translate('nl', 'store.label'), 'Winkel-URL');
   assert.deepEqual(

@@ -24,15 +24,15 @@ const renderer = createEmailRenderer({ root });
 
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli & Co', country: 'NL', locale: 'en', localeChosen: true, integrations: [],
-  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null },
+  policy: { requireForManagers: false, requireForEveryone: false, rememberDeviceAllowed: true, rememberDeviceDays: 30, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12, managerMfaBy: null, cashierMfaBy: null },
 };
 const person = (id: string, over: Partial<UserView> = {}): UserView => ({
-  id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, role: 'cashier',
+  id, storeId: 's1', username: id, name: `${id} name`, email: `${id}@x.test`, emailVerified: false, emailChangedAt: null, role: 'cashier',
   active: true, locale: null, localeChosen: false, mfaEnabled: true, credentialTypes: ['totp'], mustEnrol: false, mustChangePassword: false, throttle: NO_FAILURES, ...over,
 });
 
 const TYPES: NotificationType[] = [
-  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder', 'pin_changed', 'register_trusted',
+  'mfa_enabled', 'mfa_reset', 'mfa_removed', 'recovery_code_used', 'recovery_codes_regenerated', 'password_changed', 'email_changed', 'account_locked', 'account_unlocked', 'access_pass_created', 'enrolment_link', 'email_verification', 'second_factor_failed', 'passkey_added', 'passkey_removed', 'password_reset_link', 'rollout_reminder', 'pin_changed', 'register_trusted',
 ];
 
 // B21: the weekly summary only ever goes to the owner themself (test/unit/rollout.test.ts renders it)

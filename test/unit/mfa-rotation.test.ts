@@ -1,5 +1,6 @@
 // Unit tests of the MFA service on in-memory ports: key rotation (B3; checklist 34), and an enrolment that is all or
 // nothing when the process dies at any write (issue 10: never MFA on without codes, email and audit event).
+import { unitGrant } from '../helpers/grant.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -58,7 +59,7 @@ test('issue 10: an enrolment killed at any write never leaves MFA on without its
   const first = serviceOn(clean, box, () => new Date(T * 1000));
   const pending = first.app.newPendingSecret();
   const secretOf = () => new URL((first.totp.keyUri(box.decrypt(pending, 'pending'), 'x:y'))).searchParams.get('secret') ?? '';
-  assert.ok((await first.app.confirmEnrolment('u1', pending, first.totp.currentCode(secretOf()), { actorId: 'u1' })).ok);
+  assert.ok((await first.app.confirmEnrolment('u1', pending, first.totp.currentCode(secretOf()), { actorId: 'u1' }, unitGrant('u1'))).ok);
   const writes = clean.writes;
   assert.ok(writes >= 6);
 
@@ -68,7 +69,7 @@ test('issue 10: an enrolment killed at any write never leaves MFA on without its
     const run = serviceOn(mem, box, () => new Date(now));
     const p = run.app.newPendingSecret();
     const code = run.totp.currentCode(new URL(run.totp.keyUri(box.decrypt(p, 'pending'), 'x:y')).searchParams.get('secret') ?? '');
-    await assert.rejects(run.app.confirmEnrolment('u1', p, code, { actorId: 'u1' }), Crash, `write ${crashAt}`);
+    await assert.rejects(run.app.confirmEnrolment('u1', p, code, { actorId: 'u1' }, unitGrant('u1')), Crash, `write ${crashAt}`);
     // the process restarts; a minute later the user's MFA is loaded again
     mem.crashAt = undefined;
     now += 120_000;

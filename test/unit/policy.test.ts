@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mfaRequirement, type MfaRequirementInput, type Role } from '../../src/services/policy/index.js';
+import { momentInWords } from '../../src/services/policy/time-zone.js';
 
 type Row = {
   name: string;
@@ -56,3 +57,10 @@ for (const row of rows) {
     assert.deepEqual(mfaRequirement(input), { required: row.reasons.length > 0, reasons: row.reasons });
   });
 }
+
+test('issue 19 item 7: a reset\'s moment in the store\'s time, with the year only when it is not this year\'s', () => {
+  const at = new Date('2026-12-07T13:05:00Z');
+  assert.deepEqual(momentInWords(at, 'en', 'Europe/Amsterdam', new Date('2026-12-08T09:00:00Z')), { date: '7 December', time: '14:05' });
+  assert.deepEqual(momentInWords(at, 'nl', 'Europe/Amsterdam', new Date('2026-12-08T09:00:00Z')), { date: '7 december', time: '14:05' });
+  assert.deepEqual(momentInWords(at, 'en', 'Europe/London', new Date('2027-01-02T09:00:00Z')), { date: '7 December 2026', time: '13:05' });
+});

@@ -13,6 +13,8 @@ const approvalBanner = { approvalSummary: 'To approve: a refund of €120.00 on 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
 // signed-in pages (Security & ID) have no "Trouble signing in?" footer, as src/account/kit.ts renders them
 const account = { csrf: 'csrf-token-123', signedIn: true };
+// the proof page's and the roll-out prompt's ways (factors/proof-ways.ts)
+const ways = { passwordOnly: false, maskedEmail: 'a•••@example.com', settleDays: 7, passFrom: 'store' };
 // "Step n of 5" on the account page; at sign-in the password stage is skipped (the password page just proved it)
 const STEPS_ACCOUNT = { begin: 1, password: 2, scan: 3, code: 4, codes: 5, total: 5 };
 const STEPS_SIGN_IN = { begin: 1, password: 2, scan: 2, code: 3, codes: 4, total: 4 };
@@ -34,17 +36,20 @@ const SAMPLE_PASSKEYS = [
   { key: 'cAbCdEfGhIjKl', name: 'Till 2', createdAt: '2025-05-02', lastUsedAt: '2025-05-20', synced: false },
   { key: 'cMnOpQrStUvWx', name: 'My phone', createdAt: '2025-05-10', lastUsedAt: null, synced: true },
 ];
-const passkeySection = (passkeys: unknown[], needsPass = false) => ({ partial: 'factor-passkey', view: { passkeys, needsPass, nameMax: 60 } });
+const passkeySection = (passkeys: unknown[]) => ({ partial: 'factor-passkey', view: { passkeys, nameMax: 60 } });
+const totpSection = (connected: boolean) => ({ partial: 'factor-totp', view: { connected } });
 const overview = {
   ...account,
   user,
+  factorsWords: 'app',
+  pinOffered: true,
   storeName: 'Corner Coffee Co.',
   language: 'automatic',
   mfaRequired: true,
   remaining: 9,
   fewCodesLeft: false,
   devices: SAMPLE_DEVICES,
-  factorSections: [passkeySection(SAMPLE_PASSKEYS)],
+  factorSections: [totpSection(true), passkeySection(SAMPLE_PASSKEYS)],
 };
 const passkeyOptions = JSON.stringify({ challenge: 'abc', rpId: 'localhost', allowCredentials: [] });
 
@@ -78,41 +83,48 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ],
     ['breach', 'breach', { ...base, count: 52314, username: 'alice' }],
     ['breach-once', 'breach', { ...base, count: 1, error: 'The passwords don’t match.' }],
-    ['totp-verify', 'totp-verify', { ...base, offerRemember: true, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.recovery.switch' }] }],
-    ['totp-verify-error', 'totp-verify', { ...base, offerRemember: false, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.recovery.switch' }], error: 'Invalid authentication code entered. Try again.' }],
+    ['totp-verify', 'totp-verify', { ...base, offerRemember: true, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.totp.lost' }] }],
+    ['totp-verify-error', 'totp-verify', { ...base, offerRemember: false, rememberDays: 30, alternatives: [{ url: '/interaction/abc123/use-recovery', label: 'factors.totp.lost' }], error: 'Invalid authentication code entered. Try again.' }],
     ['recovery', 'recovery', { ...base, alternatives: [{ url: '/interaction/abc123/use-app', label: 'factors.totp.switch' }] }],
     ['both-factors', 'both-factors', { ...base, username: 'alice', closed: false, waitMinutes: 15, backUrl: '/interaction/abc123/back-to-password' }],
     ['both-factors-closed', 'both-factors', { ...base, username: 'alice', closed: true, waitMinutes: 0, backUrl: '/interaction/abc123/back-to-password' }],
-    ['enrol-proof', 'enrol-proof', { ...base, canEmail: true }],
-    ['enrol-proof-sent', 'enrol-proof', { ...base, canEmail: true, linkSent: true, error: 'This temporary access pass is not valid, has expired or was already used.' }],
+    ['enrol-proof', 'enrol-proof', { ...base, ...ways, canEmail: true, email: 'ready' }],
+    ['enrol-proof-sent', 'enrol-proof', { ...base, ...ways, canEmail: true, email: 'ready', linkSent: true, error: 'This temporary access pass is not valid, has expired or was already used.' }],
+    ['enrol-proof-unverified', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'unverified' }],
+    ['enrol-proof-verify-sent', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'unverified', verifySent: true, continueUrl: '/interaction/abc123' }],
+    ['enrol-proof-settling', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'settling', changedOn: '3 December', usableFrom: '10 December' }],
+    ['enrol-proof-owner-no-address', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'none', maskedEmail: undefined, passFrom: 'support' }],
     ['unlock-confirm', 'unlock', { stage: 'confirm', token: 'abc.def' }],
     ['unlock-used', 'unlock', { stage: 'used' }],
     ['enrol-begin', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', required: true }],
+    ['enrol-begin-after-reset', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', reset: { name: 'Adam Admin', date: '7 December', time: '14:05' } }],
+    ['enrol-proof-after-reset', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'unverified', afterReset: true, reset: { name: null, date: '7 December', time: '14:05' } }],
     ['enrol-begin-recovery', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'begin', afterRecovery: true }],
     ['enrol-password', 'totp-enrol', { ...base, steps: STEPS_ACCOUNT, stage: 'password', username: 'alice' }],
     ['enrol-scan', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'scan', qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP', otpauthUri: 'otpauth://totp/POS%20Sign-in:demo%3Aalice?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=POS%20Sign-in' }],
     ['enrol-code', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'code' }],
-    ['enrol-codes', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt' }],
+    ['enrol-codes', 'totp-enrol', { ...base, steps: STEPS_SIGN_IN, stage: 'codes', codes: SAMPLE_CODES, downloadUrl: '/interaction/abc123/recovery-codes.txt', factorsWords: 'app' }],
     ['enrol-account-reset-begin', 'totp-enrol', { ...wizard, stage: 'begin', resetting: true }],
     ['enrol-account-password', 'totp-enrol', { ...wizard, stage: 'password', resetting: false }],
     ['enrol-account-reset-scan', 'totp-enrol', { ...wizard, stage: 'scan', resetting: true, qrSvg, secretGrouped: 'JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP' }],
     ['enrol-account-code', 'totp-enrol', { ...wizard, stage: 'code', resetting: true }],
-    ['enrol-account-reset-codes', 'totp-enrol', { ...wizard, stage: 'codes', resetting: true, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
+    ['enrol-account-reset-codes', 'totp-enrol', { ...wizard, stage: 'codes', resetting: true, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt', factorsWords: 'both' }],
     ['account', 'account', { ...overview, user: { ...user, role: 'manager' }, mfaRequired: false, notice: 'Multi-factor authentication is set up.' }],
     ['account-few-codes', 'account', { ...overview, remaining: 1, fewCodesLeft: true, language: 'nl', error: 'Incorrect password.' }],
     [
       'account-off',
       'account',
-      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [], factorSections: [passkeySection([])] },
+      { ...overview, user: { ...user, name: 'Bram de Vries', username: 'bram', email: null, role: 'owner', mfaEnabled: false }, remaining: 0, devices: [], factorSections: [totpSection(false), passkeySection([])] },
     ],
     [
       'account-off-cashier',
       'account',
-      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [], factorSections: [passkeySection([])] },
+      { ...overview, user: { ...user, role: 'cashier', mfaEnabled: false, mustEnrol: true }, mfaRequired: false, remaining: 0, devices: [], factorSections: [totpSection(false), passkeySection([])] },
     ],
     ['account-remove-confirm', 'account-remove', { ...account, stage: 'confirm' }],
     ['account-remove-password', 'account-remove', { ...account, stage: 'password', error: 'Incorrect password.' }],
-    ['account-codes', 'account-codes', { ...account, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt' }],
+    ['account-codes', 'account-codes', { ...account, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt', factorsWords: 'app' }],
+    ['account-codes-passkey', 'account-codes', { ...account, codes: SAMPLE_CODES, downloadUrl: '/account/mfa/codes.txt', factorsWords: 'passkey' }],
     ['error', 'error', { title: 'Something went wrong', message: 'Your sign-in took too long. Please start again.', backUrl: '/' }],
     [
       'logout',
@@ -143,15 +155,17 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     ['passkey-remove-last', 'passkey-remove', { ...account, passkey: SAMPLE_PASSKEYS[1], last: true, error: 'Incorrect password.' }],
     ['phr-missing', 'phr-missing', { ...base, accountUrl: '/account' }],
     // B21: the roll-out prompt before the store's deadline
-    ['mfa-rollout', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 12, lastDay: false }],
-    ['mfa-rollout-one-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 1, lastDay: false }],
-    ['mfa-rollout-last-day', 'mfa-rollout', { ...base, deadline: '31 January 2027', daysLeft: 0, lastDay: true }],
-    ['enrol-proof-rollout', 'enrol-proof', { ...base, canEmail: false, laterUrl: '/interaction/abc123/rollout-later' }],
+    ['mfa-rollout', 'mfa-rollout', { ...base, ...ways, deadline: '31 January 2027', daysLeft: 12, lastDay: false, email: 'unverified' }],
+    ['mfa-rollout-one-day', 'mfa-rollout', { ...base, ...ways, deadline: '31 January 2027', daysLeft: 1, lastDay: false, email: 'ready' }],
+    ['mfa-rollout-last-day', 'mfa-rollout', { ...base, ...ways, deadline: '31 January 2027', daysLeft: 0, lastDay: true, email: 'none' }],
+    ['mfa-rollout-settling', 'mfa-rollout', { ...base, ...ways, deadline: '31 January 2027', daysLeft: 5, lastDay: false, email: 'settling', usableFrom: '10 December' }],
+    ['mfa-rollout-password-only', 'mfa-rollout', { ...base, ...ways, deadline: '31 January 2027', daysLeft: 5, lastDay: false, passwordOnly: true }],
+    ['enrol-proof-rollout', 'enrol-proof', { ...base, ...ways, canEmail: false, email: 'none', laterUrl: '/interaction/abc123/rollout-later' }],
     // B20: a manager's approval on the cashier's register (the banner is on every page of it)
     ['approval-password', 'password', { ...base, ...approvalBanner, storeName: 'Corner Coffee Co.', changeStoreUrl: '/interaction/abc123/change-store', username: '' }],
     ['approval', 'approval', { ...base, ...approvalBanner, managerName: 'Mia de Vries', cashierName: 'Carla Smit', actionKey: 'approval.action.refund', amount: '€120.00', register: 'Till 2', transactionId: 'T-1234' }],
     ['approval-refused', 'approval-refused', { ...base, ...approvalBanner, reason: 'role', reasonKey: 'approval.refused.role', userName: 'Colin Bakker', cashierName: 'Carla Smit', retryUrl: '/interaction/abc123/approval-another-manager' }],
-    ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [passkeySection([], true)] }],
+    ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [totpSection(false), passkeySection([])] }],
     ['forgot-password', 'forgot-password', { ...base, stage: 'ask', storeName: 'Corner Coffee Co.', username: 'alice', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ['forgot-password-sent', 'forgot-password', { ...base, stage: 'sent', backUrl: '/interaction/abc123/back-to-sign-in', minutes: 30 }],
     ...resetSamples,

@@ -238,6 +238,9 @@ test('S6/B11/B10: Security & ID page with MFA active: reset, remove, recovery co
   assert.match(html, /<a class="btn btn-danger" href="\/account\/mfa\/remove">Remove multi-factor authentication<\/a>/);
   assert.match(html, /9 unused recovery codes/);
   assert.doesNotMatch(html, /running out of recovery codes/);
+  // each passkey's own key in its links (a template helper must never shadow a field of the view)
+  assert.match(html, /href="\/account\/passkeys\/cAbCdEfGhIjKl\/remove"/);
+  assert.match(html, /action="\/account\/passkeys\/cMnOpQrStUvWx\/rename"/);
   const codes = all.find((f) => f.includes('action="/account/mfa/codes"'));
   assert.ok(codes);
   assert.match(codes, /name="password" type="password" autocomplete="current-password" required/);

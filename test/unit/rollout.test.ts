@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isoWeekOf, reminderDue, rolloutFor, storeToday } from '../../src/services/rollout/deadline.js';
 import { mfaRequirement } from '../../src/services/policy/index.js';
+import { mfaStanding } from '../../src/services/policy/standing.js';
 import { createEmailRenderer } from '../../src/mail/render.js';
 import { buildView } from '../../src/mail/view.js';
 import type { StoreView, UserView } from '../../src/services/account/users.js';
@@ -53,13 +54,13 @@ test('B21: ISO weeks for the weekly summary, across year ends', () => {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const renderer = createEmailRenderer({ root });
 const user: UserView = {
-  id: 'u1', storeId: 's1', username: 'cas', name: 'Cas Jansen', email: 'cas@x.test', emailVerified: false, role: 'cashier', active: true, locale: null,
+  id: 'u1', storeId: 's1', username: 'cas', name: 'Cas Jansen', email: 'cas@x.test', emailVerified: false, emailChangedAt: null, role: 'cashier', active: true, locale: null,
   localeChosen: false, mfaEnabled: false, credentialTypes: [], mustEnrol: false, mustChangePassword: false,
   throttle: NO_FAILURES,
 };
 const store: StoreView = {
   id: 's1', prefix: 'deli', name: 'Deli', country: 'NL', locale: 'nl', localeChosen: false, integrations: [],
-  policy: { ...policy('2027-01-31'), rememberDeviceAllowed: true, rememberDeviceDays: 30, enrolmentPassForAll: false, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
+  policy: { ...policy('2027-01-31'), rememberDeviceAllowed: true, rememberDeviceDays: 30, passwordEnrolmentUntil: null, sessionIdleMinutes: 60, sessionAbsoluteHours: 12 },
 };
 const render = (type: 'rollout_reminder' | 'rollout_summary', details: Record<string, unknown>, locale: 'en' | 'nl') =>
   renderer.render(
@@ -99,4 +100,21 @@ test('B21/B8: the weekly summary lists counts per role, the overdue and who to t
   assert.match(nlMail.text, /- Kassamedewerker: 3 gebruikers: 1 ingesteld, 0 nog niet/);
   assert.match(nlMail.text, /- Mia \(Bedrijfsleider\): uiterlijk op 28 februari 2027/);
   assert.ok(nlMail.html.includes('<li>Noa (Kassamedewerker) – geen e-mailadres'));
+});
+
+test('issue 19 item 5: one standing per user, the users list and MFA coverage both count with it', () => {
+  const now = new Date('2027-01-19T10:00:00Z');
+  const store = (p: Partial<ReturnType<typeof policy>> & { requireForManagers?: boolean } = {}) => ({ country: 'NL', integrations: [], policy: { ...policy(null), ...p } });
+  const cases: Array<[string, Parameters<typeof mfaStanding>[0], ReturnType<typeof store>, string]> = [
+    ['an admin with MFA', { role: 'admin', mfaEnabled: true, mustEnrol: false }, store(), 'active'],
+    ['a new admin: required by the role, no deadline passed', { role: 'admin', mfaEnabled: false, mustEnrol: false }, store(), 'required'],
+    ['a manager nothing requires', { role: 'manager', mfaEnabled: false, mustEnrol: false }, store(), 'optional'],
+    ['that manager after an admin reset', { role: 'manager', mfaEnabled: false, mustEnrol: true }, store(), 'reset'],
+    ['a manager the store requires, after a reset', { role: 'manager', mfaEnabled: false, mustEnrol: true }, store({ requireForManagers: true }), 'required'],
+    ['a cashier before the deadline', { role: 'cashier', mfaEnabled: false, mustEnrol: false }, store({ cashierMfaBy: '2027-01-31' }), 'due'],
+    ['a cashier after the deadline', { role: 'cashier', mfaEnabled: false, mustEnrol: false }, store({ cashierMfaBy: '2027-01-18' }), 'overdue'],
+    ['after the deadline, even with "everyone" ticked too', { role: 'cashier', mfaEnabled: false, mustEnrol: false }, store({ cashierMfaBy: '2027-01-18', requireForEveryone: true }), 'overdue'],
+    ['a cashier with "everyone" ticked', { role: 'cashier', mfaEnabled: false, mustEnrol: false }, store({ requireForEveryone: true }), 'required'],
+  ];
+  for (const [why, user, s, expected] of cases) assert.equal(mfaStanding(user, s, now).standing, expected, why);
 });

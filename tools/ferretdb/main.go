@@ -3,12 +3,16 @@ package main
 
 import (
 	"context"
+	"expvar"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -18,6 +22,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (keep it on loopback)")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string (password read from FERRETDB_POSTGRESQL_PASSWORD)")
 	watchStdin := flag.Bool("exit-on-stdin-close", false, "stop when standard input closes (the parent process died)")
+	debugListen := flag.String("debug-listen", "", "loopback address for Go runtime memory statistics and heap profiles (benchmarks); empty: off")
 	flag.Parse()
 
 	pgURL, err := url.Parse(*postgresURL)
@@ -58,6 +63,21 @@ func main() {
 		}()
 	}
 
+	if *debugListen != "" {
+		go serveDebug(*debugListen)
+	}
+
 	fmt.Println("ferretdb listening on " + *listen)
 	f.Run(ctx)
+}
+
+// serveDebug answers /debug/vars (expvar: memstats, goroutines) and /debug/pprof/heap, for memory measurements.
+func serveDebug(addr string) {
+	expvar.Publish("goroutines", expvar.Func(func() any { return runtime.NumGoroutine() }))
+	mux := http.NewServeMux()
+	mux.Handle("/debug/vars", expvar.Handler())
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	if err := http.ListenAndServe(addr, mux); err != nil {
+		fmt.Fprintln(os.Stderr, "ferretdb: debug listener:", err)
+	}
 }

@@ -5,7 +5,7 @@ import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
 import type { AdminUserPort, AdminUserRecord, AuditPerson, SessionRevoker, StorePort } from '../../services/admin/ports.js';
-import { toStoreView } from './user-directory.js';
+import { credentialsOf, toStoreView } from './user-directory.js';
 import { revokeEverythingOf } from '../../provider/mongo-adapter.js';
 import type { PayloadStore } from './payloads.js';
 
@@ -23,6 +23,7 @@ const toRecord = (u: TimestampedUser): AdminUserRecord => ({
   role: u.role as AdminUserRecord['role'],
   active: u.active !== false,
   mfaEnabled: Boolean(u.mfa?.enabled),
+  credentialTypes: [...new Set(credentialsOf(u).map((c) => c.type))],
   mustEnrol: Boolean(u.mfa?.mustEnrol),
   mfaEnrolledAt: u.mfa?.enrolledAt ?? null,
   createdAt: u.createdAt ?? null,
@@ -124,7 +125,6 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
             'policy.requireForEveryone': p.requireForEveryone,
             'policy.rememberDeviceAllowed': p.rememberDeviceAllowed,
             'policy.rememberDeviceDays': p.rememberDeviceDays,
-            'policy.enrolmentPassForAll': p.enrolmentPassForAll,
             'policy.passwordEnrolmentUntil': p.passwordEnrolmentUntil,
             'policy.sessionIdleMinutes': p.sessionIdleMinutes,
             'policy.sessionAbsoluteHours': p.sessionAbsoluteHours,

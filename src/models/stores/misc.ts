@@ -1,10 +1,9 @@
-// Mongo implementations of the small ports: audit events, and the account pages' wizard state.
+// Mongo implementation of the audit recorder.
 import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../index.js';
 import { idFor } from './idempotent-id.js';
 import { auditWriterFor } from './audit-writer.js';
 import type { AuditRecorder } from '../../services/audit/index.js';
-import type { FlowState } from '../../flow/state.js';
 
 const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
 
@@ -28,26 +27,3 @@ export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
     },
   };
 }
-
-const FLOW_TTL_MS = 60 * 60 * 1000;
-
-export function mongoFlows({ FlowState: Flows }: Models) {
-  return {
-    async load(uid: string): Promise<FlowState | undefined> {
-      const doc = await Flows.findOne({ _id: uid, expiresAt: { $gt: new Date() } }).lean();
-      return doc ? (JSON.parse(doc.data) as FlowState) : undefined;
-    },
-    async save(state: FlowState): Promise<void> {
-      await Flows.updateOne(
-        { _id: state.uid },
-        { $set: { data: JSON.stringify(state), expiresAt: new Date(Date.now() + FLOW_TTL_MS) } },
-        { upsert: true },
-      );
-    },
-    async remove(uid: string): Promise<void> {
-      await Flows.deleteOne({ _id: uid });
-    },
-  };
-}
-
-export type FlowStore = ReturnType<typeof mongoFlows>;

@@ -43,12 +43,14 @@ interface Scope {
   docs: Map<string, PayloadDoc | null>;
   pending: Map<string, { fields: Fields; upsert: boolean }>;
   revokedGrants: Set<string>;
+  /** run once this request's writes are stored (consume-once claims: src/provider/mongo-adapter.ts) */
+  afterWrite: Array<() => Promise<void>>;
 }
 
 const EPOCH = new Date(0);
 
 export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>, clock: () => Date = () => new Date()) {
-  const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set() }));
+  const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set(), afterWrite: [] }));
   const live = (doc: PayloadDoc | null | undefined) => (doc && (!doc.expiresAt || doc.expiresAt > clock()) ? doc : undefined);
 
   // A token document brings its grant along: later Grant reads in this request are served from the snapshot.
@@ -101,7 +103,7 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     /** Upserts fields; `mustExist` changes only a document that is there (never creates a stray one). */
     async set(id: string, changes: Fields, opts: { mustExist?: boolean } = {}): Promise<void> {
       const upsert = !opts.mustExist;
-      const fields = 'expiresAt' in changes ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
+      const fields = 'expiresAt' in changes && !('expiresBucket' in changes) ? { ...changes, expiresBucket: expiryBucket(changes.expiresAt) } : changes;
       const scope = scopeNow();
       if (!scope) {
         await OidcPayload.updateOne({ _id: id }, { $set: fields }, { upsert });
@@ -111,8 +113,18 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       scope.pending.set(id, { fields: { ...before?.fields, ...fields }, upsert: upsert || Boolean(before?.upsert) });
     },
 
-    /** Deleted for every reader from now on (found by no lifted field either); the sweeper removes it later. */
-    destroy: (id: string) => store.set(id, { expiresAt: EPOCH, uid: null, userCode: null }, { mustExist: true }),
+    /** Deleted for every reader from now on (found by no lifted field either); the sweeper removes it with this minute. */
+    destroy: (id: string) => store.set(id, { expiresAt: EPOCH, expiresBucket: expiryBucket(clock()), uid: null, userCode: null }, { mustExist: true }),
+
+    /**
+     * Runs `task` once this request's writes are stored (at once outside a request). A consume-once claim made there
+     * decides after the tokens it guards exist, so a loser that revokes them revokes the winner's too.
+     */
+    async afterWrite(task: () => Promise<void>): Promise<void> {
+      const scope = scopeNow();
+      if (scope) scope.afterWrite.push(task);
+      else await task();
+    },
 
     /** Every token of a grant, once per request however many models ask (oidc-provider asks per model). */
     async revokeGrant(grantId: string, model: string): Promise<void> {
@@ -125,6 +137,14 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       scope.revokedGrants.add(grantId);
       await OidcPayload.deleteMany({ grantId, model: { $in: TOKEN_MODELS } });
       store.forget((doc) => doc.grantId === grantId && TOKEN_MODELS.includes(doc.model));
+    },
+
+    /** A grant and every token made from it, at once (a detected reuse: RFC 9700 §4.14.2). */
+    async revokeWholeGrant(grantId: string): Promise<void> {
+      await OidcPayload.deleteMany({ grantId, model: { $in: TOKEN_MODELS } });
+      await OidcPayload.deleteOne({ _id: `Grant:${grantId}` });
+      scopeNow()?.revokedGrants.add(grantId);
+      store.forget((doc) => doc._id === `Grant:${grantId}` || (doc.grantId === grantId && TOKEN_MODELS.includes(doc.model)));
     },
 
     /** Drops remembered documents and pending writes that a direct delete just removed, so flush() cannot revive them. */
@@ -140,16 +160,19 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
       }
     },
 
-    /** Writes this request's changes: one update command however many documents changed. */
+    /** Writes this request's changes (one update command however many documents changed), then its after-write tasks. */
     async flush(): Promise<void> {
       const scope = scopeNow();
-      if (!scope || scope.pending.size === 0) return;
-      const ops = [...scope.pending].map(([id, { fields, upsert }]) => ({
-        updateOne: { filter: { _id: id }, update: { $set: withSnapshot(scope, id, fields) }, upsert },
-      }));
-      for (const id of scope.pending.keys()) scope.docs.set(id, merged(scope, id) ?? null);
-      scope.pending.clear();
-      await OidcPayload.bulkWrite(ops, { ordered: true });
+      if (!scope) return;
+      if (scope.pending.size > 0) {
+        const ops = [...scope.pending].map(([id, { fields, upsert }]) => ({
+          updateOne: { filter: { _id: id }, update: { $set: withSnapshot(scope, id, fields) }, upsert },
+        }));
+        for (const id of scope.pending.keys()) scope.docs.set(id, merged(scope, id) ?? null);
+        scope.pending.clear();
+        await OidcPayload.bulkWrite(ops, { ordered: true });
+      }
+      for (const task of scope.afterWrite.splice(0)) await task();
     },
   };
   return store;

@@ -3,13 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import type { Models } from '../index.js';
 import type { RecoveryCodePort } from '../../services/mfa/index.js';
+import { expiryBucket } from '../../db/expiry.js';
 
-export function mongoRecoveryCodes({ RecoveryCode, ConsumedMarker }: Models): RecoveryCodePort {
-  return {
+/**
+ * A new batch counts only once the user's one write names it (src/services/mfa). A process killed in between leaves a
+ * batch nobody names: each batch is stored pending, and once this grace has passed the sweeper settles it (kept when
+ * it is the user's batch, else removed). An enrolment's two writes are milliseconds apart; this is far longer.
+ */
+export const PENDING_GRACE_MS = 10 * 60_000;
+
+export function mongoRecoveryCodes({ RecoveryCode, ConsumedMarker, User }: Models, clock: () => Date = () => new Date()) {
+  const port: RecoveryCodePort = {
     async insertBatch(userId, hashes) {
       const uid = new Types.ObjectId(userId);
       const batch = randomUUID();
-      await RecoveryCode.insertMany(hashes.map((hash) => ({ userId: uid, hash, batch })));
+      const pendingBucket = expiryBucket(new Date(clock().getTime() + PENDING_GRACE_MS));
+      await RecoveryCode.insertMany(hashes.map((hash) => ({ userId: uid, hash, batch, pendingBucket })));
       return batch;
     },
     async dropOtherBatches(userId, keep) {
@@ -34,6 +43,25 @@ export function mongoRecoveryCodes({ RecoveryCode, ConsumedMarker }: Models): Re
     },
     async clear(userId) {
       await RecoveryCode.deleteMany({ userId: new Types.ObjectId(userId) });
+    },
+  };
+  return {
+    ...port,
+    /** Up to `limit` codes whose grace ended in minute `bucket`: settled when their batch is the user's, else removed. */
+    async settle(bucket: number, limit: number): Promise<number> {
+      const codes = await RecoveryCode.find({ pendingBucket: bucket }, { userId: 1, batch: 1 }).limit(limit).lean();
+      const byUser = new Map<string, Set<string>>();
+      for (const c of codes) byUser.set(String(c.userId), (byUser.get(String(c.userId)) ?? new Set()).add(c.batch));
+      for (const [userId, batches] of byUser) {
+        const uid = new Types.ObjectId(userId);
+        const user = await User.findOne({ _id: uid }, { 'mfa.codesBatch': 1 }).lean<{ mfa?: { codesBatch?: string | null } }>();
+        for (const batch of batches) {
+          const filter = { userId: uid, batch, pendingBucket: bucket };
+          if (user?.mfa?.codesBatch === batch) await RecoveryCode.updateMany(filter, { $set: { pendingBucket: null } });
+          else await RecoveryCode.deleteMany(filter);
+        }
+      }
+      return codes.length;
     },
   };
 }

@@ -1,5 +1,6 @@
 // The roll-out's storage (B21): stores with a deadline by their indexed flag, coverage counts in one aggregation over
-// the store's users (the {storeId, username} index), users without MFA, and the job's done-markers.
+// the store's users (the {storeId, username} index) grouped by role, MFA and pending reset, users without MFA, and the
+// job's done-markers.
 import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../index.js';
 import type { StoreAccountDoc } from '../store-account.js';
@@ -17,19 +18,19 @@ export function mongoRollout({ StoreAccount, User, ConsumedMarker }: Models, onc
       return (await StoreAccount.find({ rollout: true }).lean<StoreAccountDoc[]>()).map(toStoreView);
     },
     async roleCounts(storeId) {
-      const rows = await User.aggregate<{ _id: { role: Role; enrolled: boolean | null }; count: number }>([
+      const rows = await User.aggregate<{ _id: { role: Role; enabled: boolean | null; mustEnrol: boolean | null }; count: number }>([
         { $match: { storeId: oid(storeId) ?? null, active: true } },
-        { $group: { _id: { role: '$role', enrolled: '$mfa.enabled' }, count: { $sum: 1 } } },
+        { $group: { _id: { role: '$role', enabled: '$mfa.enabled', mustEnrol: '$mfa.mustEnrol' }, count: { $sum: 1 } } },
       ]);
-      return rows.map((r) => ({ role: r._id.role, enrolled: r._id.enrolled === true, count: r.count }));
+      return rows.map((r) => ({ role: r._id.role, mfaEnabled: r._id.enabled === true, mustEnrol: r._id.mustEnrol === true, count: r.count }));
     },
     async notEnrolled(storeId, limit) {
       const docs = await User.find({ storeId: oid(storeId) ?? null, active: true, 'mfa.enabled': false })
         .sort({ username: 1 })
         .limit(limit)
-        .select({ name: 1, username: 1, role: 1, email: 1 })
-        .lean<Array<Pick<UserDoc, 'name' | 'username' | 'role' | 'email'> & { _id: Types.ObjectId }>>();
-      return docs.map((u) => ({ id: String(u._id), name: u.name, username: u.username, role: u.role, hasEmail: Boolean(u.email?.trim()) }));
+        .select({ name: 1, username: 1, role: 1, email: 1, 'mfa.mustEnrol': 1 })
+        .lean<Array<Pick<UserDoc, 'name' | 'username' | 'role' | 'email' | 'mfa'> & { _id: Types.ObjectId }>>();
+      return docs.map((u) => ({ id: String(u._id), name: u.name, username: u.username, role: u.role, hasEmail: Boolean(u.email?.trim()), mustEnrol: Boolean(u.mfa?.mustEnrol) }));
     },
     async ownerId(storeId) {
       const owner = await User.findOne({ storeId: oid(storeId) ?? null, role: 'owner', active: true }).sort({ _id: 1 }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }>();

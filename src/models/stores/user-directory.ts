@@ -29,6 +29,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   name: u.name,
   email: u.email ?? null,
   emailVerified: Boolean(u.emailVerified),
+  emailChangedAt: u.emailChangedAt ?? null,
   role: u.role as UserView['role'],
   active: u.active !== false,
   locale: isLocale(u.locale) ? u.locale : null,
@@ -36,6 +37,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   mfaEnabled: Boolean(u.mfa?.enabled),
   credentialTypes: [...new Set(credentialsOf(u).map((c) => c.type))],
   mustEnrol: Boolean(u.mfa?.mustEnrol),
+  mfaReset: u.mfa?.mustEnrol && u.mfa.reset?.at ? { by: u.mfa.reset.by ?? '', at: u.mfa.reset.at } : null,
   mustChangePassword: Boolean(u.mustChangePassword),
   throttle: throttleOf(u),
   updatedAt: (u as { updatedAt?: Date }).updatedAt,
@@ -54,7 +56,6 @@ export const toStoreView = (s: StoreAccountDoc): StoreView => ({
     requireForEveryone: Boolean(s.policy?.requireForEveryone),
     rememberDeviceAllowed: s.policy?.rememberDeviceAllowed !== false,
     rememberDeviceDays: s.policy?.rememberDeviceDays ?? 30,
-    enrolmentPassForAll: Boolean(s.policy?.enrolmentPassForAll),
     passwordEnrolmentUntil: s.policy?.passwordEnrolmentUntil ?? null,
     sessionIdleMinutes: s.policy?.sessionIdleMinutes ?? 60,
     sessionAbsoluteHours: s.policy?.sessionAbsoluteHours ?? 12,
@@ -149,7 +150,7 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
       };
     },
     async addCredential(userId, { add, drop, codesBatch }, notice) {
-      const on = codesBatch ? { 'mfa.enabled': true, 'mfa.enrolledAt': add.createdAt, 'mfa.mustEnrol': false, 'mfa.codesBatch': codesBatch } : {};
+      const on = codesBatch ? { 'mfa.enabled': true, 'mfa.enrolledAt': add.createdAt, 'mfa.mustEnrol': false, 'mfa.reset': null, 'mfa.codesBatch': codesBatch } : {};
       const unset = Object.fromEntries(drop.map((key) => [`credentials.${key}`, '']));
       await User.updateOne(
         { _id: oid(userId) },
@@ -176,10 +177,10 @@ export function mongoMfaUserPort({ User }: Models, users: UserRecords): MfaUserP
     async noticeDone(userId, noticeId) {
       await User.updateOne({ _id: oid(userId), 'mfa.pendingNotice.id': noticeId }, { $set: { 'mfa.pendingNotice': null } });
     },
-    async deactivate(userId, { mustEnrol }) {
+    async deactivate(userId, { mustEnrol, reset }) {
       await User.updateOne(
         { _id: oid(userId) },
-        { $set: { credentials: {}, 'mfa.enabled': false, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.codesBatch': null } },
+        { $set: { credentials: {}, 'mfa.enabled': false, 'mfa.enrolledAt': null, 'mfa.mustEnrol': mustEnrol, 'mfa.reset': reset ?? null, 'mfa.codesBatch': null } },
       );
     },
     async setMustEnrol(userId, mustEnrol) {
@@ -230,8 +231,8 @@ export function mongoLanguagePort({ User, StoreAccount }: Models): LanguagePort 
 
 export function mongoEmailPort({ User }: Models): EmailPort {
   return {
-    async setEmail(userId, email) {
-      await User.updateOne({ _id: oid(userId) }, { $set: { email, emailVerified: false } });
+    async setEmail(userId, email, now) {
+      await User.updateOne({ _id: oid(userId) }, { $set: { email, emailVerified: false, emailChangedAt: now } });
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
 import { requestScope } from './request-scope.js';
+import { onStoresWritten, onUserWritten } from '../written.js';
 
 /** How stale a store (its policy) may be on another instance: a policy change holds everywhere after this. */
 export const STORE_CACHE_MS = 5_000;
@@ -16,18 +17,12 @@ export const CLAIMS_CACHE_MS = 10_000;
 const oid = (id: string) => (isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
 const usersOfRequest = () => requestScope.slot('users', () => new Map<string, Promise<UserDoc | null>>());
 
-// the in-process caches of recent users, told about every write this process makes
-const writeListeners = new Set<(id: string | undefined) => void>();
-
-/** Called by the users schema after every write (src/models/user.ts); `id` when the write named one user. */
-export function forgetWrittenUser(id: string | undefined) {
-  usersOfRequest()?.clear();
-  for (const listener of writeListeners) listener(id);
-}
+// any write to users forgets this request's copies
+onUserWritten(() => usersOfRequest()?.clear());
 
 export function userRecords({ User }: Pick<Models, 'User'>) {
   const recent = new LRUCache<string, UserDoc>({ max: 50_000, ttl: CLAIMS_CACHE_MS });
-  writeListeners.add((id) => (id ? recent.delete(id) : recent.clear()));
+  onUserWritten((id) => (id ? recent.delete(id) : recent.clear()));
   const remembered = (key: string, read: () => Promise<UserDoc | null>) => {
     const load = async () => {
       const doc = await read();
@@ -68,16 +63,9 @@ export function userRecords({ User }: Pick<Models, 'User'>) {
   };
 }
 
-const storeWriteListeners = new Set<() => void>();
-
-/** Called by the store accounts schema after every write (src/models/store-account.ts). */
-export function forgetWrittenStores() {
-  for (const listener of storeWriteListeners) listener();
-}
-
 export function storeRecords({ StoreAccount }: Pick<Models, 'StoreAccount'>, ttlMs = STORE_CACHE_MS) {
   const cache = new LRUCache<string, { doc: StoreAccountDoc | null }>({ max: 10_000, ttl: ttlMs });
-  storeWriteListeners.add(() => cache.clear());
+  onStoresWritten(() => cache.clear());
   const cached = async (key: string, load: () => Promise<StoreAccountDoc | null>) => {
     const hit = cache.get(key);
     if (hit) return hit.doc;

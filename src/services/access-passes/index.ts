@@ -1,15 +1,13 @@
 // Temporary access passes (B17; checklist 38-39, 62): binding a first authenticator needs a second proof besides the
 // password. An admin (creating the user, resetting MFA, or on request), the operator's break-glass reset, or the
 // user's own verified email hands out a one-time pass of 80 random bits; it expires (default 24 h), is shown once,
-// and only a keyed hash of it is stored. Store policy says who needs one (enrolmentPassRequired).
+// and only a keyed hash of it is stored. Who needs one is the binding rule's to say (src/services/binding).
 import { createHmac, randomBytes } from 'node:crypto';
-import { mfaRequirement, type Role } from '../policy/index.js';
-import { rolloutFor } from '../rollout/deadline.js';
-import type { StoreView } from '../account/users.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 
-export type PassReason = 'new_user' | 'reset' | 'request' | 'operator' | 'email';
+/** Why a pass was made: a new user, a reset, on request, by the operator, an emailed link, a roll-out's printed slips. */
+export type PassReason = 'new_user' | 'reset' | 'request' | 'operator' | 'email' | 'rollout';
 
 export interface PassRecord {
   id: string;
@@ -35,17 +33,6 @@ const LENGTH = 16;
 const WELL_FORMED = new RegExp(`^[${ALPHABET}]{${LENGTH}}$`);
 
 export const normalisePass = (input: string) => input.toUpperCase().replace(/[\s-]/g, '');
-
-/** Does this user's first authenticator at sign-in (or on the account page) need a pass? */
-export function enrolmentPassRequired(user: { role: Role; mfaEnabled: boolean; mustEnrol: boolean }, store: StoreView, now: Date): boolean {
-  if (user.mfaEnabled) return false;
-  // after an admin's reset: always (the reset itself may be the attacker's doing)
-  if (user.mustEnrol) return true;
-  const grace = store.policy.passwordEnrolmentUntil && store.policy.passwordEnrolmentUntil > now;
-  if (grace) return false;
-  // a role on a roll-out (B21) needs the same proof before its deadline as after it: a password alone never binds
-  return store.policy.enrolmentPassForAll || Boolean(rolloutFor(user.role, store, now)) || mfaRequirement({ role: user.role, store, client: { requireMfa: false }, now }).required;
-}
 
 export function createAccessPasses(deps: { store: AccessPassPort; pepper: Buffer; ttlHours: number; clock: () => Date; audit: AuditRecorder; notify: Notifier }) {
   const hash = (userId: string, pass: string) => createHmac('sha256', deps.pepper).update(`access-pass\n${userId}\n${pass}`).digest('base64url');

@@ -1,6 +1,6 @@
 // The language a user reads (B22): the last one their pages were shown in, unless they or an admin chose one; a store's
 // default for users who have never used a page (chosen by an admin, else by country). Emails are written in it.
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { UserView } from './users.js';
 

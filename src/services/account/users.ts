@@ -2,7 +2,7 @@
 import type { Role } from '../policy/index.js';
 import type { AccountThrottleState } from '../throttle/guard.js';
 import type { CredentialType } from '../mfa/credentials.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 
 export interface UserView {
   id: string;
@@ -11,6 +11,8 @@ export interface UserView {
   name: string;
   email: string | null;
   emailVerified: boolean;
+  /** when the user last changed their own address (an emailed enrolment link waits for it to settle, B17) */
+  emailChangedAt: Date | null;
   role: Role;
   active: boolean;
   locale: Locale | null;
@@ -21,11 +23,18 @@ export interface UserView {
   /** the kinds of second-factor credential the user has (src/services/mfa/credentials.ts) */
   credentialTypes: CredentialType[];
   mustEnrol: boolean;
+  /** an admin's (`by`: their user id) or the support operator's (`by`: '') reset of MFA, until the user enrols again */
+  mfaReset?: MfaReset | null;
   mustChangePassword: boolean;
   /** consecutive failed attempts (B2), read with the user */
   throttle: AccountThrottleState;
   /** the record's last change (userinfo's updated_at): at or after any change of what the claims say */
   updatedAt?: Date;
+}
+
+export interface MfaReset {
+  by: string;
+  at: Date;
 }
 
 export interface StoreView {
@@ -42,7 +51,6 @@ export interface StoreView {
     requireForEveryone: boolean;
     rememberDeviceAllowed: boolean;
     rememberDeviceDays: number;
-    enrolmentPassForAll: boolean;
     passwordEnrolmentUntil: Date | null;
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;

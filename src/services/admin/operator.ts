@@ -1,5 +1,6 @@
-// Break-glass MFA reset by a support operator, for an owner who lost every factor (S11): audited with reason and operator.
-import type { AccessPasses } from '../access-passes/index.js';
+// The support operator's commands (S11): a break-glass MFA reset for an owner who lost every factor, and a temporary
+// access pass for a user's first authenticator (B17); each audited with reason, operator and host.
+import type { Binding } from '../binding/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import type { StoreView } from '../account/users.js';
@@ -23,7 +24,27 @@ export interface OperatorDeps {
   mfa: { remove(userId: string, actor: { actorId: string; ip?: string }, opts?: { mustEnrol?: boolean }): Promise<void> };
   endSessions: SessionRevoker;
   audit: AuditRecorder;
-  passes: Pick<AccessPasses, 'create'>;
+  binding: Pick<Binding, 'issuePass'>;
+}
+
+export type OperatorPassResult =
+  | { ok: true; store: StoreView; user: AdminUserRecord; pass: string; expiresAt: Date }
+  | { ok: false; error: 'reason_missing' | 'operator_missing' | 'store_unknown' | 'user_unknown' | 'has_mfa' };
+
+/** A pass for a user without a factor (a demo's first start long ago, a new owner): the binding rule's only way in. */
+export async function operatorIssuePass(deps: Pick<OperatorDeps, 'stores' | 'users' | 'audit' | 'binding'>, input: OperatorResetInput): Promise<OperatorPassResult> {
+  const reason = input.reason.trim();
+  if (!reason) return { ok: false, error: 'reason_missing' };
+  if (!input.operator.trim()) return { ok: false, error: 'operator_missing' };
+  const store = await deps.stores.byPrefix(input.storePrefix.trim().toLowerCase());
+  if (!store) return { ok: false, error: 'store_unknown' };
+  const user = await deps.users.byUsername(store.id, input.username.trim().toLowerCase());
+  if (!user) return { ok: false, error: 'user_unknown' };
+  // a user who has a factor adds another by signing in with it; losing them all is reset-mfa's case
+  if (user.mfaEnabled) return { ok: false, error: 'has_mfa' };
+  const { pass, expiresAt } = await deps.binding.issuePass(user, { actorId: null }, 'operator');
+  await deps.audit.record({ type: 'access_pass.issued_by_operator', storeId: store.id, userId: user.id, actorId: null, details: { reason, operator: input.operator.trim(), host: input.host, role: user.role } });
+  return { ok: true, store, user, pass, expiresAt };
 }
 
 export async function operatorResetMfa(deps: OperatorDeps, input: OperatorResetInput): Promise<OperatorResetResult> {
@@ -54,6 +75,6 @@ export async function operatorResetMfa(deps: OperatorDeps, input: OperatorResetI
   });
   const after = (await deps.users.inStore(store.id, user.id)) ?? user;
   // the owner's first authenticator after the reset needs a pass too (B17): the operator passes it on, in person
-  const { pass, expiresAt } = await deps.passes.create(after, { actorId: null }, 'operator');
+  const { pass, expiresAt } = await deps.binding.issuePass(after, { actorId: null }, 'operator');
   return { ok: true, store, user: after, sessionsEnded, pass, expiresAt };
 }

@@ -3,7 +3,7 @@ import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { StorePolicy, StorePort } from './ports.js';
 import { isConsoleRole, type Party } from './rules.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 import { localeForCountry, type LanguageService } from '../account/language.js';
 
 export const REMEMBER_DAYS = { min: 1, max: 90 } as const;
@@ -69,7 +69,6 @@ export function createAdminPolicyService(deps: { stores: StorePort; audit: Audit
         requireForEveryone: change.requireForEveryone ?? before.requireForEveryone,
         rememberDeviceAllowed: change.rememberDeviceAllowed ?? before.rememberDeviceAllowed,
         rememberDeviceDays: change.rememberDeviceDays ?? before.rememberDeviceDays,
-        enrolmentPassForAll: change.enrolmentPassForAll ?? before.enrolmentPassForAll,
         passwordEnrolmentUntil: change.passwordEnrolmentUntil === undefined ? before.passwordEnrolmentUntil : change.passwordEnrolmentUntil,
         sessionIdleMinutes: change.sessionIdleMinutes ?? before.sessionIdleMinutes,
         sessionAbsoluteHours: change.sessionAbsoluteHours ?? before.sessionAbsoluteHours,

@@ -1,8 +1,9 @@
 // Ports of the admin use cases: store-scoped user records, store policy, audit queries and session revocation.
 import type { Role } from '../policy/index.js';
-import type { Locale } from '../../http/i18n.js';
+import type { Locale } from '../locale.js';
 import type { StoreView } from '../account/users.js';
 import type { AuditCategory } from '../audit/categories.js';
+import type { CredentialType } from '../mfa/credentials.js';
 
 export type StorePolicy = StoreView['policy'];
 
@@ -16,6 +17,8 @@ export interface AdminUserRecord {
   role: Role;
   active: boolean;
   mfaEnabled: boolean;
+  /** the kinds of second factor the user has (the admin's page names them) */
+  credentialTypes: CredentialType[];
   mustEnrol: boolean;
   mfaEnrolledAt: Date | null;
   createdAt: Date | null;

@@ -1,20 +1,25 @@
 // Admin use cases on a store's users: list and search, create, change role, (de)activate, MFA reset/removal, devices (S11, B10, D5).
-import { mfaRequirement, type MfaReason, type Role } from '../policy/index.js';
-import type { Locale } from '../../http/i18n.js';
+import type { MfaReason, Role } from '../policy/index.js';
+import { mfaStanding, type MfaStanding } from '../policy/standing.js';
+import type { Locale } from '../locale.js';
 import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { StoreView } from '../account/users.js';
 import type { DeviceRecord } from '../account/devices.js';
 import type { AccessPasses, PassRecord } from '../access-passes/index.js';
+import type { Binding } from '../binding/index.js';
 import type { AdminUserPort, AdminUserRecord, SessionRevoker, StorePort } from './ports.js';
 import { ASSIGNABLE_ROLES, denialFor, type AdminAction, type Denial, type Party } from './rules.js';
 
-export type MfaStatus = 'active' | 'not_set_up' | 'required_not_set_up';
+export type MfaStatus = MfaStanding;
 
 export interface AdminUserSummary extends AdminUserRecord {
+  /** the user's standing with MFA, from the one function the MFA coverage page counts with (src/services/policy/standing.ts) */
   mfaStatus: MfaStatus;
-  /** why MFA is required for this user (empty when it is optional) */
+  /** why MFA is required for this user's role (empty when it is optional) */
   mfaReasons: MfaReason[];
+  /** the role's roll-out deadline ("YYYY-MM-DD"), when the store set one */
+  mfaDeadline?: string;
 }
 
 /** The signed-in admin, with where the request came from (checklist 65). */
@@ -32,6 +37,7 @@ export type AdminError =
   | 'mfa_not_active'
   | 'invalid_role'
   | 'username_taken'
+  | 'already_shown'
   | `password_${string}`;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AdminError };
@@ -48,8 +54,10 @@ export interface AdminUserServiceDeps {
   endSessions: SessionRevoker;
   /** reopens sign-in from unknown devices (B18), if the lock is still that generation; audited and emailed there */
   unlockSignIn(userId: string, generation: number, actor: { actorId: string; storeId: string; ip?: string }): Promise<boolean>;
-  /** temporary access passes (B17): created (shown once), listed (never the pass), revoked */
-  passes: Pick<AccessPasses, 'create' | 'active' | 'revoke'>;
+  /** temporary access passes (B17): listed (never the pass), revoked */
+  passes: Pick<AccessPasses, 'active' | 'revoke'>;
+  /** ... and made (shown once) through the binding rule's service, the one owner of binding proofs */
+  binding: Pick<Binding, 'issuePass'>;
   /** the language of the user's emails (B22): chosen here, else the one of their pages */
   languages: Pick<LanguageService, 'choose' | 'chooseForStore'>;
   audit: AuditRecorder;
@@ -76,17 +84,10 @@ export interface NewUserInput {
 const fail = <T>(error: AdminError): Outcome<T> => ({ ok: false, error });
 const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
-export function mfaStatusOf(user: AdminUserRecord, store: StoreView, now: Date): { status: MfaStatus; reasons: MfaReason[] } {
-  const { reasons } = mfaRequirement({ role: user.role, store, client: { requireMfa: false }, now });
-  if (user.mfaEnabled) return { status: 'active', reasons };
-  // a reset by an admin (or a recovery-code sign-in) makes enrolment mandatory at the next sign-in
-  return { status: reasons.length > 0 || user.mustEnrol ? 'required_not_set_up' : 'not_set_up', reasons };
-}
-
 export function createAdminUserService(deps: AdminUserServiceDeps) {
   const summarise = (user: AdminUserRecord, store: StoreView): AdminUserSummary => {
-    const { status, reasons } = mfaStatusOf(user, store, deps.clock?.() ?? new Date());
-    return { ...user, mfaStatus: status, mfaReasons: reasons };
+    const { standing, reasons, rollout } = mfaStanding(user, store, deps.clock?.() ?? new Date());
+    return { ...user, mfaStatus: standing, mfaReasons: reasons, mfaDeadline: rollout?.deadline };
   };
 
   const storeOf = async (actor: AdminActor) => {
@@ -152,11 +153,40 @@ export function createAdminUserService(deps: AdminUserServiceDeps) {
     },
 
     /** A temporary access pass for the user's first authenticator (B17): the pass is in the result, shown once. */
-    async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
+    async issuePass(actor: AdminActor, userId: string, reason: 'new_user' | 'reset' | 'request' | 'rollout'): Promise<Outcome<{ user: AdminUserSummary; pass: string; expiresAt: Date }>> {
       const found = await target(actor, userId, 'issue_pass');
       if (!found.ok) return found;
-      const { pass, expiresAt } = await deps.passes.create(found.value, { actorId: actor.id, ip: actor.ip }, reason);
+      const { pass, expiresAt } = await deps.binding.issuePass(found.value, { actorId: actor.id, ip: actor.ip }, reason);
       return done({ user: summarise(found.value, await storeOf(actor)), pass, expiresAt });
+    },
+
+    /**
+     * Passes for everyone of a roll-out still to set up MFA, to print as slips (issue 19): the admin's password again
+     * (many accounts at once), the form's one answer (`once`: a resent form makes no second set), then one pass per
+     * user the admin may make one for who has no factor; each is audited and emailed about like any other. The others
+     * are counted, not named.
+     */
+    async issueRolloutPasses(
+      actor: AdminActor,
+      userIds: readonly string[],
+      input: { password: string; once: () => Promise<boolean> },
+    ): Promise<Outcome<{ issued: Array<{ user: AdminUserSummary; pass: string; expiresAt: Date }>; skipped: number }>> {
+      const verdict = await deps.verifyAdminPassword(actor, input.password);
+      if (verdict !== 'ok') return fail(verdict);
+      if (!(await input.once())) return fail('already_shown');
+      const store = await storeOf(actor);
+      const issued: Array<{ user: AdminUserSummary; pass: string; expiresAt: Date }> = [];
+      let skipped = 0;
+      for (const userId of userIds) {
+        const found = await target(actor, userId, 'issue_pass');
+        if (!found.ok || found.value.mfaEnabled || !found.value.active) {
+          skipped++;
+          continue;
+        }
+        const { pass, expiresAt } = await deps.binding.issuePass(found.value, { actorId: actor.id, ip: actor.ip }, 'rollout');
+        issued.push({ user: summarise(found.value, store), pass, expiresAt });
+      }
+      return done({ issued, skipped });
     },
 
     async revokePass(actor: AdminActor, userId: string, passId: string): Promise<Outcome<{ revoked: boolean }>> {

@@ -5,6 +5,7 @@ import type { RecoveryCodes } from '../recovery-codes/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 import type { Credential } from './credentials.js';
+import { takeGrant, type BindingGrant } from '../binding/index.js';
 
 export type NoticeType = 'mfa_enabled' | 'mfa_reset' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed';
 
@@ -52,8 +53,8 @@ export interface MfaUserPort {
   /** New recovery codes count from this write on, the old ones no longer. */
   useCodesBatch(userId: string, codesBatch: string, notice: PendingNotice): Promise<void>;
   noticeDone(userId: string, noticeId: string): Promise<void>;
-  /** Every credential and the codes go; with `mustEnrol` the user sets MFA up again at the next sign-in. */
-  deactivate(userId: string, opts: { mustEnrol: boolean }): Promise<void>;
+  /** Every credential and the codes go; with `mustEnrol` the user sets MFA up again at the next sign-in (`reset`: who asked it, when). */
+  deactivate(userId: string, opts: { mustEnrol: boolean; reset?: { by: string; at: Date } }): Promise<void>;
   setMustEnrol(userId: string, mustEnrol: boolean): Promise<void>;
 }
 
@@ -85,6 +86,8 @@ export interface Actor {
 
 export interface EnrolOptions {
   actor: Actor;
+  /** the binding rule's permission for this one binding (src/services/binding): nothing is bound without it */
+  grant: BindingGrant;
   /** credentials this one replaces (a new authenticator app replaces the old one, S12) */
   replaces?: string[];
   /** new recovery codes even though MFA is on (a new app comes with new codes, S12) */
@@ -150,12 +153,14 @@ export function createMfaService(deps: MfaServiceDeps) {
 
   async function remove(userId: string, actor: Actor, opts: { mustEnrol?: boolean } = {}): Promise<void> {
     const mfa = await load(userId);
-    await deps.users.deactivate(userId, { mustEnrol: Boolean(opts.mustEnrol) });
+    // a reset is kept with the state it explains (who, when) until the user enrols again: the wizard then says so
+    await deps.users.deactivate(userId, opts.mustEnrol ? { mustEnrol: true, reset: { by: actor.actorId, at: deps.clock() } } : { mustEnrol: false });
     await deps.codes.clear(userId);
     await deps.revokeDevices(userId);
     const type = opts.mustEnrol ? 'mfa.reset_by_admin' : 'mfa.removed';
     await deps.audit.record({ type, userId, storeId: mfa?.storeId, actorId: actor.actorId, ip: actor.ip });
-    await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId });
+    // the email names the factors that stopped working
+    await deps.notify({ type: opts.mustEnrol ? 'mfa_reset' : 'mfa_removed', userId, actorId: actor.actorId, details: { factors: [...new Set(mfa?.credentials.map((c) => c.type))] } });
   }
 
   return {
@@ -167,12 +172,14 @@ export function createMfaService(deps: MfaServiceDeps) {
      * before it changes nothing, after it the notice completes. Returns the new codes, if any, to be shown once.
      */
     async enrol(userId: string, credential: Credential, opts: EnrolOptions): Promise<{ codes: string[] | null }> {
+      if (!takeGrant(opts.grant, userId)) throw new Error(`mfa: a ${credential.type} for user ${userId} without the binding rule's grant`);
       const before = await load(userId);
       if (!before) throw new Error(`mfa: user ${userId} is missing`);
       const first = !before.enabled || before.mustEnrol;
       const fresh = first || opts.newCodes ? await newCodes(userId) : null;
       const type: NoticeType = !before.enabled && !before.mustEnrol ? 'mfa_enabled' : first ? 'mfa_reset' : opts.noticeWhenOn;
-      const notice = noticeOf(type, opts.actor, opts.details);
+      // how the binding was allowed stays in the authenticator's history (checklist 65)
+      const notice = noticeOf(type, opts.actor, { ...opts.details, via: opts.grant.via, factor: credential.type });
       await deps.users.addCredential(userId, { add: credential, drop: opts.replaces ?? [], codesBatch: fresh?.batch ?? null }, notice);
       await complete(userId, { storeId: before.storeId, codesBatch: fresh?.batch ?? null }, notice);
       return { codes: fresh?.codes ?? null };

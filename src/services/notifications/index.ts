@@ -11,6 +11,8 @@ export type NotificationType =
   | 'account_unlocked'
   | 'access_pass_created'
   | 'enrolment_link'
+  // the "Verify email address" link the user asked for (Security & ID, or the proof page of an enrolment)
+  | 'email_verification'
   | 'second_factor_failed'
   | 'passkey_added'
   | 'passkey_removed'

@@ -3,7 +3,7 @@
 // The request answers the same whether or not the user exists or has an address (checklist 25); the link alone
 // never signs anyone in and never replaces the second factor (checklist 70).
 import { randomBytes } from 'node:crypto';
-import { isLocale } from '../../http/i18n.js';
+import { isLocale } from '../locale.js';
 import type { LanguageService } from '../account/language.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';

@@ -1,7 +1,8 @@
 // Who must use MFA: role, store policy (and its roll-out deadlines), the AU+Xero rule and client demands, as a pure function (S1, S5, B4, B21).
 import { rolloutFor, type RolloutPolicy } from '../rollout/deadline.js';
+import type { Role } from '../roles.js';
 
-export type Role = 'owner' | 'admin' | 'manager' | 'cashier';
+export type { Role };
 export type MfaReason = 'role' | 'store_everyone' | 'store_managers' | 'store_deadline' | 'au_xero' | 'client';
 
 export interface MfaRequirementInput {

@@ -7,10 +7,10 @@ import type { Role } from '../policy/index.js';
 import { businessDayEnd, isTimeZone, storeTimeZone } from './business-day.js';
 import { pinProblem, type PinProblem } from './pin.js';
 import type { QuickSwitchPort, RegisterRecord } from './ports.js';
-import { pinAllowed } from './roles.js';
+import { pinAllowed, pinEverAllowed } from './roles.js';
 
 export type { RegisterRecord } from './ports.js';
-export { pinAllowed } from './roles.js';
+export { pinAllowed, pinEverAllowed } from './roles.js';
 
 /** Wrong PINs that end quick switching for a user on a register until their next full sign-in there. */
 export const PIN_STRIKES = 5;
@@ -169,9 +169,12 @@ export function createQuickSwitch(deps: {
     hasPin: async (userId: string) => Boolean(await port.pinHash(userId)),
 
     /** Sets or changes the user's PIN (the caller re-authenticated them); audited and emailed. */
-    async setPin(actor: Actor, pin: string, repeat: string): Promise<{ ok: true } | { ok: false; error: PinProblem }> {
+    async setPin(actor: Actor, pin: string, repeat: string): Promise<{ ok: true } | { ok: false; error: PinProblem | 'pin_role' }> {
       const problem = pinProblem(pin, repeat);
       if (problem) return { ok: false, error: problem };
+      // owners and admins always sign in fully: a PIN of theirs would never be used
+      const user = await deps.users.byId(actor.id);
+      if (!user || !pinEverAllowed(user.role)) return { ok: false, error: 'pin_role' };
       const had = Boolean(await port.pinHash(actor.id));
       await port.setPin(actor.id, await deps.hasher.hash(pin), clock());
       const change = had ? 'changed' : 'set';

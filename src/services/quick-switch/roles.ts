@@ -11,3 +11,6 @@ export function pinAllowed(target: Role, current: Role | undefined): boolean {
   if (FULL_SIGN_IN_ROLES.includes(target)) return false;
   return RANK[target] <= RANK[current ?? 'cashier'];
 }
+
+/** Can a user of this role ever switch in with a PIN, whoever is at the register? (Security & ID offers a PIN only then.) */
+export const pinEverAllowed = (role: Role): boolean => pinAllowed(role, 'owner');

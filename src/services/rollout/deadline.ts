@@ -1,5 +1,5 @@
 // MFA roll-out deadlines per role (B21): "set up by 31 January" means enforced from 1 February, 00:00 store time.
-import type { Role } from '../policy/index.js';
+import type { Role } from '../roles.js';
 import { storeTimeZone, type ZonedStore } from '../policy/time-zone.js';
 
 /** The roles a store can give a deadline; owners and admins always need MFA (S1). */

@@ -4,7 +4,8 @@
 import type { StoreView } from '../account/users.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
-import { mfaRequirement, type Role } from '../policy/index.js';
+import type { Role } from '../policy/index.js';
+import { mfaStanding, STANDINGS, type MfaStanding } from '../policy/standing.js';
 import { isoWeekOf, reminderDue, rolloutFor, storeToday, type Rollout } from './deadline.js';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'manager', 'cashier'];
@@ -17,13 +18,15 @@ export interface RolloutUser {
   username: string;
   role: Role;
   hasEmail: boolean;
+  /** an admin's or support's reset asks for MFA again at the next sign-in */
+  mustEnrol: boolean;
 }
 
 export interface RolloutPort {
   /** stores with a roll-out deadline for some role (an indexed flag) */
   storesWithRollout(): Promise<StoreView[]>;
-  /** active users per role and MFA state: one aggregation */
-  roleCounts(storeId: string): Promise<Array<{ role: Role; enrolled: boolean; count: number }>>;
+  /** active users per role, MFA state and pending reset: one aggregation */
+  roleCounts(storeId: string): Promise<Array<{ role: Role; mfaEnabled: boolean; mustEnrol: boolean; count: number }>>;
   /** active users without MFA, by username, at most `limit` */
   notEnrolled(storeId: string, limit: number): Promise<RolloutUser[]>;
   ownerId(storeId: string): Promise<string | undefined>;
@@ -34,25 +37,28 @@ export interface RolloutPort {
   claim(key: string, expiresAt: Date): Promise<boolean>;
 }
 
-/** What a role's users must do: required now (and overdue without MFA), asked by a date, or nothing. */
+/** What a role's users must do: required now (by a passed deadline, or without one), asked by a date, or nothing. */
 export type RoleDemand = { kind: 'required'; deadline?: string } | { kind: 'by_date'; rollout: Rollout } | { kind: 'optional' };
 
 export interface RoleCoverage {
   role: Role;
   total: number;
-  enrolled: number;
-  /** not enrolled, deadline ahead */
-  due: number;
-  /** not enrolled, and MFA required now (a deadline passed, or required without one) */
-  overdue: number;
+  /** active users of the role per standing (src/services/policy/standing.ts): the users list counts the same way */
+  counts: Record<MfaStanding, number>;
   demand: RoleDemand;
 }
 
-export type UserStatus = 'due' | 'overdue' | 'optional';
+export interface CoverageUser extends RolloutUser {
+  standing: MfaStanding;
+  /** the role's roll-out deadline ("YYYY-MM-DD"), when the store set one */
+  deadline?: string;
+  daysLeft?: number;
+}
 
 export interface Coverage {
   roles: RoleCoverage[];
-  users: Array<RolloutUser & { status: UserStatus; deadline?: string; daysLeft?: number }>;
+  /** the active users without MFA (at most LIST_LIMIT), each with their standing */
+  users: CoverageUser[];
   /** more users without MFA than listed */
   truncated: boolean;
   today: string;
@@ -60,14 +66,16 @@ export interface Coverage {
 
 const DAY_MS = 86_400_000;
 
+/** A role's rule, as the standing of a user of it who has no MFA and was never reset. */
 export function demandOf(role: Role, store: StoreView, now: Date): RoleDemand {
-  const rollout = rolloutFor(role, store, now);
-  if (mfaRequirement({ role, store, client: { requireMfa: false }, now }).required) return { kind: 'required', deadline: rollout?.enforced ? rollout.deadline : undefined };
-  if (rollout) return { kind: 'by_date', rollout };
+  const { standing, rollout } = mfaStanding({ role, mfaEnabled: false, mustEnrol: false }, store, now);
+  if (standing === 'overdue' || standing === 'required') return { kind: 'required', deadline: rollout?.enforced ? rollout.deadline : undefined };
+  if (standing === 'due' && rollout) return { kind: 'by_date', rollout };
   return { kind: 'optional' };
 }
 
-const statusOf = (demand: RoleDemand): UserStatus => (demand.kind === 'required' ? 'overdue' : demand.kind === 'by_date' ? 'due' : 'optional');
+/** Standings a reminder email fits: the store asks for MFA by its policy (a reset is the admin's own word to give). */
+const REMINDED: ReadonlySet<MfaStanding> = new Set(['overdue', 'required', 'due']);
 
 export interface RolloutDeps {
   port: RolloutPort;
@@ -81,18 +89,15 @@ export function createRolloutService(deps: RolloutDeps) {
 
   async function coverage(store: StoreView): Promise<Coverage> {
     const now = clock();
-    const [counts, missing] = await Promise.all([port.roleCounts(store.id), port.notEnrolled(store.id, LIST_LIMIT + 1)]);
+    const [groups, missing] = await Promise.all([port.roleCounts(store.id), port.notEnrolled(store.id, LIST_LIMIT + 1)]);
     const roles = ROLES.map((role): RoleCoverage => {
-      const demand = demandOf(role, store, now);
-      const enrolled = counts.find((c) => c.role === role && c.enrolled)?.count ?? 0;
-      const without = counts.find((c) => c.role === role && !c.enrolled)?.count ?? 0;
-      const status = statusOf(demand);
-      return { role, total: enrolled + without, enrolled, due: status === 'due' ? without : 0, overdue: status === 'overdue' ? without : 0, demand };
+      const counts = Object.fromEntries(STANDINGS.map((s) => [s, 0])) as Record<MfaStanding, number>;
+      for (const g of groups.filter((x) => x.role === role)) counts[mfaStanding(g, store, now).standing] += g.count;
+      return { role, total: groups.filter((x) => x.role === role).reduce((n, g) => n + g.count, 0), counts, demand: demandOf(role, store, now) };
     });
-    const users = missing.slice(0, LIST_LIMIT).map((u) => {
-      const demand = roles.find((r) => r.role === u.role)?.demand ?? { kind: 'optional' };
-      const deadline = demand.kind === 'by_date' ? demand.rollout.deadline : demand.kind === 'required' ? demand.deadline : undefined;
-      return { ...u, status: statusOf(demand), deadline, daysLeft: demand.kind === 'by_date' ? demand.rollout.daysLeft : undefined };
+    const users = missing.slice(0, LIST_LIMIT).map((u): CoverageUser => {
+      const { standing, rollout } = mfaStanding({ ...u, mfaEnabled: false }, store, now);
+      return { ...u, standing, deadline: rollout?.deadline, daysLeft: rollout?.daysLeft };
     });
     return { roles, users, truncated: missing.length > LIST_LIMIT, today: storeToday(now, { country: store.country, timeZone: store.policy.timeZone }) };
   }
@@ -109,10 +114,10 @@ export function createRolloutService(deps: RolloutDeps) {
   async function remind(store: StoreView, user: RolloutUser, actor: { id: string; ip?: string; userAgent?: string }): Promise<'sent' | 'already_sent' | 'no_email' | 'not_due'> {
     if (!user.hasEmail) return 'no_email';
     const now = clock();
-    const demand = demandOf(user.role, store, now);
-    if (demand.kind === 'optional') return 'not_due';
-    const deadline = demand.kind === 'by_date' ? demand.rollout.deadline : (demand.deadline ?? '');
-    const daysLeft = demand.kind === 'by_date' ? demand.rollout.daysLeft : -1;
+    const { standing, rollout } = mfaStanding({ ...user, mfaEnabled: false }, store, now);
+    if (!REMINDED.has(standing)) return 'not_due';
+    const deadline = rollout?.deadline ?? '';
+    const daysLeft = standing === 'due' && rollout ? rollout.daysLeft : -1;
     const today = storeToday(now, { country: store.country, timeZone: store.policy.timeZone });
     const key = `rollout-reminder:${user.id}:${deadline || 'now'}:admin:${today}`;
     const first = await sendOnce(
@@ -132,7 +137,7 @@ export function createRolloutService(deps: RolloutDeps) {
     const cover = await coverage(store);
     for (const u of cover.users) {
       // a user without an address: the owner gets the reminder on their behalf (the notifier's owner fallback, S4)
-      if (u.status !== 'due' || !u.deadline) continue;
+      if (u.standing !== 'due' || !u.deadline) continue;
       const stage = reminderDue(rolloutFor(u.role, store, now));
       if (!stage) continue;
       const key = `rollout-reminder:${u.id}:${u.deadline}:${stage}`;
@@ -143,7 +148,7 @@ export function createRolloutService(deps: RolloutDeps) {
         details: { deadline: u.deadline, daysLeft: u.daysLeft ?? 0, via: stage },
       });
     }
-    const overdue = cover.roles.reduce((n, r) => n + r.overdue, 0);
+    const overdue = cover.roles.reduce((n, r) => n + r.counts.overdue, 0);
     const ownerId = overdue > 0 ? await port.ownerId(store.id) : undefined;
     if (ownerId) {
       const week = isoWeekOf(today);
@@ -173,9 +178,9 @@ export function createRolloutService(deps: RolloutDeps) {
 export function summaryDetails(cover: Coverage, week: string) {
   return {
     week,
-    roles: cover.roles.filter((r) => r.total > 0).map((r) => ({ role: r.role, total: r.total, enrolled: r.enrolled, due: r.due, overdue: r.overdue })),
-    overdue: cover.users.filter((u) => u.status === 'overdue').map((u) => ({ name: u.name, role: u.role, hasEmail: u.hasEmail })),
-    dueWithoutEmail: cover.users.filter((u) => u.status === 'due' && !u.hasEmail).map((u) => ({ name: u.name, role: u.role, deadline: u.deadline ?? '' })),
+    roles: cover.roles.filter((r) => r.total > 0).map((r) => ({ role: r.role, total: r.total, enrolled: r.counts.active, due: r.counts.due, overdue: r.counts.overdue })),
+    overdue: cover.users.filter((u) => u.standing === 'overdue').map((u) => ({ name: u.name, role: u.role, hasEmail: u.hasEmail })),
+    dueWithoutEmail: cover.users.filter((u) => u.standing === 'due' && !u.hasEmail).map((u) => ({ name: u.name, role: u.role, deadline: u.deadline ?? '' })),
     truncated: cover.truncated,
   };
 }

@@ -1,7 +1,7 @@
 // A user's provider sessions as the account page and the admin console show them (B15; checklist 54, 57): the device
 // in words, the address, started, last used, "this device"; ending one or all others. Framework-free.
 import { UAParser } from 'ua-parser-js';
-import { sessionOverdue, type SessionLimits } from '../../provider/session-activity.js';
+import { sessionOverdue, type SessionLimits } from './limits.js';
 
 export interface StoredSession {
   /** the cookie's id: never shown, only compared */
