@@ -133,4 +133,29 @@ describe('audit log reads at a year of events are served by indexes (B5; issue 2
       }
     }
   });
+
+  it("exports a person's year in the pages' order (newest first by time, then id), streamed bucket by bucket", async () => {
+    const start = stack.commands.length;
+    const jsonl = await get('/admin/audit.jsonl?user=staff7');
+    const exported = jsonl.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    const end = stack.commands.length;
+    // what one query sorted by the server would return: the person's events as user or actor, by (at, _id) descending
+    const collection = stack.db.models.AuditEvent.collection;
+    const person = new Types.ObjectId(staff[7]);
+    const found = new Map<string, Date>();
+    for (const field of ['userId', 'actorId']) {
+      for (const d of await collection.find({ [field]: person }, { projection: { at: 1 } }).toArray()) found.set(String(d._id), d.at as Date);
+    }
+    const expected = [...found].sort(([a, at], [b, bt]) => bt.getTime() - at.getTime() || (a < b ? 1 : a > b ? -1 : 0)).map(([id]) => id);
+    assert.ok(expected.length > 3_000, `events of staff7: ${expected.length}`);
+    assert.deepEqual(exported, expected);
+    // never the whole log in one read: each find names a bucket or directory that selects at most a busy day
+    const reads = stack.commands.slice(start, end).filter((c) => c.commandName === 'find' && (c.command as { find?: string }).find === 'audit_events');
+    const shapes = reads.map((c) => (c.command as { filter: Record<string, unknown> }).filter);
+    assert.deepEqual(shapes.filter((f) => typeof f.b !== 'string' && typeof f.k !== 'string'), []);
+    for (const f of shapes.filter((q) => typeof q.b === 'string')) {
+      const selected = await collection.countDocuments({ b: f.b });
+      assert.ok(selected <= BUCKET_BOUND, `${JSON.stringify(f)} selects ${selected}`);
+    }
+  });
 });

@@ -107,6 +107,36 @@ describe('audit log order: bucket walks agree with one sorted query (B5; issue 2
     assert.ok(reference({ storeId: S }).length > 150);
   });
 
+  it('the reference is what the database itself returns for one query sorted by (at, _id)', async () => {
+    // the filter as one MongoDB query (the shape the audit log used before buckets), sorted by the server
+    const query = (f: AuditFilter): Record<string, unknown> => {
+      const typeOf = (t: string) => (!f.category || categoryOf(t) === f.category) && (!f.type || t.startsWith(f.type));
+      const types = [...new Set(all.map((e) => e.type))].filter(typeOf);
+      return {
+        storeId: new Types.ObjectId(f.storeId),
+        type: { $in: types },
+        ...(f.userId ? { $or: [{ userId: new Types.ObjectId(f.userId) }, { actorId: new Types.ObjectId(f.userId) }] } : {}),
+        ...(f.from || f.to ? { at: { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) } } : {}),
+      };
+    };
+    for (const [name, f] of filters) {
+      const sorted = await db.models.AuditEvent.find(query(f), { _id: 1 }).sort({ at: -1, _id: -1 }).lean();
+      assert.deepEqual(sorted.map((d) => String(d._id)), reference(f), name);
+    }
+  });
+
+  it('the export walk is lazy: its first event comes after the directories and one bucket, not the whole log', async () => {
+    const start = commands.length;
+    for await (const _ of events.each({ storeId: S }, 100_000)) break;
+    const firstReads = commands.slice(start).filter((c) => c.commandName === 'find').length;
+    const mark = commands.length;
+    for await (const _ of events.each({ storeId: S }, 100_000));
+    const walkReads = commands.slice(mark).filter((c) => c.commandName === 'find').length;
+    // years, the newest year's months, the newest month's days, its newest bucket
+    assert.ok(firstReads <= 4, `reads before the first event: ${firstReads}`);
+    assert.ok(walkReads > 10 * firstReads, `reads of the whole walk: ${walkReads}`);
+  });
+
   it('pages Older and then Newer at every page boundary, ties in one millisecond included', async () => {
     for (const [name, f] of filters) {
       const expected = reference(f);
