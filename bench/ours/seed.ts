@@ -38,9 +38,9 @@ const totp = createTotp({ clock: () => new Date(), issuer: 'POS Sign-in' });
  */
 export async function insertUsers(
   models: Models,
-  opts: { storeId: Types.ObjectId; count: number; usernameOf: (i: number) => string; credentials: Credentials },
+  opts: { storeId: Types.ObjectId; count: number; usernameOf: (i: number) => string; credentials: Credentials; role?: 'owner' | 'admin' | 'manager' | 'cashier' },
 ): Promise<Array<BenchUser & { id: string }>> {
-  const { storeId, count, usernameOf, credentials } = opts;
+  const { storeId, count, usernameOf, credentials, role = 'cashier' } = opts;
   const users: Array<BenchUser & { id: string }> = [];
   const now = new Date();
   for (let start = 0; start < count; start += BATCH) {
@@ -57,7 +57,7 @@ export async function insertUsers(
         name: `Bench User ${i + 1}`,
         email: `${username}@bench.example`,
         emailVerified: true,
-        role: 'cashier' as const,
+        role,
         passwordHash: credentials.passwordHash,
         passwordChangedAt: now,
         mfa: { enabled: true, enrolledAt: now, mustEnrol: false },

@@ -21,7 +21,8 @@ import { CLIENT_ID, REDIRECT_URI, writeClientsFile } from './clients.js';
 import { readDbCommands } from './metrics.js';
 import { type PreloadOptions, type PreloadResult, preload } from './preload.js';
 import { generateSecrets } from './secrets.js';
-import { BENCH_STORE, benchCredentials, seedBench } from './seed.js';
+import { BENCH_STORE, benchCredentials, type Credentials, seedBench } from './seed.js';
+import type { Models } from '../../src/models/index.js';
 import { startProvider } from './server.js';
 
 export interface OurTargetOptions {
@@ -31,6 +32,8 @@ export interface OurTargetOptions {
   dataDir?: string;
   /** Stored tokens/sessions and users of other stores to add before the provider starts. */
   preload?: PreloadOptions;
+  /** More data to write before the provider starts (and before the database settles), e.g. an audit log. */
+  prepare?: (models: Models, credentials: Credentials) => Promise<void>;
 }
 
 export interface OurTarget extends Target {
@@ -119,6 +122,7 @@ export async function startOurTarget(opts: OurTargetOptions): Promise<OurTarget>
       await settle();
       return result;
     };
+    await opts.prepare?.(models, credentials);
     if (opts.preload) await doPreload(opts.preload);
     else await settle();
 

@@ -3,7 +3,8 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { AdminUserSummary, Outcome, PolicyView } from '../services/admin/index.js';
 import type { DeviceRecord } from '../services/account/devices.js';
-import { auditQuery, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
+import { exportRow } from '../services/admin/audit-export.js';
+import { auditQuery, cursorOf, mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 
 const PAGE_SIZE = 25;
@@ -185,7 +186,15 @@ export function registerApi(router: Router, kit: AdminKit): void {
   router.get('/api/audit', authed, async (ctx) => {
     const q = auditQuery.safeParse(ctx.query);
     if (!q.success) return fail(ctx, 'invalid_input');
-    const page = await admin.audit.page(state(ctx).actor, q.data.filter, q.data.page, AUDIT_PAGE_SIZE);
-    ctx.body = page;
+    const page = await admin.audit.browse(state(ctx).actor, q.data.filter, q.data.cursor, AUDIT_PAGE_SIZE);
+    const usernames = new Map([...page.people].map(([id, p]) => [id, p.username]));
+    const first = page.events[0];
+    const last = page.events.at(-1);
+    ctx.body = {
+      events: page.events.map((e) => exportRow(e, usernames)),
+      // cursors for the next request (?older= / ?newer=), as the console's pager links
+      older: page.older && last ? cursorOf(last) : null,
+      newer: page.newer && first ? cursorOf(first) : null,
+    };
   });
 }

@@ -13,6 +13,14 @@ const AUDIT_PAGE_SIZE = 50;
 
 const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 100) : undefined);
 
+/** "120 events", "51–100 of 120 events", "1–50 of more than 50 events"; nothing when the page's place is unknown. */
+function countLine(t: AdminRequest['t'], shown: number, before: number | undefined, total: number | undefined): string | undefined {
+  if (before === undefined) return undefined;
+  if (total !== undefined && before === 0) return t('admin-audit.count', { count: total });
+  const range = { first: before + 1, last: before + shown };
+  return total === undefined ? t('admin-audit.range_more', range) : t('admin-audit.range_of', { ...range, count: total });
+}
+
 export function registerAuditPages(router: Router, kit: AdminKit): void {
   const { admin } = kit;
   const authed = kit.authenticate('page');
@@ -41,14 +49,17 @@ export function registerAuditPages(router: Router, kit: AdminKit): void {
     const a = adminOf(ctx);
     const q = auditQuery.safeParse(ctx.query);
     const filters = { user: str(ctx.query.user), category: str(ctx.query.category), type: str(ctx.query.type), from: str(ctx.query.from), to: str(ctx.query.to) };
-    const result = q.success ? await admin.audit.browse(a.actor, q.data.filter, q.data.cursor, AUDIT_PAGE_SIZE) : undefined;
+    const result = q.success ? await admin.audit.browse(a.actor, q.data.filter, q.data.cursor, AUDIT_PAGE_SIZE, q.data.before) : undefined;
     const events = result?.events ?? [];
     const names = clientNames();
     await names.load(events);
     const w = words(a, result?.people ?? new Map(), names);
     const first = events[0];
     const last = events.at(-1);
+    const before = result?.before;
     const link = (extra: Record<string, string>) => `/admin/audit${queryString({ ...filters, ...extra })}`;
+    // the pager's links carry how many newer events come before the page they open, to number its events
+    const at = (n: number | undefined): Record<string, string> => (n === undefined ? {} : { before: String(Math.max(0, n)) });
     kit.show(
       ctx,
       'admin-audit',
@@ -58,12 +69,12 @@ export function registerAuditPages(router: Router, kit: AdminKit): void {
         categories: AUDIT_CATEGORIES.map((id) => ({ id, label: a.t(`audit.category.${id}`), selected: id === filters.category })),
         error: q.success ? undefined : a.t(errorKey('invalid_filter')),
         events: events.map((e) => auditRow(w, e)),
-        total: result?.total ?? 0,
+        count: result ? countLine(a.t, events.length, before, result.total) : undefined,
         pager: {
           show: Boolean(result?.newer || result?.older),
           newest: result?.newer ? link({}) : undefined,
-          newer: result?.newer && first ? link({ newer: cursorOf(first) }) : undefined,
-          older: result?.older && last ? link({ older: cursorOf(last) }) : undefined,
+          newer: result?.newer && first ? link({ newer: cursorOf(first), ...at(before === undefined ? undefined : before - AUDIT_PAGE_SIZE) }) : undefined,
+          older: result?.older && last ? link({ older: cursorOf(last), ...at(before === undefined ? undefined : before + events.length) }) : undefined,
         },
         csvUrl: `/admin/audit.csv${queryString(filters)}`,
         jsonlUrl: `/admin/audit.jsonl${queryString(filters)}`,

@@ -96,6 +96,12 @@ const parseCursor = (value: string | undefined, direction: 'older' | 'newer') =>
   return m ? { at: new Date(Number(m[1])), id: m[2] ?? '', direction } : undefined;
 };
 
+// How many newer events come before a page: carried by the pager's links to number the events; anything else is ignored.
+const position = z.preprocess((v) => {
+  const n = Number(first(v));
+  return typeof first(v) === 'string' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}, z.number().optional());
+
 export const auditQuery = z
   .object({
     user: optionalText(100),
@@ -103,9 +109,9 @@ export const auditQuery = z
     type: z.preprocess(first, z.string().trim().max(100).regex(/^[a-z0-9._-]*$/i).optional()),
     from: optionalText(40),
     to: optionalText(40),
-    page: z.preprocess(first, z.coerce.number().int().min(1).max(100_000).default(1)),
     older: cursor,
     newer: cursor,
+    before: position,
   })
   .transform((q, ctx) => {
     const from = instant(q.from, false);
@@ -115,7 +121,7 @@ export const auditQuery = z
     return {
       raw: q,
       filter: { user: q.user || undefined, category: q.category, type: q.type || undefined, from: from ?? undefined, to: to ?? undefined },
-      page: q.page,
       cursor: parseCursor(q.older, 'older') ?? parseCursor(q.newer, 'newer'),
+      before: q.before,
     };
   });

@@ -1,6 +1,11 @@
 // Data written by earlier versions, brought to today's shape once at start (each step idempotent, cheap when done).
+import { createHash } from 'node:crypto';
+import type { mongo } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { MARKER_PREFIX } from '../models/stores/payloads.js';
+import { placeOf } from '../models/stores/audit-periods.js';
+import { auditWriterFor, type WritableAuditEvent } from '../models/stores/audit-writer.js';
+import { AUDIT_CATEGORIES, typeSelection } from '../services/audit/categories.js';
 import { newCredentialKey } from '../services/mfa/credentials.js';
 
 // Before factors were modules, a TOTP secret sat on the user as mfa.secretSealed; it is now a "totp" credential.
@@ -38,6 +43,47 @@ async function oidcMarkersToPayloads({ ConsumedMarker, OidcPayload }: Pick<Model
   return moved;
 }
 
-export async function migrate(models: Pick<Models, 'User' | 'ConsumedMarker' | 'OidcPayload'>): Promise<{ totpSecretsMoved: number; oidcMarkersMoved: number }> {
-  return { totpSecretsMoved: await totpSecretsToCredentials(models), oidcMarkersMoved: await oidcMarkersToPayloads(models) };
+// Audit events carry the buckets a page finds them by (src/models/stores/audit-periods.ts). Events written before
+// that, or before the category table changed (an event's category is part of its buckets), get them now: one pass
+// over the log (a full scan on FerretDB, minutes for a million events), then a flag so later starts cost one read.
+const AUDIT_BUCKETS_VERSION = createHash('sha256')
+  .update(JSON.stringify(['buckets 1', AUDIT_CATEGORIES.map(typeSelection)]))
+  .digest('base64url')
+  .slice(0, 12);
+const AUDIT_BATCH = 500;
+
+export async function indexAuditEvents({ AuditEvent }: Pick<Models, 'AuditEvent'>): Promise<number> {
+  const collection = AuditEvent.collection as mongo.Collection;
+  const done = { _id: `migrated:${AUDIT_BUCKETS_VERSION}`, k: 'migrated' } as unknown as mongo.Document;
+  if (await collection.findOne({ _id: done._id })) return 0;
+  const writer = auditWriterFor(collection);
+  let updated = 0;
+  let batch: WritableAuditEvent[] = [];
+  const flush = async () => {
+    await writer.prepare(batch);
+    await collection.bulkWrite(batch.map((e) => ({ updateOne: { filter: { _id: e._id as mongo.ObjectId }, update: { $set: { b: e.b ?? [] } } } })), { ordered: false });
+    updated += batch.length;
+    batch = [];
+  };
+  // period documents have no type: only events are read
+  for await (const doc of collection.find({ type: { $type: 'string' } }, { batchSize: AUDIT_BATCH })) {
+    const event = doc as unknown as WritableAuditEvent;
+    if (JSON.stringify(event.b ?? null) === JSON.stringify(placeOf(event).buckets)) continue;
+    batch.push(event);
+    if (batch.length === AUDIT_BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  await collection.insertOne(done).catch((err: { code?: number }) => {
+    if (err.code !== 11000) throw err;
+  });
+  return updated;
+}
+
+export async function migrate(
+  models: Pick<Models, 'User' | 'ConsumedMarker' | 'OidcPayload' | 'AuditEvent'>,
+): Promise<{ totpSecretsMoved: number; oidcMarkersMoved: number }> {
+  const totpSecretsMoved = await totpSecretsToCredentials(models);
+  const oidcMarkersMoved = await oidcMarkersToPayloads(models);
+  await indexAuditEvents(models);
+  return { totpSecretsMoved, oidcMarkersMoved };
 }

@@ -1,17 +1,16 @@
-// Mongo implementations of the admin ports: store-scoped users, store policy, audit queries, admin sessions, revocation.
+// Mongo implementations of the admin ports: store-scoped users, store policy, admin sessions, revocation.
 import { isValidObjectId, Types } from 'mongoose';
 import { isLocale } from '../../http/i18n.js';
 import type { Models } from '../index.js';
 import type { UserDoc } from '../user.js';
 import type { StoreAccountDoc } from '../store-account.js';
-import type { AdminUserPort, AdminUserRecord, AuditCursor, AuditFilter, AuditPerson, AuditQueryPort, AuditRecord, SessionRevoker, StorePort } from '../../services/admin/ports.js';
+import type { AdminUserPort, AdminUserRecord, AuditPerson, SessionRevoker, StorePort } from '../../services/admin/ports.js';
 import { credentialsOf, toStoreView } from './user-directory.js';
 import { revokeEverythingOf } from '../../provider/mongo-adapter.js';
 import type { PayloadStore } from './payloads.js';
 
 const oid = (id: string) => (typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id) && isValidObjectId(id) ? new Types.ObjectId(id) : undefined);
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 type TimestampedUser = UserDoc & { createdAt?: Date };
 
@@ -135,79 +134,6 @@ export function mongoAdminStores({ StoreAccount }: Models): StorePort {
           },
         },
       );
-    },
-  };
-}
-
-function auditQuery(f: AuditFilter, cursor?: AuditCursor): Record<string, unknown> {
-  const q: Record<string, unknown> = { storeId: oid(f.storeId) ?? null };
-  const all: Array<Record<string, unknown>> = [];
-  if (f.userId) {
-    const user = oid(f.userId);
-    all.push({ $or: [{ userId: user }, { actorId: user }] });
-  }
-  if (f.type) q.type = { $regex: `^${escapeRegex(f.type.slice(0, 100))}` };
-  if (f.types) {
-    const start = new RegExp(`^(?:${f.types.prefixes.map(escapeRegex).join('|')})`);
-    all.push({ type: f.types.negate ? { $not: start } : { $regex: start } });
-  }
-  if (f.from || f.to) q.at = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lt: f.to } : {}) };
-  if (cursor) {
-    const op = cursor.direction === 'older' ? '$lt' : '$gt';
-    all.push({ $or: [{ at: { [op]: cursor.at } }, { at: cursor.at, _id: { [op]: oid(cursor.id) ?? null } }] });
-  }
-  if (all.length) q.$and = all;
-  return q;
-}
-
-interface AuditDoc {
-  _id: Types.ObjectId;
-  at: Date;
-  type: string;
-  storeId?: Types.ObjectId | null;
-  userId?: Types.ObjectId | null;
-  actorId?: Types.ObjectId | null;
-  ip?: string | null;
-  userAgent?: string | null;
-  details?: Record<string, unknown> | null;
-}
-
-const toAuditRecord = (d: AuditDoc): AuditRecord => ({
-  id: String(d._id),
-  at: d.at,
-  type: d.type,
-  storeId: str(d.storeId),
-  userId: str(d.userId),
-  actorId: str(d.actorId),
-  ip: d.ip ?? null,
-  userAgent: d.userAgent ?? null,
-  details: d.details ?? {},
-});
-
-export function mongoAuditQuery({ AuditEvent }: Models): AuditQueryPort {
-  return {
-    async page(filter, skip, limit) {
-      const q = auditQuery(filter);
-      const [docs, total] = await Promise.all([
-        AuditEvent.find(q).sort({ at: -1, _id: -1 }).skip(skip).limit(limit).lean<AuditDoc[]>(),
-        AuditEvent.countDocuments(q),
-      ]);
-      return { events: docs.map(toAuditRecord), total };
-    },
-    // keyset paging on (at, _id): served by {storeId, at}, however far back the page is
-    async around(filter, cursor, limit) {
-      const newer = cursor?.direction === 'newer';
-      const dir = newer ? 1 : -1;
-      const [docs, total] = await Promise.all([
-        AuditEvent.find(auditQuery(filter, cursor)).sort({ at: dir, _id: dir }).limit(limit).lean<AuditDoc[]>(),
-        AuditEvent.countDocuments(auditQuery(filter)),
-      ]);
-      const events = docs.map(toAuditRecord);
-      return { events: newer ? events.reverse() : events, total };
-    },
-    async *each(filter, max) {
-      const cursor = AuditEvent.find(auditQuery(filter)).sort({ at: -1, _id: -1 }).limit(max).lean<AuditDoc[]>().cursor({ batchSize: 500 });
-      for await (const doc of cursor) yield toAuditRecord(doc as unknown as AuditDoc);
     },
   };
 }

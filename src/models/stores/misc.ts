@@ -1,16 +1,19 @@
 // Mongo implementation of the audit recorder.
 import { isValidObjectId, Types } from 'mongoose';
 import type { Models } from '../index.js';
-import { idFor, isDuplicate } from './idempotent-id.js';
+import { idFor } from './idempotent-id.js';
+import { auditWriterFor } from './audit-writer.js';
 import type { AuditRecorder } from '../../services/audit/index.js';
 
 const maybeOid = (id: string | null | undefined) => (id && isValidObjectId(id) ? new Types.ObjectId(id) : null);
 
 export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
+  const writer = auditWriterFor(AuditEvent.collection);
   return {
     async record(e) {
       const doc = {
-        ...(e.key ? { _id: idFor(`audit:${e.key}`) } : {}),
+        _id: e.key ? idFor(`audit:${e.key}`) : new Types.ObjectId(),
+        at: new Date(),
         type: e.type,
         storeId: maybeOid(e.storeId),
         userId: maybeOid(e.userId),
@@ -19,12 +22,8 @@ export function mongoAudit({ AuditEvent }: Models): AuditRecorder {
         userAgent: e.userAgent?.slice(0, 300) ?? null,
         details: e.details ?? {},
       };
-      try {
-        await AuditEvent.create(doc);
-      } catch (err) {
-        // recorded before, under this key
-        if (!(e.key && isDuplicate(err))) throw err;
-      }
+      // with its buckets and any new period in the same insert; recorded before under this key: nothing to do
+      await writer.insert([doc]);
     },
   };
 }

@@ -1,6 +1,6 @@
 // The store's audit log for admins: filter by user, category, event type and time, page through it, export it (B5; checklist 65).
 import type { AuditRecorder } from '../audit/index.js';
-import { typeSelection, type AuditCategory } from '../audit/categories.js';
+import type { AuditCategory } from '../audit/categories.js';
 import type { AdminUserPort, AuditCursor, AuditFilter, AuditPerson, AuditQueryPort, AuditRecord } from './ports.js';
 import { isConsoleRole, type Party } from './rules.js';
 import { csvHeader, csvLine, exportRow, jsonLine, type ExportRow } from './audit-export.js';
@@ -19,6 +19,17 @@ export interface AuditQueryInput {
 
 export type ExportFormat = 'csv' | 'jsonl';
 
+export interface AuditPage {
+  events: AuditRecord[];
+  people: Map<string, AuditPerson>;
+  newer: boolean;
+  older: boolean;
+  /** how many events come before this page (newer ones), when known */
+  before?: number;
+  /** how many events match, when known: the page reaches the oldest one and its place is known */
+  total?: number;
+}
+
 /** An event in words for the export, in the exporter's language (made by the caller: the service knows no language). */
 export type DescribeEvent = (event: AuditRecord, people: Map<string, AuditPerson>) => string | Promise<string>;
 
@@ -35,7 +46,7 @@ export function createAdminAuditService(deps: { events: AuditQueryPort; users: A
     const filter: AuditFilter = {
       storeId: actor.storeId,
       type: input.type?.trim() || undefined,
-      types: input.category ? typeSelection(input.category) : undefined,
+      category: input.category,
       from: input.from,
       to: input.to,
     };
@@ -51,37 +62,34 @@ export function createAdminAuditService(deps: { events: AuditQueryPort; users: A
   const people = (actor: Party, events: readonly AuditRecord[]) => deps.users.people(actor.storeId, idsOf(events));
 
   return {
-    /** Numbered pages (the JSON API). */
-    async page(actor: Party, input: AuditQueryInput, page: number, pageSize: number) {
-      if (!isConsoleRole(actor.role)) throw new Error('not an admin');
-      const filter = await filterFor(actor, input);
-      const { events, total } = filter ? await deps.events.page(filter, (page - 1) * pageSize, pageSize) : { events: [], total: 0 };
-      const names = usernamesOf(await people(actor, events));
-      return { events: events.map((e) => exportRow(e, names)), total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)) };
-    },
-
     /**
-     * A page next to a cursor (newest first), for the console: the events, who they name (one read for the page),
-     * and whether there are newer or older ones. A "newer" page that reaches the top is the newest page itself.
+     * A page next to a cursor (newest first), for the console and the API: the events, who they name (one read for the
+     * page), and whether there are newer or older ones. A "newer" page that reaches the top is the newest page itself.
+     * There is no count (on the embedded database it would read every event): `before`, the number of newer events the
+     * link to this page carried, places the page (events 51-100) and gives the total once the oldest event is shown.
      */
-    async browse(actor: Party, input: AuditQueryInput, cursor: AuditCursor | undefined, pageSize: number) {
+    async browse(actor: Party, input: AuditQueryInput, cursor: AuditCursor | undefined, pageSize: number, before?: number): Promise<AuditPage> {
       if (!isConsoleRole(actor.role)) throw new Error('not an admin');
       const filter = await filterFor(actor, input);
-      if (!filter) return { events: [] as AuditRecord[], people: new Map<string, AuditPerson>(), total: 0, newer: false, older: false };
+      if (!filter) return { events: [], people: new Map(), newer: false, older: false, before: 0, total: 0 };
       let found = await deps.events.around(filter, cursor, pageSize + 1);
       let at = cursor;
-      if (cursor?.direction === 'newer' && found.events.length <= pageSize) {
+      let place = cursor ? before : 0;
+      if (cursor?.direction === 'newer' && found.length <= pageSize) {
         at = undefined;
+        place = 0;
         found = await deps.events.around(filter, undefined, pageSize + 1);
       }
-      const more = found.events.length > pageSize;
-      const events = at?.direction === 'newer' ? found.events.slice(-pageSize) : found.events.slice(0, pageSize);
+      const more = found.length > pageSize;
+      const events = at?.direction === 'newer' ? found.slice(-pageSize) : found.slice(0, pageSize);
+      const older = at?.direction === 'newer' ? true : more;
       return {
         events,
         people: await people(actor, events),
-        total: found.total,
         newer: at !== undefined && (at.direction === 'older' || more),
-        older: at?.direction === 'newer' ? true : more,
+        older,
+        before: place,
+        total: place !== undefined && !older ? place + events.length : undefined,
       };
     },
 

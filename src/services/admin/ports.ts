@@ -2,6 +2,7 @@
 import type { Role } from '../policy/index.js';
 import type { Locale } from '../locale.js';
 import type { StoreView } from '../account/users.js';
+import type { AuditCategory } from '../audit/categories.js';
 import type { CredentialType } from '../mfa/credentials.js';
 
 export type StorePolicy = StoreView['policy'];
@@ -92,8 +93,7 @@ export interface AuditFilter {
   userId?: string;
   /** prefix of the event type, e.g. "mfa." or "signin.success" */
   type?: string;
-  /** a category: types starting with one of the prefixes (negate: with none of them) */
-  types?: { prefixes: string[]; negate: boolean };
+  category?: AuditCategory;
   from?: Date;
   /** exclusive */
   to?: Date;
@@ -107,10 +107,9 @@ export interface AuditCursor {
 }
 
 export interface AuditQueryPort {
-  page(filter: AuditFilter, skip: number, limit: number): Promise<{ events: AuditRecord[]; total: number }>;
-  /** Up to `limit` events next to the cursor (from the newest without one), newest first, plus the filter's total. */
-  around(filter: AuditFilter, cursor: AuditCursor | undefined, limit: number): Promise<{ events: AuditRecord[]; total: number }>;
-  /** newest first, at most `max` events */
+  /** Up to `limit` events next to the cursor (from the newest without one), newest first. */
+  around(filter: AuditFilter, cursor: AuditCursor | undefined, limit: number): Promise<AuditRecord[]>;
+  /** newest first, at most `max` events, read a few at a time */
   each(filter: AuditFilter, max: number): AsyncIterable<AuditRecord>;
 }
 

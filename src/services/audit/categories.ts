@@ -31,3 +31,11 @@ export function typeSelection(category: AuditCategory): { prefixes: string[]; ne
   // no prefix starts with another category's prefix (a unit test checks), so this agrees with categoryOf
   return { prefixes: [...PREFIXES[category]], negate: false };
 }
+
+/** The one category of every type that starts with `prefix`, or undefined when such types fall in several. */
+export function categoryOfPrefix(prefix: string): AuditCategory | undefined {
+  const own = categoryOf(prefix);
+  // a type starting with `prefix` goes to a longer table prefix that starts with `prefix`, if one claims it
+  const longer = ALL.filter((e) => e.prefix.length > prefix.length && e.prefix.startsWith(prefix));
+  return longer.every((e) => e.category === own) ? own : undefined;
+}
