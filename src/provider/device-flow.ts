@@ -104,6 +104,10 @@ export function deviceFlow({ render, services, localeOf }: Deps): DeviceFlow {
         ...meta(ctx),
         details: { clientId: code.clientId, deviceName: code.deviceInfo?.name ?? null, deviceId: code.deviceInfo?.id ?? null, deviceAddress: code.deviceInfo?.ip ?? null, acr: code.acr, amr: code.amr },
       });
+      // The device's grant is the device's: the approving browser's session keeps no hold on it, so signing out there
+      // or ending that session leaves the device signed in (docs/integrators.md). The session is saved after this.
+      const authorizations = ctx.oidc.session?.authorizations as Record<string, unknown> | undefined;
+      if (authorizations) delete authorizations[code.clientId];
       show(ctx, 'device-done', { deviceName: code.deviceInfo?.name || ctx.oidc.client?.clientName || code.clientId, approverName: approver?.name ?? '' });
     },
   };

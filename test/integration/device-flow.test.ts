@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { Agent, textOf } from '../helpers/agent.js';
+import { Agent, formOf, textOf } from '../helpers/agent.js';
 import { beginSignIn, redeem, startStack, submit, type Stack } from '../helpers/stack.js';
 import { clientsFileWith } from '../helpers/clients-file.js';
 import type { AuthenticatorApp } from '../helpers/totp-device.js';
@@ -139,6 +139,25 @@ describe('the device authorization grant (B25, issue 21 item 7)', () => {
     await oidc.tokenRevocation(config, first.refresh_token!);
     await assert.rejects(oidc.refreshTokenGrant(config, first.refresh_token!), refusal('invalid_grant'));
     assert.ok((await oidc.refreshTokenGrant(config, second.refresh_token!)).access_token);
+  });
+
+  it('signing out of the approving browser leaves the device signed in; the browser\'s own clients are signed out (docs/integrators.md)', async () => {
+    const config = await device();
+    const agent = new Agent({ 'x-forwarded-for': '198.51.100.12' });
+    const asked = await oidc.initiateDeviceAuthorization(config, { scope: 'openid offline_access', device_name: 'Kitchen screen 3' });
+    const password = await submit(agent, await agent.follow(asked.verification_uri_complete!), { confirm: 'yes' });
+    const page = /name="store"/.test(password.body) ? await submit(agent, password, { store: 'corner' }) : password;
+    await submit(agent, page, { username: 'sam', password: PW });
+    const kitchen = await poll(config, asked.device_code);
+    // the same browser then signs in to the POS, and signs out there
+    const flow = await beginSignIn(stack, agent, { login_hint: 'corner:' });
+    const pos = await redeem(flow, flow.page.url.startsWith(flow.redirect) ? flow.page.url : (await submit(agent, flow.page, { username: 'sam', password: PW }, { stopAt: flow.redirect })).url);
+    const question = await agent.request(new URL('/session/end', stack.issuer).href);
+    const yes = formOf(question.body, 'op.logoutForm');
+    const done = await agent.request(new URL(yes.action, stack.issuer).href, { form: { ...yes.fields, logout: 'yes' } });
+    assert.ok(done.status < 400, `signed out: ${done.status}`);
+    await assert.rejects(oidc.refreshTokenGrant(await stack.client(), pos.refresh_token!), refusal('invalid_grant'));
+    assert.ok((await oidc.refreshTokenGrant(config, kitchen.refresh_token!)).access_token, 'the kitchen screen works on');
   });
 
   it('Cancel on the device\'s page, before any sign-in, tells the device access_denied; audited', async () => {
