@@ -48,7 +48,7 @@ export const passwordStep = defineStep({
     if (held) {
       // the same work whatever the password (the hash, the breach check, one write) and the same next page; what the
       // password was stays on the server until a second factor comes with it
-      const user = await services.passwords.verifyLogin(storeId, input.username, input.password);
+      const user = await services.passwords.verifyLogin(storeId, input.username, input.password, { upgrade: false });
       const breach = await services.breach.check(input.password);
       return advance({
         username: input.username,

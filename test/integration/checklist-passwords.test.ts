@@ -118,6 +118,11 @@ describe('passwords and the breach check (checklist 5, 9, 12, 13, 15, 18, 19, 20
     const other = await stack.createUser(storeId, 'veteran-too', 'cashier', PW, { passwordHash: older });
     await signIn('veteran-too', 'not the password at all');
     assert.equal((await stack.db.models.User.findById(other).lean())?.passwordHash, older, 'a failed sign-in leaves the hash');
+    // an account held back after many failures (checklist 24): a right password must cost what a wrong one does
+    await stack.pastFailures(`acct:${storeId}:veteran-too`, 20, 1);
+    const held = await signIn('veteran-too', PW);
+    assert.ok(!held.page.url.startsWith(held.flow.redirect), 'not signed in while held back');
+    assert.equal((await stack.db.models.User.findById(other).lean())?.passwordHash, older, 'no replacement while held back');
 
     const hashWrites = async () => {
       const start = stack.commands.length;

@@ -34,13 +34,14 @@ export function createPasswordService(deps: PasswordServiceDeps) {
   return {
     hash: (password: string) => deps.hasher.hash(password),
 
-    async verifyLogin(storeId: string, username: string, password: string): Promise<UserView | undefined> {
+    /** `upgrade: false` where a right and a wrong password must cost the same (an account held back, checklist 24). */
+    async verifyLogin(storeId: string, username: string, password: string, opts: { upgrade?: boolean } = {}): Promise<UserView | undefined> {
       const found = await deps.store.loginHashOf(storeId, username);
       // always one argon2 verification, so unknown and known users cost the same (checklist 25)
       const ok = await deps.hasher.verify(found?.hash, password);
       if (!ok || !found) return undefined;
       // a hash made with older argon2 parameters is replaced now, while the password is at hand (checklist 12)
-      if (deps.hasher.needsRehash(found.hash)) await deps.store.upgradeHash(found.userId, found.hash, await deps.hasher.hash(password));
+      if (opts.upgrade !== false && deps.hasher.needsRehash(found.hash)) await deps.store.upgradeHash(found.userId, found.hash, await deps.hasher.hash(password));
       return deps.users.byId(found.userId);
     },
 
