@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import type { Models } from '../models/index.js';
 import { MARKER_PREFIX } from '../models/stores/payloads.js';
+import { expiryBucket } from './expiry.js';
 import { placeOf } from '../models/stores/audit-periods.js';
 import { auditWriterFor, type WritableAuditEvent } from '../models/stores/audit-writer.js';
 import { AUDIT_CATEGORIES, typeSelection } from '../services/audit/categories.js';
@@ -34,7 +35,7 @@ async function oidcMarkersToPayloads({ ConsumedMarker, OidcPayload }: Pick<Model
     const id = String(m._id);
     await OidcPayload.collection.updateOne(
       { _id: `${MARKER_PREFIX}${id.slice('oidc:'.length)}` as never },
-      { $setOnInsert: { model: 'Consumed', payload: '{}', expiresAt: m.expiresAt, expiresBucket: m.expiresBucket ?? null } },
+      { $setOnInsert: { model: 'Consumed', payload: '{}', expiresAt: m.expiresAt, expiresBucket: m.expiresBucket ?? expiryBucket(m.expiresAt) } },
       { upsert: true },
     );
     await ConsumedMarker.collection.deleteOne({ _id: id as never });
