@@ -104,8 +104,10 @@ describe('audit log reads at a year of events are served by indexes (B5; issue 2
     // no read selects by the store alone: each names a bucket (`b`) or a directory (`k`)
     const shapes = reads.map((c) => (c.command as { filter: Record<string, unknown> }).filter);
     assert.deepEqual(shapes.filter((f) => typeof f.b !== 'string' && typeof f.k !== 'string'), []);
-    // at most a directory and a bucket read per month of the year walked, plus the list of years
-    assert.ok(Math.max(...perRequest) <= 30, `commands per page: ${perRequest.join(' ')}`);
+    // bounded by the calendar, not by the log: the list of years, a directory and a bucket per month walked (a year
+    // back spans 13 calendar months), and busy days read on their own, each holding at least 5 of the page's 50 events
+    // (so at most 10): 1 + 2 x 13 + 10. A sparse category walks the whole year (32 reads seen in a CI run).
+    assert.ok(Math.max(...perRequest) <= 37, `commands per page: ${perRequest.join(' ')}`);
 
     // the equality alone selects at most one bucket's events, out of 100,000 in the store
     const collection = stack.db.models.AuditEvent.collection;
