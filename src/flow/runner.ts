@@ -92,8 +92,9 @@ export function interactionRouter(deps: RunnerDeps): Router {
     return { state: fromRegister && facts.store ? { ...state, storeId: facts.store.id, storePrefix: facts.store.prefix } : state, facts };
   };
 
-  // The state as stored with the interaction (read with it: one command), whichever instance stored it last.
-  async function load(ctx: Koa.Context, uid: string): Promise<Loaded> {
+  // The state as stored with the interaction (read with it: one command), whichever instance stored it last, with a
+  // store the previous page handed on signed (`carried`).
+  async function load(ctx: Koa.Context, uid: string, carried?: Carried): Promise<Loaded> {
     if (!sameBrowser(ctx, uid)) ctx.throw(400, 'errors.session_expired');
     // an unknown or ended interaction means start again; a database outage does not (the sign-in is kept: 503)
     const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((err: unknown) => {
@@ -109,7 +110,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    return settle(ctx, state);
+    return settle(ctx, withCarry(state, carried));
   }
 
   // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
@@ -157,9 +158,8 @@ export function interactionRouter(deps: RunnerDeps): Router {
   for (const step of steps) {
     for (const route of step.routes ?? []) {
       router.get(`/:uid/${route.path}`, async (ctx) => {
-        const loaded = await load(ctx, ctx.params.uid);
         // a link on a page that was handed the store (the password page's "Forgot your password?") carries it along
-        loaded.state = withCarry(loaded.state, tokens.carried(loaded.state.uid, ctx.query.carry));
+        const loaded = await load(ctx, ctx.params.uid, tokens.carried(ctx.params.uid, ctx.query.carry));
         const result = await route.run(loaded.state, loaded.facts, services, render, new URLSearchParams(ctx.querystring));
         if (result.kind === 'not-found') return ctx.throw(404, 'errors.not_found');
         if (result.kind === 'error') return ctx.throw(400, `errors.${result.code}`);
@@ -182,8 +182,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carried = tokens.carried(uid, body.carry);
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
-    let loaded = await load(ctx, uid);
-    if (carried) loaded = await settle(ctx, withCarry(loaded.state, carried));
+    const loaded = await load(ctx, uid, carried);
     const step = current(loaded);
     if (!step) return finish(ctx, loaded.state, loaded.facts);
     // a stale tab posting to a step that no longer applies just sees the current step again
