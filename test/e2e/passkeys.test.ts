@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { ACR } from '../../src/provider/acr.js';
-import { answerSignIn, type E2e, signInToAccount, type StoreUser, startE2e, VirtualAuthenticator } from './harness/index.js';
+import { addPasskey, answerSignIn, type E2e, signInToAccount, type StoreUser, startE2e, VirtualAuthenticator } from './harness/index.js';
 
 const PASSWORD = 'manager passphrase 12';
 
@@ -37,13 +37,7 @@ describe('passkeys in a browser (issue 11)', () => {
 
   it('registers a passkey on Security & ID with the browser\'s own dialog', async () => {
     await signInToAccount(page, e2e, mara);
-    await page.click('summary:has-text("Add a passkey")');
-    await page.fill('#passkey-name', 'Till 2');
-    await page.fill('#password-passkey', PASSWORD);
-    await page.click('form[action="/account/passkeys/new"] button[type="submit"]');
-    await page.waitForURL(`${e2e.issuer}/account/passkeys/register`);
-    await page.click('button[data-passkey-start]');
-    await page.waitForURL(`${e2e.issuer}/account?done=passkey_added`);
+    await addPasskey(page, e2e, mara, 'Till 2');
     assert.match((await page.textContent('[role="status"]')) ?? '', /The passkey has been added\./);
     assert.match((await page.textContent('.passkeys')) ?? '', /Till 2/);
     const credentials = await device.credentials();

@@ -13,10 +13,10 @@ import { type Browsing, openBrowser } from './browsing.js';
 import { appOnClock, type CodeSource, createTestStore, type TestStore } from './people.js';
 import type { Site } from './sign-in.js';
 
-export { answerSignIn, enrolInWizard, openPosSignIn, type SecondFactor, signInAtPos, signInToAccount, signInToAdmin, type Site } from './sign-in.js';
+export { addPasskey, answerSignIn, enrolInWizard, openPosSignIn, type SecondFactor, signInAtPos, signInToAccount, signInToAdmin, type Site } from './sign-in.js';
 export type { CodeSource, Person, Role, StoreUser } from './people.js';
 export { VirtualAuthenticator } from './virtual-authenticator.js';
-export { openBrowser } from './browsing.js';
+export { type Browsing, openBrowser } from './browsing.js';
 
 export interface E2eOptions {
   /** More provider settings (environment variables). */

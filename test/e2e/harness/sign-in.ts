@@ -70,6 +70,18 @@ export async function signInToAccount(page: Page, site: Site, person: Person, fa
   await page.waitForURL(`${site.issuer}/account`);
 }
 
+/** Adds a passkey on Security & ID (signed in there already) with the browser's own dialog. */
+export async function addPasskey(page: Page, site: Site, person: Person, name: string): Promise<void> {
+  await page.goto(`${site.issuer}/account`);
+  await page.click('summary:has-text("Add a passkey")');
+  await page.fill('#passkey-name', name);
+  await page.fill('#password-passkey', person.password);
+  await page.click('form[action="/account/passkeys/new"] button[type="submit"]');
+  await page.waitForURL(`${site.issuer}/account/passkeys/register`);
+  await page.click('button[data-passkey-start]');
+  await page.waitForURL(`${site.issuer}/account?done=passkey_added`);
+}
+
 /**
  * The enrolment wizard at sign-in, from a temporary access pass (when `pass` is given) or its Begin page to the end:
  * scan (the text code is read from the page), a code, the twelve recovery codes saved, Done. Returns the new app.

@@ -17,11 +17,20 @@ export class VirtualAuthenticator {
     private id: string,
   ) {}
 
-  /** Plugs an authenticator into the page's browser context (a platform authenticator that is always present). */
-  static async attach(context: BrowserContext, page: Page): Promise<VirtualAuthenticator> {
+  /**
+   * Plugs an authenticator into the page's browser context (a platform authenticator that is always present), holding
+   * `credentials` from the start (the same passkeys on another device, as a synced passkey is).
+   */
+  static async attach(context: BrowserContext, page: Page, credentials: VirtualCredential[] = []): Promise<VirtualAuthenticator> {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
-    return new VirtualAuthenticator(cdp, await VirtualAuthenticator.add(cdp));
+    const device = new VirtualAuthenticator(cdp, await VirtualAuthenticator.add(cdp));
+    await device.hold(credentials);
+    return device;
+  }
+
+  private async hold(credentials: VirtualCredential[]) {
+    for (const credential of credentials) await this.cdp.send('WebAuthn.addCredential', { authenticatorId: this.id, credential });
   }
 
   private static async add(cdp: CDPSession): Promise<string> {
@@ -38,6 +47,6 @@ export class VirtualAuthenticator {
   async replaceWith(credentials: VirtualCredential[]): Promise<void> {
     await this.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: this.id });
     this.id = await VirtualAuthenticator.add(this.cdp);
-    for (const credential of credentials) await this.cdp.send('WebAuthn.addCredential', { authenticatorId: this.id, credential });
+    await this.hold(credentials);
   }
 }
