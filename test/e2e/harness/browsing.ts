@@ -1,9 +1,9 @@
 // Chromium for a browser test: pages at a desktop's 1280 px or a phone's 390 px, each in a fresh context (its own cookies).
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchBrowser } from '../../helpers/browser.js';
 
 /** desktop: Playwright's default 1280x720; phone: 390x844, a small phone in portrait (touch only where a test asks). */
-export const SCREENS = {
+const SCREENS = {
   desktop: { viewport: { width: 1280, height: 720 } },
   phone: { viewport: { width: 390, height: 844 } },
 } as const satisfies Record<string, BrowserContextOptions>;
@@ -14,7 +14,6 @@ export interface ContextOptions extends BrowserContextOptions {
 }
 
 export interface Browsing {
-  browser: Browser;
   /** A new browser context (a browser profile of its own: cookies, storage). */
   context(opts?: ContextOptions): Promise<BrowserContext>;
   /** A page in a new context. */
@@ -27,7 +26,6 @@ export async function openBrowser(): Promise<Browsing> {
   const browser = await launchBrowser();
   const context = ({ size = 'desktop', ...opts }: ContextOptions = {}) => browser.newContext({ ...SCREENS[size], ...opts });
   return {
-    browser,
     context,
     page: async (opts) => (await context(opts)).newPage(),
     close: () => browser.close(),

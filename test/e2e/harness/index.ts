@@ -14,13 +14,11 @@ import { appOnClock, type CodeSource, createTestStore, type TestStore } from './
 import type { Site } from './sign-in.js';
 
 export { addPasskey, answerSignIn, enrolInWizard, openPosSignIn, type SecondFactor, signInAtPos, signInToAccount, signInToAdmin, type Site } from './sign-in.js';
-export type { CodeSource, Person, Role, StoreUser } from './people.js';
+export type { Person, StoreUser } from './people.js';
 export { VirtualAuthenticator } from './virtual-authenticator.js';
 export { type Browsing, openBrowser } from './browsing.js';
 
 export interface E2eOptions {
-  /** More provider settings (environment variables). */
-  env?: Record<string, string>;
   /** Relying parties besides the shipped ones, in a clients file of this harness's own. */
   clients?: Record<string, unknown>[];
   /**
@@ -63,7 +61,6 @@ export async function startE2e(opts: E2eOptions = {}): Promise<E2e> {
       DEMO_URL: demoUrl,
       ...(smtp && { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }),
       ...(clientsFile && { CLIENTS_FILE: clientsFile }),
-      ...opts.env,
     };
     const stack = await startStack(env, { clock: clock.now, outbox: opts.mail ? { pollMs: 0 } : false });
     closers.push(() => stack.close());
