@@ -2,56 +2,33 @@
 // by back-channel logout (B15, B16); the language chosen there is the one the page then speaks (B22).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import pino from 'pino';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { freePort } from '../helpers/free-port.js';
-import { startDemoPos } from '../../src/demo/pos.js';
+import { answerSignIn, type E2e, type StoreUser, startE2e } from './harness/index.js';
 
 const PASSWORD = 'cashier passphrase 15';
 
 describe('sessions and language on Security & ID in a browser (B15, B16, B22)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let demo: Awaited<ReturnType<typeof startDemoPos>>;
-  let demoUrl: string;
+  let e2e: E2e;
+  let kim: StoreUser;
 
   before(async () => {
-    const port = await freePort();
-    demoUrl = `http://localhost:${port}`;
-    stack = await startStack({ DEMO_URL: demoUrl });
-    const storeId = await stack.createStore('kiosk', { country: 'GB' });
-    await stack.createUser(storeId, 'kim', 'cashier', PASSWORD);
-    demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
-    browser = await launchBrowser();
+    e2e = await startE2e();
+    const kiosk = await e2e.store('kiosk', { country: 'GB' });
+    kim = await kiosk.add('kim', 'cashier', { password: PASSWORD });
   });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   it('ends the till\'s session from another browser; the till shows it was signed out; the chosen language sticks', async () => {
     // the till: signed in on the demo POS
-    const till = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await till.goto(`${demoUrl}/login`);
-    await till.fill('input[name="store"]', 'kiosk');
-    await till.click('button[type="submit"]');
-    await till.fill('input[name="username"]', 'kim');
-    await till.fill('input[name="password"]', PASSWORD);
-    await till.click('button[type="submit"]');
-    await till.waitForURL(`${demoUrl}/`);
+    const till = await e2e.page({ locale: 'en-GB' });
+    await till.goto(`${e2e.demoUrl}/login`);
+    await answerSignIn(till, kim);
+    await till.waitForURL(`${e2e.demoUrl}/`);
     assert.equal(await till.textContent('#user-name'), 'kim name');
 
     // the office: Security & ID in another browser
-    const office = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await office.goto(`${stack.issuer}/account/login`);
-    await office.fill('input[name="store"]', 'kiosk');
-    await office.click('button[type="submit"]');
-    await office.fill('input[name="username"]', 'kim');
-    await office.fill('input[name="password"]', PASSWORD);
-    await office.click('button[type="submit"]');
+    const office = await e2e.page({ locale: 'en-GB' });
+    await office.goto(`${e2e.issuer}/account/login`);
+    await answerSignIn(office, kim);
     await office.waitForSelector('#sessions-heading');
     assert.equal(await office.locator('li.session').count(), 2);
     assert.match((await office.textContent('li.session[data-session="other"] .device-agent')) ?? '', /Chrome.* on Linux/);
@@ -65,7 +42,7 @@ describe('sessions and language on Security & ID in a browser (B15, B16, B22)', 
     assert.equal(await office.locator('li.session').count(), 1);
 
     // the demo POS was told by back-channel logout: its next page says so
-    await stack.logouts.drain();
+    await e2e.stack.logouts.drain();
     await till.reload();
     assert.match((await till.textContent('#signed-out')) ?? '', /You were signed out/);
 
@@ -73,7 +50,7 @@ describe('sessions and language on Security & ID in a browser (B15, B16, B22)', 
     await office.selectOption('#language-choice', 'nl');
     await office.click('form[action="/account/language"] button[type="submit"]');
     await office.waitForSelector('text=Je taal is opgeslagen.');
-    await office.goto(`${stack.issuer}/account`);
+    await office.goto(`${e2e.issuer}/account`);
     assert.equal(await office.textContent('#language-heading'), 'Taal');
   });
 });

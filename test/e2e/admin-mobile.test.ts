@@ -2,51 +2,36 @@
 // status is visible in its card, in English and Dutch; at 1280 px it stays a table (D5, B12).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import type { AuthenticatorApp } from '../helpers/totp-device.js';
+import type { Page } from 'playwright-core';
+import { type E2e, signInToAdmin, type StoreUser, startE2e } from './harness/index.js';
 
 const PASSWORD = 'admin passphrase 2026';
 const USERS = ['ada', 'abe', 'ari', 'casey', 'morgan.manager', 'owner', 'sam'];
 
 describe('admin console on a phone (issue 13 item 2)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const apps = new Map<string, AuthenticatorApp>();
+  let e2e: E2e;
+  const admins = new Map<string, StoreUser>();
   let caseyId: string;
 
   before(async () => {
-    stack = await startStack();
-    const storeId = await stack.createStore('corner', { name: 'Corner Coffee Company Amsterdam-Zuid' });
+    e2e = await startE2e();
+    const corner = await e2e.store('corner', { name: 'Corner Coffee Company Amsterdam-Zuid' });
     for (const admin of ['ada', 'abe', 'ari']) {
-      const id = await stack.createUser(storeId, admin, 'admin', PASSWORD, { name: `${admin} Lovelace-Vermeulen`, email: `${admin}.lovelace-vermeulen@cornercoffee.example` });
-      apps.set(admin, await stack.enrol(id, 'corner', admin));
+      const fields = { name: `${admin} Lovelace-Vermeulen`, email: `${admin}.lovelace-vermeulen@cornercoffee.example` };
+      admins.set(admin, await corner.add(admin, 'admin', { password: PASSWORD, totp: true, fields }));
     }
-    caseyId = await stack.createUser(storeId, 'casey', 'cashier', 'cashier passphrase 2026', { name: 'Casey van den Berg-Hoogendoorn' });
-    await stack.enrol(caseyId, 'corner', 'casey');
-    await stack.createUser(storeId, 'owner', 'owner', 'owner passphrase 2026', { mustEnrol: true });
-    await stack.createUser(storeId, 'morgan.manager', 'manager', 'manager passphrase 2026', { email: 'morgan.manager.with.a.long.address@cornercoffee.example' });
-    await stack.createUser(storeId, 'sam', 'cashier', 'cashier passphrase 2026', { active: false });
-    browser = await launchBrowser();
+    caseyId = (await corner.add('casey', 'cashier', { password: 'cashier passphrase 2026', totp: true, fields: { name: 'Casey van den Berg-Hoogendoorn' } })).id;
+    await corner.add('owner', 'owner', { password: 'owner passphrase 2026', fields: { mustEnrol: true } });
+    await corner.add('morgan.manager', 'manager', { password: 'manager passphrase 2026', fields: { email: 'morgan.manager.with.a.long.address@cornercoffee.example' } });
+    await corner.add('sam', 'cashier', { password: 'cashier passphrase 2026', fields: { active: false } });
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   // one admin per language: a TOTP code is accepted once, so each sign-in has its own user
-  async function signedInPage(locale: 'en' | 'nl', admin: string, width: number): Promise<Page> {
-    const context = await browser.newContext({ locale, viewport: { width, height: 844 } });
-    const page = await context.newPage();
-    await page.goto(`${stack.issuer}/admin?store=corner`);
-    await page.fill('input[name="username"]', admin);
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="code"]', await apps.get(admin)!.code());
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${stack.issuer}/admin?store=corner`);
-    await page.goto(`${stack.issuer}/admin/users`);
+  async function signedInPage(locale: 'en' | 'nl', admin: string, size: 'phone' | 'desktop'): Promise<Page> {
+    const page = await e2e.page({ locale, size });
+    await signInToAdmin(page, e2e, admins.get(admin)!);
+    await page.goto(`${e2e.issuer}/admin/users`);
     return page;
   }
 
@@ -57,7 +42,7 @@ describe('admin console on a phone (issue 13 item 2)', () => {
     ['nl', 'abe', 'MFA-stand', { ada: 'Actief', owner: 'Verplicht, niet ingesteld', sam: 'Niet ingesteld' }],
   ] as const) {
     it(`at 390 px (${locale}) the users page fits the screen and each card shows the MFA status under the name`, async () => {
-      const page = await signedInPage(locale, admin, 390);
+      const page = await signedInPage(locale, admin, 'phone');
       assert.ok((await overflow(page)) <= 0, 'no horizontal scrolling');
       for (const username of USERS) {
         const card = page.locator(`tr[data-user="${username}"]`);
@@ -77,7 +62,7 @@ describe('admin console on a phone (issue 13 item 2)', () => {
       }
       // no other admin page scrolls sideways either: forms, filters, buttons and the navigation wrap
       for (const path of ['/admin', `/admin/users/${caseyId}`, '/admin/users/new', '/admin/policy', `/admin/users/${caseyId}/mfa/reset`, `/admin/users/${caseyId}/mfa/remove`, '/admin/audit', '/admin/callback?state=none']) {
-        await page.goto(`${stack.issuer}${path}`);
+        await page.goto(`${e2e.issuer}${path}`);
         assert.ok((await overflow(page)) <= 0, `${path} fits 390 px`);
       }
       await page.context().close();
@@ -85,7 +70,7 @@ describe('admin console on a phone (issue 13 item 2)', () => {
   }
 
   it('at 1280 px it stays a table with its column heads', async () => {
-    const page = await signedInPage('en', 'ari', 1280);
+    const page = await signedInPage('en', 'ari', 'desktop');
     assert.ok((await overflow(page)) <= 0);
     assert.ok(((await page.locator('.admin-table thead').boundingBox())?.height ?? 0) > 10);
     assert.equal(await page.locator('.admin-table tr[data-user="casey"]').evaluate((tr) => getComputedStyle(tr).display), 'table-row');

@@ -3,56 +3,37 @@
 // narrow card); at 390 px nothing scrolls sideways. In English and Dutch (D5, B12, B21).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Types } from 'mongoose';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import type { AuthenticatorApp } from '../helpers/totp-device.js';
+import { type E2e, signInToAdmin, type StoreUser, startE2e } from './harness/index.js';
 
 const PASSWORD = 'admin passphrase 2026';
 
 describe('admin console pages on a desktop screen (issue 23)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const apps = new Map<string, AuthenticatorApp>();
-  let cashierId: string;
+  let e2e: E2e;
+  const admins = new Map<string, StoreUser>();
   let pages: string[];
 
   before(async () => {
-    stack = await startStack();
-    const storeId = await stack.createStore('corner', { name: 'Corner Coffee Company Amsterdam-Zuid', country: 'NL' });
-    for (const admin of ['ada', 'abe']) {
-      const id = await stack.createUser(storeId, admin, 'admin', PASSWORD, { name: `${admin} Lovelace-Vermeulen` });
-      apps.set(admin, await stack.enrol(id, 'corner', admin));
-    }
-    cashierId = await stack.createUser(storeId, 'casey', 'cashier', PASSWORD, { name: 'Casey van den Berg-Hoogendoorn' });
-    await stack.enrol(cashierId, 'corner', 'casey');
+    e2e = await startE2e();
+    const corner = await e2e.store('corner', { name: 'Corner Coffee Company Amsterdam-Zuid', country: 'NL' });
+    for (const admin of ['ada', 'abe']) admins.set(admin, await corner.add(admin, 'admin', { password: PASSWORD, totp: true, fields: { name: `${admin} Lovelace-Vermeulen` } }));
+    const cashierId = (await corner.add('casey', 'cashier', { password: PASSWORD, totp: true, fields: { name: 'Casey van den Berg-Hoogendoorn' } })).id;
     // a roll-out whose deadline has passed: everyone listed is overdue, with an address or without one
     for (let i = 0; i < 6; i++) {
-      await stack.createUser(storeId, `cashier.${i}.with-a-long-username`, 'cashier', PASSWORD, {
-        name: `Cashier ${i} Hoogenboom-Vanderlinden`,
-        email: i % 2 ? null : `cashier.${i}.with.a.long.address@cornercoffee.example`,
+      await corner.add(`cashier.${i}.with-a-long-username`, 'cashier', {
+        password: PASSWORD,
+        fields: { name: `Cashier ${i} Hoogenboom-Vanderlinden`, email: i % 2 ? null : `cashier.${i}.with.a.long.address@cornercoffee.example` },
       });
     }
-    await stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: { 'policy.cashierMfaBy': '2025-01-31', rollout: true } });
+    await e2e.stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(corner.id) }, { $set: { 'policy.cashierMfaBy': '2025-01-31', rollout: true } });
     pages = ['/admin', '/admin/users', `/admin/users/${cashierId}`, '/admin/users/new', '/admin/policy', `/admin/users/${cashierId}/mfa/reset`, `/admin/users/${cashierId}/mfa/remove`, '/admin/mfa-coverage', '/admin/registers', '/admin/audit'];
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   async function signedIn(locale: 'en' | 'nl', admin: string): Promise<Page> {
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${stack.issuer}/admin?store=corner`);
-    await page.fill('input[name="username"]', admin);
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="code"]', await apps.get(admin)!.code());
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('.admin-nav');
+    const page = await e2e.page({ locale });
+    await signInToAdmin(page, e2e, admins.get(admin)!);
     return page;
   }
 
@@ -68,7 +49,7 @@ describe('admin console pages on a desktop screen (issue 23)', () => {
     it(`at 1920, 1280 and 390 px (${locale}) every admin page uses the screen's width and hides no column`, async () => {
       const page = await signedIn(locale, admin);
       for (const path of pages) {
-        await page.goto(`${stack.issuer}${path}`);
+        await page.goto(`${e2e.issuer}${path}`);
         for (const width of [1920, 1280, 390]) {
           await page.setViewportSize({ width, height: 900 });
           const seen = await layout(page);
@@ -78,7 +59,7 @@ describe('admin console pages on a desktop screen (issue 23)', () => {
         }
       }
       // MFA coverage: every column head and every action button of the people still to set up MFA is on screen
-      await page.goto(`${stack.issuer}/admin/mfa-coverage`);
+      await page.goto(`${e2e.issuer}/admin/mfa-coverage`);
       for (const width of [1920, 1280]) {
         await page.setViewportSize({ width, height: 900 });
         const table = page.locator('.admin-table').last();

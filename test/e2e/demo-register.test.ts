@@ -2,38 +2,22 @@
 // chosen on the register (ui_locales, B8), and the token details are folded away (issue 13 item 9).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import pino from 'pino';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { freePort } from '../helpers/free-port.js';
-import { startDemoPos } from '../../src/demo/pos.js';
+import { answerSignIn, type E2e, type StoreUser, startE2e } from './harness/index.js';
 
 describe('demo POS register screen in English and Dutch (issue 13 item 9, B8)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let demo: Awaited<ReturnType<typeof startDemoPos>>;
-  let demoUrl: string;
+  let e2e: E2e;
+  let noor: StoreUser;
 
   before(async () => {
-    const port = await freePort();
-    demoUrl = `http://localhost:${port}`;
-    stack = await startStack({ DEMO_URL: demoUrl });
-    const storeId = await stack.createStore('bakery');
-    await stack.createUser(storeId, 'noor', 'cashier', 'cashier passphrase 9');
-    demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
-    browser = await launchBrowser();
+    e2e = await startE2e();
+    const bakery = await e2e.store('bakery');
+    noor = await bakery.add('noor', 'cashier', { password: 'cashier passphrase 9' });
   });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   it('chosen Dutch on the register: Dutch sign-in pages, a Dutch register screen, claims under "Technische details"', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    await page.goto(demoUrl);
+    const page = await e2e.page({ locale: 'en-GB' });
+    await page.goto(e2e.demoUrl);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.getByRole('link', { name: 'Nederlands' }).click();
     assert.equal(await page.getAttribute('html', 'lang'), 'nl');
@@ -41,12 +25,8 @@ describe('demo POS register screen in English and Dutch (issue 13 item 9, B8)', 
     await page.getByRole('link', { name: 'Inloggen' }).click();
     // the provider speaks the register's language although the browser asks for English
     assert.equal(await page.getAttribute('html', 'lang'), 'nl');
-    await page.fill('input[name="store"]', 'bakery');
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="username"]', 'noor');
-    await page.fill('input[name="password"]', 'cashier passphrase 9');
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${demoUrl}/`);
+    await answerSignIn(page, noor);
+    await page.waitForURL(`${e2e.demoUrl}/`);
 
     assert.equal(await page.textContent('#user-name'), 'noor name');
     assert.equal(await page.textContent('#role-name'), 'Kassamedewerker');
@@ -69,6 +49,6 @@ describe('demo POS register screen in English and Dutch (issue 13 item 9, B8)', 
     // nothing spills sideways on a phone-sized register
     await page.setViewportSize({ width: 390, height: 844 });
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
-    await context.close();
+    await page.context().close();
   });
 });

@@ -2,37 +2,29 @@
 // sandboxed frame, styled, and its "Verify email address" button opens the provider in a new tab (issue 12 item 5).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { type E2e, startE2e } from './harness/index.js';
 
 describe('development mail in a browser (issue 12 item 5)', () => {
-  let stack: Stack;
-  let browser: Browser;
+  let e2e: E2e;
   let ownerId: string;
 
   before(async () => {
-    stack = await startStack({}, { outbox: true });
+    e2e = await startE2e({ mail: 'dev' });
     // a British store: its users' mail is in English
-    const storeId = await stack.createStore('bistro', { country: 'GB' });
-    ownerId = await stack.createUser(storeId, 'bea', 'owner', 'owner passphrase 2026', { name: 'Bea Owner' });
-    await stack.enrol(ownerId, 'bistro', 'bea');
-    for (let i = 0; i < 100 && !stack.devMail?.list().length; i++) await new Promise((r) => setTimeout(r, 100));
-    browser = await launchBrowser();
+    const bistro = await e2e.store('bistro', { country: 'GB' });
+    ownerId = (await bistro.add('bea', 'owner', { password: 'owner passphrase 2026', totp: true, fields: { name: 'Bea Owner' } })).id;
+    await e2e.sendMail();
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   it('the email renders with its inline styles, runs no script, and its button opens the verify page in a new tab', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.context();
     const violations: string[] = [];
     const page = await context.newPage();
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
-    await page.goto(`${stack.issuer}/dev/mail`);
+    await page.goto(`${e2e.issuer}/dev/mail`);
     await page.getByRole('heading', { name: 'Development mail' }).waitFor();
     const mail = page.frameLocator('iframe.dev-mail-html');
     const button = mail.getByRole('link', { name: 'Verify email address' });
@@ -44,7 +36,7 @@ describe('development mail in a browser (issue 12 item 5)', () => {
     await tab.waitForLoadState();
     assert.match(tab.url(), /\/account\/verify-email\?token=/);
     await tab.getByRole('heading', { name: /Email address verified/i }).waitFor();
-    assert.equal((await stack.db.models.User.findById(ownerId).lean())!.emailVerified, true);
+    assert.equal((await e2e.stack.db.models.User.findById(ownerId).lean())!.emailVerified, true);
     await context.close();
   });
 });

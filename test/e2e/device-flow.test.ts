@@ -4,63 +4,40 @@
 // it in and how, and names itself in its token.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import pino from 'pino';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { freePort } from '../helpers/free-port.js';
-import type { AuthenticatorApp } from '../helpers/totp-device.js';
-import { startDemoPos } from '../../src/demo/pos.js';
+import { answerSignIn, type E2e, type StoreUser, startE2e } from './harness/index.js';
 
 describe('the demo kitchen screen signs in with the device flow, in a browser (B25)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let demo: Awaited<ReturnType<typeof startDemoPos>>;
-  let demoUrl: string;
-  let mia: AuthenticatorApp;
+  let e2e: E2e;
+  let mia: StoreUser;
 
   before(async () => {
-    const port = await freePort();
-    demoUrl = `http://localhost:${port}`;
-    stack = await startStack({ DEMO_URL: demoUrl });
-    const storeId = await stack.createStore('corner');
-    mia = await stack.enrol(await stack.createUser(storeId, 'mia', 'manager', 'manager passphrase 9'), 'corner', 'mia');
-    demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
-    browser = await launchBrowser();
+    e2e = await startE2e();
+    const corner = await e2e.store('corner');
+    mia = await corner.add('mia', 'manager', { password: 'manager passphrase 9', totp: true });
   });
-  after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await stack?.close();
-  });
+  after(() => e2e?.close());
 
   it('the screen shows a code; a manager approves it from a phone in Dutch; the screen shows who and how', async () => {
-    const screen = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await screen.goto(demoUrl);
+    const screen = await e2e.page({ locale: 'en-GB' });
+    await screen.goto(e2e.demoUrl);
     await screen.click('#kitchen');
     const code = ((await screen.textContent('#kitchen-code')) ?? '').trim();
     assert.match(code, /^[A-Z]{4}-[A-Z]{4}$/);
     assert.match((await screen.textContent('#kitchen-status')) ?? '', /Waiting for a staff member/);
     assert.equal(await screen.locator('.kitchen-qr svg').count(), 1, 'a QR code with the code filled in');
     const link = await screen.getAttribute('#kitchen-link', 'href');
-    assert.equal(link, `${stack.issuer}/device?user_code=${code}`);
+    assert.equal(link, `${e2e.issuer}/device?user_code=${code}`);
 
     // the manager's phone opens the sign-in page and types the code, lower case and without the dash
-    const phone = await (await browser.newContext({ locale: 'nl-NL' })).newPage();
-    await phone.goto(`${stack.issuer}/device`);
+    const phone = await e2e.page({ locale: 'nl-NL' });
+    await phone.goto(`${e2e.issuer}/device`);
     assert.equal(await phone.textContent('h1'), 'Een apparaat aanmelden');
     await phone.fill('input[name="user_code"]', code.replace('-', '').toLowerCase());
     await phone.click('button[type="submit"]');
     assert.equal(await phone.textContent('h1'), 'Kitchen screen 1 aanmelden?');
     assert.equal(await phone.textContent('#device-user-code'), code);
     await phone.click('button[name="confirm"]');
-    await phone.fill('input[name="store"]', 'corner');
-    await phone.click('button[type="submit"]');
-    await phone.fill('input[name="username"]', 'mia');
-    await phone.fill('input[name="password"]', 'manager passphrase 9');
-    await phone.click('button[type="submit"]');
-    await phone.fill('input[name="code"]', await mia.code());
-    await phone.click('button[type="submit"]');
+    await answerSignIn(phone, mia);
     assert.equal(await phone.textContent('#device-done'), 'Kitchen screen 1 is nu aangemeld als mia name.');
 
     // the screen's next look at the token endpoint (its page reloads itself)
@@ -73,16 +50,16 @@ describe('the demo kitchen screen signs in with the device flow, in a browser (B
     // signing the screen out revokes its refresh token at the provider
     await screen.click('#kitchen-sign-out');
     assert.match((await screen.textContent('#kitchen-status')) ?? '', /This screen is signed out/);
-    const events = await stack.db.models.AuditEvent.find({ type: 'device_flow.approved' }).lean();
+    const events = await e2e.stack.db.models.AuditEvent.find({ type: 'device_flow.approved' }).lean();
     assert.equal(events.length, 1);
     assert.equal((events[0]!.details as { deviceName?: string }).deviceName, 'Kitchen screen 1');
   });
 
   it('a cancelled approval shows on the screen, which offers a new code', async () => {
-    const screen = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await screen.goto(`${demoUrl}/kitchen`);
+    const screen = await e2e.page({ locale: 'en-GB' });
+    await screen.goto(`${e2e.demoUrl}/kitchen`);
     const link = await screen.getAttribute('#kitchen-link', 'href');
-    const phone = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    const phone = await e2e.page({ locale: 'en-GB' });
     await phone.goto(link!);
     await phone.click('button[name="abort"]');
     assert.match((await phone.textContent('[role="alert"]')) ?? '', /The device was not signed in/);

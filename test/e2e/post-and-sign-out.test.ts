@@ -5,30 +5,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { Browser } from 'playwright-core';
-import pino from 'pino';
 import * as oidc from 'openid-client';
-import { launchBrowser } from '../helpers/browser.js';
-import { startStack, type Stack } from '../helpers/stack.js';
 import { freePort } from '../helpers/free-port.js';
-import { clientsFileWith } from '../helpers/clients-file.js';
-import { startDemoPos } from '../../src/demo/pos.js';
-
-const PW = 'cashier passphrase 9';
+import { type E2e, signInAtPos, type StoreUser, startE2e } from './harness/index.js';
 
 describe('cross-site POST and sign-out in a browser (issue 21 items 2 and 6)', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let demo: Awaited<ReturnType<typeof startDemoPos>>;
-  let demoUrl: string;
+  let e2e: E2e;
+  let casey: StoreUser;
   let rp: Server;
   let rpUrl: string;
   const callbacks: URL[] = [];
   let form = '';
 
   before(async () => {
-    const [port, rpPort] = [await freePort(), await freePort()];
-    demoUrl = `http://localhost:${port}`;
+    const rpPort = await freePort();
     // 127.0.0.1 is another site than localhost (the provider's host): its form POST is cross-site
     rpUrl = `http://127.0.0.1:${rpPort}`;
     rp = createServer((req, res) => {
@@ -37,40 +27,22 @@ describe('cross-site POST and sign-out in a browser (issue 21 items 2 and 6)', (
       res.writeHead(200, { 'content-type': 'text/html' }).end(url.pathname === '/cb' ? '<p id="back">back at the app</p>' : form);
     });
     await new Promise<void>((r) => rp.listen(rpPort, '127.0.0.1', r));
-    const clientsFile = await clientsFileWith([
-      { client_id: 'rp-web', client_secret: 'rp-web-secret-0123456789', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [`${rpUrl}/cb`] },
-    ]);
-    stack = await startStack({ DEMO_URL: demoUrl, CLIENTS_FILE: clientsFile });
-    const storeId = await stack.createStore('corner');
-    await stack.createUser(storeId, 'casey', 'cashier', PW);
-    demo = await startDemoPos({ issuer: stack.issuer, port, baseUrl: demoUrl, logger: pino({ level: 'silent' }) });
-    browser = await launchBrowser();
+    e2e = await startE2e({
+      clients: [{ client_id: 'rp-web', client_secret: 'rp-web-secret-0123456789', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [`${rpUrl}/cb`] }],
+    });
+    const corner = await e2e.store('corner');
+    casey = await corner.add('casey', 'cashier', { password: 'cashier passphrase 9' });
   });
   after(async () => {
-    await browser?.close();
-    await demo?.close();
-    await stack?.close();
+    await e2e?.close();
     await new Promise((r) => rp?.close(r));
   });
 
-  async function signInAtRegister(page: import('playwright-core').Page) {
-    await page.goto(demoUrl);
-    await page.click('a[href="/login"]');
-    if (await page.locator('input[name="store"]').count()) {
-      await page.fill('input[name="store"]', 'corner');
-      await page.click('button[type="submit"]');
-    }
-    await page.fill('input[name="username"]', 'casey');
-    await page.fill('input[name="password"]', PW);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${demoUrl}/`);
-  }
-
   it('a form POST from another site to /auth gets a code without the password: the SameSite=Lax session comes along', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.context();
     const page = await context.newPage();
-    await signInAtRegister(page);
-    const session = (await context.cookies(stack.issuer)).find((c) => c.name === '_session');
+    await signInAtPos(page, e2e, casey);
+    const session = (await context.cookies(e2e.issuer)).find((c) => c.name === '_session');
     assert.equal(session?.sameSite, 'Lax');
 
     const params = {
@@ -83,7 +55,7 @@ describe('cross-site POST and sign-out in a browser (issue 21 items 2 and 6)', (
       code_challenge_method: 'S256',
     };
     const inputs = Object.entries(params).map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`).join('');
-    form = `<form method="post" action="${stack.issuer}/auth">${inputs}<button id="go">Sign in with POS</button></form>`;
+    form = `<form method="post" action="${e2e.issuer}/auth">${inputs}<button id="go">Sign in with POS</button></form>`;
     await page.goto(`${rpUrl}/`);
     await page.click('#go');
     await page.waitForURL(`${rpUrl}/cb?**`);
@@ -94,18 +66,18 @@ describe('cross-site POST and sign-out in a browser (issue 21 items 2 and 6)', (
   });
 
   it('the register signs out without a question, and the next "Sign in" asks who signs in', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.context();
     const page = await context.newPage();
-    await signInAtRegister(page);
+    await signInAtPos(page, e2e, casey);
     const shown: string[] = [];
     page.on('load', () => void page.title().then((t) => shown.push(t), () => undefined));
     await page.click('#sign-out');
-    await page.waitForURL(`${demoUrl}/`);
+    await page.waitForURL(`${e2e.demoUrl}/`);
     assert.ok(!(await page.content()).includes('Do you want to sign out'));
     assert.ok(!shown.some((t) => t.startsWith('Sign out ·')), `pages on the way: ${shown.join(', ')}`);
     await page.click('a[href="/login"]');
     await page.waitForSelector('input[name="store"], input[name="username"]');
-    assert.ok(page.url().startsWith(stack.issuer), 'the provider asks who signs in');
+    assert.ok(page.url().startsWith(e2e.issuer), 'the provider asks who signs in');
     await context.close();
   });
 });

@@ -9,11 +9,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
 import { freePort } from '../helpers/free-port.js';
 import { startFakeHibp, type FakeHibp } from '../helpers/fake-hibp.js';
 import { AuthenticatorApp } from '../helpers/totp-device.js';
+import { answerSignIn, type Browsing, enrolInWizard, openBrowser, openPosSignIn, type Person, signInAtPos, type Site } from './harness/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,10 +31,8 @@ async function stopGroup(pid: number) {
   for (let i = 0; i < 600 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-interface Printed {
+interface Printed extends Person {
   role: string;
-  username: string;
-  password: string;
   pass?: string;
 }
 
@@ -44,15 +41,15 @@ describe('the README quickstart, literally: npm start, then the owner and a cash
   let output = '';
   let dataDir: string;
   let hibp: FakeHibp;
-  let browser: Browser;
-  let demoUrl: string;
+  let browsing: Browsing;
+  let site: Site;
   let printed: Printed[] = [];
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'quickstart-'));
     hibp = await startFakeHibp({});
     const [port, demoPort, dbPort] = [await freePort(), await freePort(), await freePort()];
-    demoUrl = `http://localhost:${demoPort}`;
+    site = { issuer: `http://localhost:${port}`, demoUrl: `http://localhost:${demoPort}` };
     // the embedded database of the quickstart, whatever database the other tests use
     const { MONGODB_URI: _m, TEST_MONGODB_URI: _t, ...env } = process.env;
     child = spawn('npm', ['start'], {
@@ -66,7 +63,7 @@ describe('the README quickstart, literally: npm start, then the owner and a cash
     // up when the demo POS says where it is, which is logged after the provider listens
     await new Promise<void>((resolve, reject) => {
       const check = setInterval(() => {
-        if (output.includes(`demo POS on ${demoUrl}`)) {
+        if (output.includes(`demo POS on ${site.demoUrl}`)) {
           clearInterval(check);
           resolve();
         } else if (child.exitCode !== null) {
@@ -75,12 +72,12 @@ describe('the README quickstart, literally: npm start, then the owner and a cash
         }
       }, 100);
     });
-    printed = [...output.matchAll(/^ {2}(\w+) +username (\S+) +password (\S+)(?: +access pass (\S+))?$/gm)].map((m) => ({ role: m[1]!, username: m[2]!, password: m[3]!, pass: m[4] }));
-    browser = await launchBrowser();
+    printed = [...output.matchAll(/^ {2}(\w+) +username (\S+) +password (\S+)(?: +access pass (\S+))?$/gm)].map((m) => ({ store: 'demo', role: m[1]!, username: m[2]!, password: m[3]!, pass: m[4] }));
+    browsing = await openBrowser();
   });
 
   after(async () => {
-    await browser?.close();
+    await browsing?.close();
     if (child?.pid) await stopGroup(child.pid);
     await hibp?.close();
     await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
@@ -102,45 +99,21 @@ describe('the README quickstart, literally: npm start, then the owner and a cash
 
   it('the owner signs in on the demo POS: password, the printed pass, the enrolment wizard, and reaches the register', async () => {
     const owner = user('owner');
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(demoUrl);
-    await page.getByRole('link', { name: 'Sign in' }).first().click();
-    await page.fill('input[name="store"]', 'demo');
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="username"]', owner.username);
-    await page.fill('input[name="password"]', owner.password);
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="pass"]', owner.pass ?? '');
-    await page.click('form:has(input[name="pass"]) button[type="submit"]');
-    await page.click('button[type="submit"]'); // Begin
-    await page.waitForSelector('svg');
-    const app = AuthenticatorApp.fromEnrolmentPage(await page.content());
-    await page.click('button[type="submit"]'); // Next
-    await page.fill('input[name="code"]', await app.code());
-    await page.click('button[type="submit"]'); // Confirm
-    assert.equal(await page.locator('code[data-copy-item]').count(), 12);
-    await page.check('input[name="saved"]');
-    await page.click('button[type="submit"]'); // Done
-    await page.waitForURL(`${demoUrl}/`);
+    const page = await browsing.page();
+    await openPosSignIn(page, site);
+    await answerSignIn(page, owner);
+    await enrolInWizard(page, (secret) => new AuthenticatorApp(secret), owner.pass ?? '');
+    await page.waitForURL(`${site.demoUrl}/`);
     assert.equal(await page.textContent('#user-name'), 'Olivia Owner');
     assert.equal(await page.textContent('#amr'), '["pwd","otp","mfa"]');
-    await context.close();
+    await page.context().close();
   });
 
   it('a cashier signs in with the printed password alone and reaches the register', async () => {
     const cashier = user('cashier');
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(demoUrl);
-    await page.getByRole('link', { name: 'Sign in' }).first().click();
-    await page.fill('input[name="store"]', 'demo');
-    await page.click('button[type="submit"]');
-    await page.fill('input[name="username"]', cashier.username);
-    await page.fill('input[name="password"]', cashier.password);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${demoUrl}/`);
+    const page = await browsing.page();
+    await signInAtPos(page, site, cashier);
     assert.equal(await page.textContent('#user-name'), 'Casey Cashier');
-    await context.close();
+    await page.context().close();
   });
 });
