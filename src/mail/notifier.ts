@@ -5,6 +5,7 @@ import type { StoreView, UserDirectory, UserView } from '../services/account/use
 import { userLanguage } from '../services/account/language.js';
 import type { AuditRecorder } from '../services/audit/index.js';
 import type { Notification, Notifier } from '../services/notifications/index.js';
+import { isStoreAdmin } from '../services/roles.js';
 import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
 import { templateFor, type EmailRenderer } from './render.js';
 import { buildView, type ViewInput } from './view.js';
@@ -37,8 +38,6 @@ interface Recipient {
 const localeOf = (u: UserView, store: StoreView | undefined): Locale => userLanguage(u, store);
 // enough to refuse obvious junk; nodemailer encodes whatever it sends
 const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(v.trim());
-// admins and the owner confirm their address by the button in the "MFA on" email (S6)
-const VERIFYING_ROLES = new Set(['owner', 'admin']);
 
 /**
  * A "Verify email address" button goes to the user's own unverified address: when asked for, to a new address, and
@@ -47,7 +46,7 @@ const VERIFYING_ROLES = new Set(['owner', 'admin']);
 function wantsVerifyLink(n: Notification, user: UserView, recipient: Recipient): boolean {
   if (recipient.onBehalf || user.emailVerified || !user.email || recipient.address.toLowerCase() !== user.email.trim().toLowerCase()) return false;
   const mfaOn = n.type === 'mfa_enabled' || (n.type === 'mfa_reset' && (n.actorId === undefined || n.actorId === n.userId));
-  return n.type === 'email_verification' || n.type === 'email_changed' || (mfaOn && VERIFYING_ROLES.has(user.role));
+  return n.type === 'email_verification' || n.type === 'email_changed' || (mfaOn && isStoreAdmin(user.role));
 }
 
 /**
