@@ -6,7 +6,8 @@ import { userLanguage } from '../services/account/language.js';
 import type { AuditRecorder } from '../services/audit/index.js';
 import type { Notification, Notifier } from '../services/notifications/index.js';
 import { isStoreAdmin } from '../services/roles.js';
-import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
+import { mailKey, type OwnerLookup } from './ports.js';
+import type { NewDelivery, OutboxPort } from '../outbox/ports.js';
 import { templateFor, type EmailRenderer } from './render.js';
 import { buildView, type ViewInput } from './view.js';
 import type { VerifyLinks } from './verify-link.js';
@@ -15,7 +16,7 @@ import type { UnlockLinks } from './unlock-link.js';
 export interface OutboxNotifierDeps {
   users: UserDirectory;
   ownerOf: OwnerLookup;
-  outbox: OutboxPort;
+  outbox: OutboxPort<'mail'>;
   renderer: EmailRenderer;
   links: VerifyLinks;
   unlockLinks: UnlockLinks;
@@ -106,7 +107,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       return;
     }
     const template = templateFor(n.type);
-    const messages: NewOutboxMessage[] = recipients.map((recipient) => {
+    const messages: NewDelivery<'mail'>[] = recipients.map((recipient, i) => {
       const verifyUrl =
         wantsVerifyLink(n, user, recipient) && user.email
           ? `${deps.issuer}/account/verify-email?${new URLSearchParams({ token: deps.links.sign(user.id, user.email), ui_locales: recipient.locale })}`
@@ -129,8 +130,9 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
         unlockUrl,
       });
       const rendered = deps.renderer.render(template, view, recipient.locale);
-      return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
+      return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered, key: n.key && mailKey(n.key, i) };
     });
-    await deps.outbox.enqueue(messages, at, n.key, n.sendAt);
+    // a held notice needs its key, by which it is released or withdrawn
+    await deps.outbox.enqueue(messages, at, n.key ? n.sendAt : undefined);
   };
 }
