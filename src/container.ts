@@ -150,7 +150,7 @@ export function createServices(deps: ContainerDeps) {
     pageState: mongoPageState(models, clock),
     claimOnce,
     // checklist 69: a wrong second factor after a right password, told unless a right one follows (issue 23)
-    secondFactorAlarm: createSecondFactorAlarm({ notify, held: mongoHeldNotices(models), claimOnce, clock }),
+    secondFactorAlarm: createSecondFactorAlarm({ notify, held: mongoHeldNotices(models), clock }),
     email: createEmailService({
       users,
       store: mongoEmailPort(models),
