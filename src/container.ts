@@ -45,8 +45,7 @@ import { createUserCodeGuard } from './services/throttle/user-codes.js';
 import { createResetLinks } from './mail/reset-link.js';
 import { createSessionService } from './services/sessions/index.js';
 import { mongoProviderSessions } from './models/stores/provider-sessions.js';
-import { mongoLogoutOutbox } from './models/stores/logout-outbox.js';
-import { mongoHeldNotices } from './models/stores/outbox.js';
+import { mongoHeldNotices, mongoOutbox } from './models/stores/outbox.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './provider/session-activity.js';
 import { createQuickSwitch } from './services/quick-switch/index.js';
 import { mongoQuickSwitch } from './models/stores/quick-switch.js';
@@ -151,7 +150,7 @@ export function createServices(deps: ContainerDeps) {
     pageState: mongoPageState(models, clock),
     claimOnce,
     // checklist 69: a wrong second factor after a right password, told unless a right one follows (issue 23)
-    secondFactorAlarm: createSecondFactorAlarm({ notify, held: mongoHeldNotices(models), claimOnce, clock }),
+    secondFactorAlarm: createSecondFactorAlarm({ notify, held: mongoHeldNotices(models), clock }),
     email: createEmailService({
       users,
       store: mongoEmailPort(models),
@@ -192,7 +191,7 @@ export function createServices(deps: ContainerDeps) {
     // the account's provider sessions: listed and ended by the user and by admins (B15)
     sessions: createSessionService({ port: mongoProviderSessions(models, payloads, clock), limits: sessionLimits, clock }),
     // back-channel logout deliveries (B16), sent by src/logout/worker.ts
-    logoutOutbox: mongoLogoutOutbox(models),
+    logoutOutbox: mongoOutbox(models, 'logout'),
     // re-authentication for a change (account pages, admin console): the password again, throttled (checklist 58)
     async reauthenticate(userId: string, password: string, ip: string): Promise<'ok' | 'password_wrong' | 'too_many'> {
       const me = await users.byId(userId);

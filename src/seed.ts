@@ -2,6 +2,7 @@
 // the temporary access passes owner and admin need to set up MFA at their first sign-in (S1, B17).
 import { randomBytes } from 'node:crypto';
 import type { Models } from './models/index.js';
+import { isStoreAdmin } from './services/roles.js';
 
 export interface SeededUser {
   username: string;
@@ -17,7 +18,6 @@ const DEMO_USERS = [
   { username: 'manager', name: 'Mia Manager', role: 'manager', email: null },
   { username: 'cashier', name: 'Casey Cashier', role: 'cashier', email: 'cashier@demo-store.example' },
 ] as const;
-const MUST_ENROL: ReadonlySet<string> = new Set(['owner', 'admin']);
 
 // Four random words would be friendlier, but random base64url is unlisted, long enough and never breached.
 const newPassword = () => randomBytes(12).toString('base64url');
@@ -35,7 +35,7 @@ export async function seedDemo(models: Models, deps: SeedDeps): Promise<SeededUs
   for (const u of DEMO_USERS) {
     const password = newPassword();
     const created = await models.User.create({ storeId: store._id, username: u.username, name: u.name, role: u.role, email: u.email, passwordHash: await deps.hash(password) });
-    const pass = MUST_ENROL.has(u.role) ? await deps.issuePass({ id: String(created._id), storeId: String(store._id) }) : undefined;
+    const pass = isStoreAdmin(u.role) ? await deps.issuePass({ id: String(created._id), storeId: String(store._id) }) : undefined;
     seeded.push({ username: u.username, role: u.role, password, pass });
   }
   return seeded;

@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { LOW_RECOVERY_CODES } from '../services/mfa/index.js';
 import { pinEverAllowed } from '../services/quick-switch/roles.js';
+import { isStoreAdmin } from '../services/roles.js';
 import { ACR } from '../provider/acr.js';
 import { factors } from '../../factors/index.js';
 import { factorWords } from '../../factors/words.js';
@@ -83,7 +84,7 @@ export function accountRouter(deps: AccountDeps): Router {
         reset: await kit.resetOf(ctx, user),
         // an unverified address can be verified here (B17: then "Email me a link" works); owners and admins, whom no
         // colleague can hand a pass so easily, see the offer at the top
-        verifyOffer: user.email && !user.emailVerified ? { prominent: user.role === 'owner' || user.role === 'admin' } : undefined,
+        verifyOffer: user.email && !user.emailVerified ? { prominent: isStoreAdmin(user.role) } : undefined,
         language: languageChoiceOf(user.locale, user.localeChosen),
         storeLanguage: t(`language.names.${store?.locale ?? 'en'}`),
         pinSet: await services.quickSwitch.hasPin(user.id),

@@ -4,6 +4,7 @@ import { hasKey, lookup } from '../http/i18n.js';
 import { addressInWords, userAgentInWords } from '../http/session-rows.js';
 import { clientLabel } from '../http/client-names.js';
 import { categoryOf, isAuditCategory } from '../services/audit/categories.js';
+import { ROLES } from '../services/roles.js';
 import type { AuditPerson, AuditRecord } from '../services/admin/ports.js';
 import { dateTime, type Translate } from './views.js';
 
@@ -18,7 +19,7 @@ export interface AuditWords {
 
 type Vars = Record<string, string | number>;
 
-const ROLES = new Set(['owner', 'admin', 'manager', 'cashier']);
+const ROLE_NAMES: ReadonlySet<string> = new Set(ROLES);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 // details only machines need (ids; the exports keep them), or shown with `changed`
 const HIDDEN = new Set(['before', 'after', 'passId', 'sid', 'device']);
@@ -43,7 +44,7 @@ function formatValue(w: AuditWords, key: string, value: unknown): string | numbe
   if (key === 'acr' && typeof value === 'string') return valueWord(w, 'acr', value.split(':').pop() ?? value);
   if (key === 'clientId' && typeof value === 'string') return clientLabel(w.locale, value, w.clientName(value)) ?? value;
   if ((key === 'factor' || key === 'secondFactor') && typeof value === 'string') return valueWord(w, 'factor', value);
-  if ((key === 'role' || key === 'from' || key === 'to') && typeof value === 'string' && ROLES.has(value)) return w.t(`audit.role.${value}`);
+  if ((key === 'role' || key === 'from' || key === 'to') && typeof value === 'string' && ROLE_NAMES.has(value)) return w.t(`audit.role.${value}`);
   if (key === 'category' && typeof value === 'string' && isAuditCategory(value)) return w.t(`audit.category.${value}`);
   if (key === 'locale' && typeof value === 'string') return hasKey(w.locale, `language.names.${value}`) ? w.t(`language.names.${value}`) : valueWord(w, 'value', value);
   if (key === 'ip' && typeof value === 'string') return addressInWords(w.t, value) ?? value;

@@ -1,10 +1,11 @@
 // Input of the admin routes (forms, JSON, query strings) as zod schemas: scalars only, bounded lengths (checklist 85).
 import { z } from 'zod';
+import { ROLES } from '../services/roles.js';
 import { REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES } from '../services/admin/index.js';
 import { isCalendarDate } from '../services/rollout/deadline.js';
 import { AUDIT_CATEGORIES } from '../services/audit/categories.js';
 
-const role = z.enum(['owner', 'admin', 'manager', 'cashier']);
+const role = z.enum(ROLES);
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const optionalText = (max: number) => z.preprocess(first, z.string().trim().max(max).optional());
 // HTML checkboxes send "on" (or a value we chose); JSON sends booleans

@@ -5,6 +5,7 @@ import { ASSIGNABLE_ROLES, REMEMBER_DAYS, SESSION_ABSOLUTE_HOURS, SESSION_IDLE_M
 import { mfaChange, newUser, policyChange, policyInputError, roleChange, userListQuery } from './input.js';
 import { languageChoiceOf } from '../http/language-choice.js';
 import { MUST_SET_UP } from '../services/policy/standing.js';
+import { ROLES } from '../services/roles.js';
 import { adminOf, errorKey, statusOf, type AdminKit } from './kit.js';
 import { sessionRows } from '../http/session-rows.js';
 import { dateTime, deviceRow, passRow, pager, policyView, roleLabel, userRow } from './views.js';
@@ -62,7 +63,7 @@ export function registerPages(router: Router, kit: AdminKit): void {
       total: list.total,
       filters: params,
       filtered: Boolean(filters.q || filters.role || filters.mfa),
-      roles: (['owner', 'admin', 'manager', 'cashier'] as const).map((r) => ({ value: r, label: roleLabel(a.t, r), selected: r === filters.role })),
+      roles: ROLES.map((r) => ({ value: r, label: roleLabel(a.t, r), selected: r === filters.role })),
       pager: pager('/admin/users', params, list.page, list.pages),
     });
   });

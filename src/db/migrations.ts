@@ -8,6 +8,7 @@ import { placeOf } from '../models/stores/audit-periods.js';
 import { auditWriterFor, type WritableAuditEvent } from '../models/stores/audit-writer.js';
 import { AUDIT_CATEGORIES, typeSelection } from '../services/audit/categories.js';
 import { newCredentialKey } from '../services/mfa/credentials.js';
+import { claimMarkerId } from '../models/stores/outbox.js';
 
 // Before factors were modules, a TOTP secret sat on the user as mfa.secretSealed; it is now a "totp" credential.
 async function totpSecretsToCredentials({ User }: Pick<Models, 'User'>): Promise<number> {
@@ -39,6 +40,34 @@ async function oidcMarkersToPayloads({ ConsumedMarker, OidcPayload }: Pick<Model
       { upsert: true },
     );
     await ConsumedMarker.collection.deleteOne({ _id: id as never });
+    moved++;
+  }
+  return moved;
+}
+
+// Before issue 24, back-channel logout deliveries had their own outbox (logout_deliveries, claims marked
+// `logout:<id>:<attempt>`) and emails carried no kind. Every delivery now sits in the one outbox: each logout moves with
+// its id (its key), attempts and status, and the claim marker of its current attempt comes along, so a delivery an old
+// worker is sending right now is not sent twice and a pending one still goes out once. Copied before deleted; cheap
+// when done (an empty collection, and the pending emails by their index).
+async function deliveriesToOneOutbox({ OutboxMessage, ConsumedMarker }: Pick<Models, 'OutboxMessage' | 'ConsumedMarker'>): Promise<number> {
+  await OutboxMessage.collection.updateMany({ status: 'pending', kind: { $exists: false } }, { $set: { kind: 'mail' } });
+  const legacy = OutboxMessage.db.collection('logout_deliveries');
+  let moved = 0;
+  for await (const d of legacy.find({})) {
+    const { _id, ...fields } = d;
+    await OutboxMessage.collection.updateOne({ _id }, { $setOnInsert: { ...fields, kind: 'logout' } }, { upsert: true });
+    if (d.status === 'pending') {
+      const claim = await ConsumedMarker.collection.findOne({ _id: `logout:${_id}:${d.attempts}` as never });
+      if (claim) {
+        await ConsumedMarker.collection
+          .insertOne({ ...claim, _id: claimMarkerId(String(_id), d.attempts) as never })
+          .catch((err: { code?: number }) => {
+            if (err.code !== 11000) throw err;
+          });
+      }
+    }
+    await legacy.deleteOne({ _id });
     moved++;
   }
   return moved;
@@ -81,10 +110,11 @@ export async function indexAuditEvents({ AuditEvent }: Pick<Models, 'AuditEvent'
 }
 
 export async function migrate(
-  models: Pick<Models, 'User' | 'ConsumedMarker' | 'OidcPayload' | 'AuditEvent'>,
-): Promise<{ totpSecretsMoved: number; oidcMarkersMoved: number }> {
+  models: Pick<Models, 'User' | 'ConsumedMarker' | 'OidcPayload' | 'AuditEvent' | 'OutboxMessage'>,
+): Promise<{ totpSecretsMoved: number; oidcMarkersMoved: number; logoutDeliveriesMoved: number }> {
   const totpSecretsMoved = await totpSecretsToCredentials(models);
   const oidcMarkersMoved = await oidcMarkersToPayloads(models);
+  const logoutDeliveriesMoved = await deliveriesToOneOutbox(models);
   await indexAuditEvents(models);
-  return { totpSecretsMoved, oidcMarkersMoved };
+  return { totpSecretsMoved, oidcMarkersMoved, logoutDeliveriesMoved };
 }

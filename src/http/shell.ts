@@ -4,9 +4,8 @@ import type { Logger } from 'pino';
 import type { Assets } from './assets.js';
 import { errorHandler } from './error-handler.js';
 import type { Renderer } from './page.js';
-import { noStore } from './no-store.js';
 import { bodyParser, plainBodiesOnly } from './request-body.js';
-import { securityHeaders } from './security-headers.js';
+import { noStore, securityHeaders } from './security-headers.js';
 
 // Our own pages (sign-in steps, account, admin): never cached, small urlencoded forms parsed here.
 export const OWN_PAGES = /^\/(interaction|account|admin|password-reset)(\/|$)/;

@@ -3,15 +3,17 @@
 // queue a delivery instead, and the worker later calls the library's own implementation (the same signed token:
 // iss, aud, iat, exp, jti, sub, sid when the client asks for it, the back-channel logout event, typ logout+jwt).
 import type Provider from 'oidc-provider';
-import type { LogoutOutboxPort, PendingLogout } from './ports.js';
+import type { OutboxPort } from '../outbox/ports.js';
+import { logoutDelivery } from './ports.js';
+import type { PendingLogout } from './worker.js';
 
 type Send = (this: { clientId: string }, sub: string, sid?: string) => Promise<void>;
 
-export function routeBackchannelLogoutThroughOutbox(provider: Provider, outbox: LogoutOutboxPort, clock: () => Date): (d: PendingLogout) => Promise<void> {
+export function routeBackchannelLogoutThroughOutbox(provider: Provider, outbox: OutboxPort<'logout'>, clock: () => Date): (d: PendingLogout) => Promise<void> {
   const proto = provider.Client.prototype as unknown as { backchannelLogout: Send };
   const send = proto.backchannelLogout;
   proto.backchannelLogout = async function queue(this: { clientId: string }, sub: string, sid?: string) {
-    await outbox.enqueue([{ clientId: this.clientId, accountId: sub, sid: sid ?? null }], clock());
+    await outbox.enqueue([logoutDelivery({ clientId: this.clientId, accountId: sub, sid: sid ?? null })], clock());
   };
   return async (d) => {
     const client = await provider.Client.find(d.clientId);

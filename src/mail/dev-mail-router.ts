@@ -8,7 +8,7 @@ import type { CapturedMail, MailCatcher } from './dev-catcher.js';
 
 // The emails' HTML is our own templates, styled inline; a srcdoc frame inherits this page's policy, so inline styles
 // are allowed here, and only here. Scripts stay off: the frame's sandbox has no allow-scripts either.
-export const DEV_MAIL_CSP = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("base-uri 'none'", "base-uri 'self'");
+const DEV_MAIL_CSP = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("base-uri 'none'", "base-uri 'self'");
 
 // links open in a new tab, outside the sandbox: the provider's pages refuse to be framed
 const inFrame = (html: string) => `<base target="_blank">${html}`;

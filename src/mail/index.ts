@@ -10,7 +10,7 @@ import { mongoAudit } from '../models/stores/misc.js';
 import { mongoOutbox, mongoOwnerLookup } from '../models/stores/outbox.js';
 import { createEmailRenderer } from './render.js';
 import { createOutboxNotifier } from './notifier.js';
-import { createOutboxWorker, type OutboxWorker } from './worker.js';
+import { createEmailWorker, type OutboxWorker } from './worker.js';
 import { createSmtpSender, senderDomain, type MailSender } from './transport.js';
 import { createVerifyLinks } from './verify-link.js';
 import { createUnlockLinks } from './unlock-link.js';
@@ -31,7 +31,7 @@ export function createMailNotifier(deps: MailNotifierDeps): Notifier {
   return createOutboxNotifier({
     users: mongoUserDirectory(userRecords(deps.models), storeRecords(deps.models)),
     ownerOf: mongoOwnerLookup(deps.models),
-    outbox: mongoOutbox(deps.models),
+    outbox: mongoOutbox(deps.models, 'mail'),
     renderer: createEmailRenderer({ root: PROJECT_ROOT }),
     links: createVerifyLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
     unlockLinks: createUnlockLinks({ cookieKeys: deps.secrets.cookieKeys, clock }),
@@ -69,8 +69,8 @@ export function mailDelivery(config: Pick<Config, 'mail' | 'production'>): { sen
 
 /** An outbox worker over SMTP; every instance of the provider runs one, claims keep each email to one sender. */
 export function createMailWorker(deps: MailWorkerDeps): OutboxWorker {
-  return createOutboxWorker({
-    outbox: mongoOutbox(deps.models),
+  return createEmailWorker({
+    outbox: mongoOutbox(deps.models, 'mail'),
     sender: deps.sender ?? mailDelivery(deps.config).sender,
     logger: deps.logger,
     clock: deps.clock,
@@ -85,4 +85,4 @@ export { createVerifyLinks, VERIFY_TTL_MS, type VerifyLinks } from './verify-lin
 export { createUnlockLinks, type UnlockLinks } from './unlock-link.js';
 export { devMailRouter } from './dev-mail-router.js';
 export type { MailCatcher, CapturedMail } from './dev-catcher.js';
-export { retryDelayMs, type OutboxWorker, type DrainResult } from './worker.js';
+export type { OutboxWorker } from './worker.js';

@@ -5,7 +5,9 @@ import type { StoreView, UserDirectory, UserView } from '../services/account/use
 import { userLanguage } from '../services/account/language.js';
 import type { AuditRecorder } from '../services/audit/index.js';
 import type { Notification, Notifier } from '../services/notifications/index.js';
-import type { NewOutboxMessage, OutboxPort, OwnerLookup } from './ports.js';
+import { isStoreAdmin } from '../services/roles.js';
+import { mailKey, type OwnerLookup } from './ports.js';
+import type { NewDelivery, OutboxPort } from '../outbox/ports.js';
 import { templateFor, type EmailRenderer } from './render.js';
 import { buildView, type ViewInput } from './view.js';
 import type { VerifyLinks } from './verify-link.js';
@@ -14,7 +16,7 @@ import type { UnlockLinks } from './unlock-link.js';
 export interface OutboxNotifierDeps {
   users: UserDirectory;
   ownerOf: OwnerLookup;
-  outbox: OutboxPort;
+  outbox: OutboxPort<'mail'>;
   renderer: EmailRenderer;
   links: VerifyLinks;
   unlockLinks: UnlockLinks;
@@ -37,8 +39,6 @@ interface Recipient {
 const localeOf = (u: UserView, store: StoreView | undefined): Locale => userLanguage(u, store);
 // enough to refuse obvious junk; nodemailer encodes whatever it sends
 const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length <= 254 && /^[^\s@<>]+@[^\s@<>]+$/.test(v.trim());
-// admins and the owner confirm their address by the button in the "MFA on" email (S6)
-const VERIFYING_ROLES = new Set(['owner', 'admin']);
 
 /**
  * A "Verify email address" button goes to the user's own unverified address: when asked for, to a new address, and
@@ -47,7 +47,7 @@ const VERIFYING_ROLES = new Set(['owner', 'admin']);
 function wantsVerifyLink(n: Notification, user: UserView, recipient: Recipient): boolean {
   if (recipient.onBehalf || user.emailVerified || !user.email || recipient.address.toLowerCase() !== user.email.trim().toLowerCase()) return false;
   const mfaOn = n.type === 'mfa_enabled' || (n.type === 'mfa_reset' && (n.actorId === undefined || n.actorId === n.userId));
-  return n.type === 'email_verification' || n.type === 'email_changed' || (mfaOn && VERIFYING_ROLES.has(user.role));
+  return n.type === 'email_verification' || n.type === 'email_changed' || (mfaOn && isStoreAdmin(user.role));
 }
 
 /**
@@ -107,7 +107,7 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
       return;
     }
     const template = templateFor(n.type);
-    const messages: NewOutboxMessage[] = recipients.map((recipient) => {
+    const messages: NewDelivery<'mail'>[] = recipients.map((recipient, i) => {
       const verifyUrl =
         wantsVerifyLink(n, user, recipient) && user.email
           ? `${deps.issuer}/account/verify-email?${new URLSearchParams({ token: deps.links.sign(user.id, user.email), ui_locales: recipient.locale })}`
@@ -130,8 +130,9 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
         unlockUrl,
       });
       const rendered = deps.renderer.render(template, view, recipient.locale);
-      return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered };
+      return { type: n.type, userId: user.id, storeId: user.storeId, to: recipient.address, locale: recipient.locale, ...rendered, key: n.key && mailKey(n.key, i) };
     });
-    await deps.outbox.enqueue(messages, at, n.key, n.sendAt);
+    // a held notice needs its key, by which it is released or withdrawn
+    await deps.outbox.enqueue(messages, at, n.key ? n.sendAt : undefined);
   };
 }

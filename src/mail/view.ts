@@ -29,7 +29,7 @@ export interface ViewInput {
 const DATE_LOCALES: Record<Locale, string> = { en: 'en-GB', nl: 'nl-NL' };
 
 /** "4 March 2025 at 10:15 UTC" / "4 maart 2025 om 10:15 UTC": always UTC, so no reader has to guess a time zone. */
-export function formatUtc(at: Date, locale: Locale): string {
+function formatUtc(at: Date, locale: Locale): string {
   return `${new Intl.DateTimeFormat(DATE_LOCALES[locale], { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(at)} UTC`;
 }
 

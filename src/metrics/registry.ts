@@ -4,8 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CommandMonitor } from '../db/connect.js';
 import type { Observer } from '../services/observe/index.js';
 
-/** The outbox's backlog, read on each scrape (src/models/stores/outbox.ts). */
-export type OutboxBacklog = () => Promise<{ pending: number; oldestCreatedAt: Date | null }>;
+/** The outbox's backlog at `now` (what is due and not gone), read on each scrape (src/models/stores/outbox.ts). */
+export type OutboxBacklog = (now: Date) => Promise<{ pending: number; oldestCreatedAt: Date | null }>;
 
 /** A scrape waits at most this long for the database; then the outbox gauges read NaN ("unknown"). */
 const COLLECT_TIMEOUT_MS = 1_000;
@@ -78,7 +78,7 @@ export function createMetrics() {
     let reading: Promise<void> | undefined;
     // both gauges come from one read; a scrape that arrives while one is running shares it
     const read = () => {
-      reading ??= withTimeout(backlog(), COLLECT_TIMEOUT_MS)
+      reading ??= withTimeout(backlog(clock()), COLLECT_TIMEOUT_MS)
         .then(
           ({ pending, oldestCreatedAt }) => {
             depth.set(pending);
@@ -96,13 +96,13 @@ export function createMetrics() {
     };
     const depth = new Gauge({
       name: 'mfa_idp_outbox_pending_messages',
-      help: 'Emails waiting in the outbox (counted up to 10000); NaN when the database did not answer',
+      help: 'Deliveries (emails, back-channel logouts) due and waiting in the outbox, retries included (counted up to 10000); NaN when the database did not answer',
       registers,
       collect: read,
     });
     const age = new Gauge({
       name: 'mfa_idp_outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest email still waiting in the outbox (0 when none); NaN when the database did not answer',
+      help: 'How long the oldest due delivery has waited in the outbox (0 when none); NaN when the database did not answer',
       registers,
       collect: read,
     });

@@ -12,7 +12,6 @@ import { appSecretModel } from './app-secret.js';
 import { outboxMessageModel } from './outbox-message.js';
 import { adminSessionModel } from './admin-session.js';
 import { accessPassModel } from './access-pass.js';
-import { logoutDeliveryModel } from './logout-delivery.js';
 import { registerModel } from './register.js';
 import { registerSignInModel } from './register-sign-in.js';
 import { userPinModel } from './user-pin.js';
@@ -29,10 +28,10 @@ export function createModels(conn: Connection) {
     FlowState: flowStateModel(conn),
     OidcPayload: oidcPayloadModel(conn),
     AppSecret: appSecretModel(conn),
+    // emails and back-channel logout tokens waiting to go (src/outbox)
     OutboxMessage: outboxMessageModel(conn),
     AdminSession: adminSessionModel(conn),
     AccessPass: accessPassModel(conn),
-    LogoutDelivery: logoutDeliveryModel(conn),
     // B19: trusted registers, the day's full sign-ins on them, personal PINs
     Register: registerModel(conn),
     RegisterSignIn: registerSignInModel(conn),
@@ -56,6 +55,5 @@ export const EXPIRING: Array<keyof Models> = [
   'OutboxMessage',
   'AdminSession',
   'AccessPass',
-  'LogoutDelivery',
   'RegisterSignIn',
 ];

@@ -1,4 +1,4 @@
-// What the durable outboxes (email, back-channel logout) share: one claim per (item, attempt) across all instances with
+// The outbox workers' claim per (item, attempt) across all instances, with
 // a lease for dead workers, and the poll loop that drains what is due, each item at most once per drain.
 import type { Logger } from 'pino';
 import { reportedOutage } from '../db/outage-log.js';

@@ -3,7 +3,8 @@
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Models } from '../models/index.js';
 import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
-import { mongoLogoutOutbox } from '../models/stores/logout-outbox.js';
+import { mongoOutbox } from '../models/stores/outbox.js';
+import { logoutDelivery } from '../logout/ports.js';
 import { clientFields, DEFAULT_SESSION_LIMITS, logoutTargetsOf, sessionFields, sessionOverdue, TOUCH_EVERY_MS, type LogoutTarget, type SessionRules } from './session-activity.js';
 
 const DAY_MS = 86_400_000;
@@ -141,8 +142,8 @@ function grantIdsOf(session: PayloadDoc): string[] {
 
 async function queueLogoutsOf(models: Models, accountId: string, sessions: PayloadDoc[], keptId?: string): Promise<void> {
   const targets: LogoutTarget[] = sessions.filter((s) => s._id !== keptId).flatMap((s) => logoutTargetsOf(s));
-  await mongoLogoutOutbox(models).enqueue(
-    targets.map((t) => ({ clientId: t.clientId, accountId, sid: t.sid })),
+  await mongoOutbox(models, 'logout').enqueue(
+    targets.map((t) => logoutDelivery({ clientId: t.clientId, accountId, sid: t.sid })),
     new Date(),
   );
 }

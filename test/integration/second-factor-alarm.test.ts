@@ -92,6 +92,43 @@ describe('the "wrong code after the right password" alarm (checklist 69, issue 2
     assert.equal((await alarmsTo(address)).length, 1);
   });
 
+  it('repeated and parallel wrong codes of one sign-in queue one alarm in the outbox, by its key (checklist 69)', async () => {
+    const { username, address } = await cashier();
+    const { agent, page } = await codePage(username);
+    const wrong = await submit(agent, page, { code: '000000' });
+    await Promise.all([submit(agent, wrong, { code: '000000' }), submit(agent, wrong, { code: '000000' })]);
+    await stack.settled();
+    assert.equal(await stack.db.models.OutboxMessage.countDocuments({ type: 'second_factor_failed', to: address }), 1);
+    offset = 24 * 3_600_000;
+    assert.equal((await alarmsTo(address)).length, 1);
+  });
+
+  it('a wrong code whose alarm could not be queued is not lost: the next wrong code of that sign-in queues it (checklist 69)', async () => {
+    const { username, address } = await cashier();
+    const { agent, page } = await codePage(username);
+    const outbox = stack.db.models.OutboxMessage;
+    const insertMany = outbox.insertMany;
+    let failed = 0;
+    outbox.insertMany = (async () => {
+      outbox.insertMany = insertMany;
+      failed++;
+      throw new Error('the outbox write failed');
+    }) as never;
+    try {
+      await submit(agent, page, { code: '000000' });
+      await stack.settled();
+    } finally {
+      outbox.insertMany = insertMany;
+    }
+    assert.equal(failed, 1, 'the first wrong code tried to queue the alarm');
+    assert.equal(await outbox.countDocuments({ type: 'second_factor_failed', to: address }), 0);
+    const again = await submit(agent, page, { code: '000000' });
+    assert.match(textOf(again.body), /Invalid authentication code entered/);
+    assert.equal(await outbox.countDocuments({ type: 'second_factor_failed', to: address }), 1);
+    offset = ALARM_DELAY_MS + 1_000;
+    assert.equal((await alarmsTo(address)).length, 1);
+  });
+
   it('a wrong code on one till does not stay hidden because the same person signs in right on another', async () => {
     const { username, app, address } = await cashier();
     const attacker = await codePage(username);

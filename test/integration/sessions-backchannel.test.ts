@@ -103,7 +103,7 @@ describe('sessions and back-channel logout (B15, B16)', () => {
   const sessionsOf = (html: string) => html.slice(html.indexOf('id="sessions-heading"'), html.indexOf('id="password-heading"'));
   const resetUser = async () => {
     await stack.db.models.OidcPayload.deleteMany({ accountId: userId });
-    await stack.db.models.LogoutDelivery.deleteMany({});
+    await stack.db.models.OutboxMessage.deleteMany({ kind: 'logout' });
     await stack.db.models.StoreAccount.updateOne({ _id: storeId }, { $set: { 'policy.sessionIdleMinutes': 60, 'policy.sessionAbsoluteHours': 12 } });
   };
 
@@ -210,7 +210,7 @@ describe('sessions and back-channel logout (B15, B16)', () => {
     // with this session's ID token there is no question (B26)
     await agent.follow(end.href, { stopAt: `${demoUrl}/` });
 
-    const queued = await stack.db.models.LogoutDelivery.find({ accountId: userId, clientId: 'demo-pos' }).lean();
+    const queued = await stack.db.models.OutboxMessage.find({ kind: 'logout', accountId: userId, clientId: 'demo-pos' }).lean();
     assert.equal(queued.length, 1, 'one delivery queued in the outbox, none sent from inside the request');
     assert.equal(queued[0]!.status, 'pending');
     assert.equal(queued[0]!.sid, sid);
@@ -269,7 +269,7 @@ describe('sessions and back-channel logout (B15, B16)', () => {
     const [a, b] = await Promise.all([stack.logouts.drain(), stack.logouts.drain()]);
     assert.equal(a.failed + b.failed, 1);
     assert.equal(received.length, 1);
-    const delivery = await stack.db.models.LogoutDelivery.findOne({ clientId: RECEIVER.id, accountId: userId }).lean();
+    const delivery = await stack.db.models.OutboxMessage.findOne({ kind: 'logout', clientId: RECEIVER.id, accountId: userId }).lean();
     assert.equal(delivery!.status, 'pending');
     assert.equal(delivery!.attempts, 1);
     assert.match(delivery!.lastError ?? '', /500/);
@@ -283,7 +283,7 @@ describe('sessions and back-channel logout (B15, B16)', () => {
     minutes(60);
     assert.equal((await stack.logouts.drain()).sent, 0);
     assert.equal(received.length, 2, 'one failure, one delivery, nothing more');
-    assert.equal((await stack.db.models.LogoutDelivery.findOne({ _id: delivery!._id }).lean())!.status, 'sent');
+    assert.equal((await stack.db.models.OutboxMessage.findOne({ _id: delivery!._id }).lean())!.status, 'sent');
     assert.ok(await stack.db.models.AuditEvent.exists({ type: 'logout.backchannel_sent', userId, 'details.clientId': RECEIVER.id }));
 
     // the token: signed by the provider, for this client, the logout event, this session's sid, no nonce

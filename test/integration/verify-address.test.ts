@@ -38,7 +38,7 @@ describe('verifying an address, and the proof pages that say which way applies (
     await stack.outbox!.drain();
     return stack.db.models.OutboxMessage.findOne({ userId: new Types.ObjectId(userId), type }).sort({ createdAt: -1 }).lean();
   };
-  const linkIn = (text: string | undefined, path: string) => new RegExp(`https?://\\S+${path.replace(/[/?]/g, '\\$&')}\\S*`).exec(text ?? '')?.[0];
+  const linkIn = (text: string | null | undefined, path: string) => new RegExp(`https?://\\S+${path.replace(/[/?]/g, '\\$&')}\\S*`).exec(text ?? '')?.[0];
   const setPolicy = (policy: Record<string, unknown>) => stack.db.models.StoreAccount.updateOne({ _id: new Types.ObjectId(storeId) }, { $set: policy });
 
   async function account(username: string, app?: AuthenticatorApp): Promise<{ agent: Agent; page: Response }> {

@@ -9,9 +9,8 @@ import Koa from 'koa';
 import { pino } from 'pino';
 import { createAssets } from '../../src/http/assets.js';
 import { httpShell } from '../../src/http/shell.js';
-import { noStore } from '../../src/http/no-store.js';
 import { createRenderer } from '../../src/http/render.js';
-import { CONTENT_SECURITY_POLICY, securityHeaders } from '../../src/http/security-headers.js';
+import { CONTENT_SECURITY_POLICY, noStore, securityHeaders } from '../../src/http/security-headers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const assets = createAssets(root);

@@ -8,9 +8,12 @@ import { createEmailRenderer, EMAIL_TEMPLATES, templateFor } from '../../src/mai
 import { buildView } from '../../src/mail/view.js';
 import { createVerifyLinks, VERIFY_TTL_MS } from '../../src/mail/verify-link.js';
 import { createUnlockLinks } from '../../src/mail/unlock-link.js';
-import { CLAIM_LEASE_MS, createOutboxWorker, retryDelayMs, RETRY_CAP_MS } from '../../src/mail/worker.js';
+import { createEmailWorker as createOutboxWorker } from '../../src/mail/worker.js';
+import { retryDelayMs, RETRY_CAP_MS } from '../../src/outbox/worker.js';
+import { CLAIM_LEASE_MS } from '../../src/outbox/drain-loop.js';
 import { createOutboxNotifier } from '../../src/mail/notifier.js';
-import type { NewOutboxMessage, OutboxPort, PendingMessage } from '../../src/mail/ports.js';
+import type { NewDelivery, PendingDelivery } from '../../src/outbox/ports.js';
+import { memoryOutbox } from '../helpers/memory-outbox.js';
 import type { OutgoingMail } from '../../src/mail/transport.js';
 import type { StoreView, UserView } from '../../src/services/account/users.js';
 import type { AuditEvent } from '../../src/services/audit/index.js';
@@ -117,51 +120,7 @@ test('B6: retries back off exponentially from 5 s and never wait more than 15 mi
   assert.equal(retryDelayMs(500), RETRY_CAP_MS);
 });
 
-// An in-memory outbox with the same claim semantics as the Mongo one (unique marker per message and attempt).
-function memoryOutbox() {
-  const rows = new Map<string, PendingMessage & { status: 'pending' | 'sent'; nextAttemptAt: Date; lastError?: string }>();
-  const markers = new Map<string, Date>();
-  let seq = 0;
-  const port: OutboxPort = {
-    async enqueue(messages, now) {
-      return messages.map((m) => {
-        const id = `m${++seq}`;
-        rows.set(id, { id, to: m.to, subject: m.subject, text: m.text, html: m.html, attempts: 0, status: 'pending', nextAttemptAt: now });
-        return id;
-      });
-    },
-    async due(now, limit, exclude) {
-      return [...rows.values()].filter((r) => r.status === 'pending' && r.nextAttemptAt <= now && !exclude.includes(r.id)).slice(0, limit).map((r) => ({ ...r }));
-    },
-    async claim(id, attempt, now) {
-      if (markers.has(`${id}:${attempt}`)) return false;
-      markers.set(`${id}:${attempt}`, now);
-      return true;
-    },
-    async claimedAt(id, attempt) {
-      return markers.get(`${id}:${attempt}`);
-    },
-    async hold(id, attempt, until) {
-      const r = rows.get(id)!;
-      if (r.status === 'pending' && r.attempts === attempt) r.nextAttemptAt = until;
-    },
-    async skipAttempt(id, attempt, now) {
-      const r = rows.get(id)!;
-      if (r.status === 'pending' && r.attempts === attempt) Object.assign(r, { attempts: attempt + 1, nextAttemptAt: now });
-      return r.status === 'pending' && r.attempts === attempt + 1;
-    },
-    async markSent(id) {
-      rows.get(id)!.status = 'sent';
-    },
-    async markFailed(id, attempt, nextAttemptAt, error) {
-      const r = rows.get(id)!;
-      if (r.status === 'pending' && r.attempts === attempt) Object.assign(r, { attempts: attempt + 1, nextAttemptAt, lastError: error });
-    },
-  };
-  return { port, rows, markers };
-}
-
-const mail = (to: string): NewOutboxMessage => ({ type: 'password_changed', userId: null, storeId: null, to, locale: 'en', subject: 's', text: 't', html: 'h' });
+const mail = (to: string): NewDelivery<'mail'> => ({ type: 'password_changed', userId: null, storeId: null, to, locale: 'en', subject: 's', text: 't', html: 'h' });
 
 test('B6: a failed send is retried after the backoff, then marked sent', async () => {
   let now = T0;
@@ -212,7 +171,7 @@ test('B6: a worker holding an old copy of a message that was sent meanwhile does
   let now = T0;
   const sent: string[] = [];
   const { port, rows } = memoryOutbox();
-  let stale: PendingMessage[] = [];
+  let stale: PendingDelivery<'mail'>[] = [];
   // this worker still sees the message as it was when first read
   const worker = createOutboxWorker({
     outbox: { ...port, due: async (_now, _limit, exclude) => stale.filter((m) => !exclude.includes(m.id)) },
@@ -231,7 +190,7 @@ test('B6: a worker holding an old copy of a message that was sent meanwhile does
 });
 
 function notifierWith(users: UserView[], opts: { owner?: UserView } = {}) {
-  const queued: NewOutboxMessage[] = [];
+  const queued: NewDelivery<'mail'>[] = [];
   const audits: AuditEvent[] = [];
   const { port } = memoryOutbox();
   const notify = createOutboxNotifier({

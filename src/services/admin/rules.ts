@@ -1,5 +1,5 @@
 // Who may do what in the admin console: pure rules over actor and target (S11, D5, B12).
-import type { Role } from '../policy/index.js';
+import { isStoreAdmin, type Role } from '../roles.js';
 
 export type AdminAction = 'view' | 'change_role' | 'deactivate' | 'reactivate' | 'reset_mfa' | 'remove_mfa' | 'revoke_devices' | 'unlock_sign_in' | 'issue_pass' | 'set_language' | 'end_sessions';
 
@@ -12,10 +12,10 @@ export interface Party {
   role: Role;
 }
 
-/** Roles the console can hand out: exactly one owner per store, so "owner" is never assigned or taken away here. */
-export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'manager', 'cashier'];
+// exactly one owner per store, so "owner" is never assigned or taken away in the console
+export { ASSIGNABLE_ROLES } from '../roles.js';
 
-export const isConsoleRole = (role: Role): boolean => role === 'owner' || role === 'admin';
+export const isConsoleRole = isStoreAdmin;
 
 export function denialFor(actor: Party, target: Party, action: AdminAction, newRole?: Role): Denial | null {
   if (!isConsoleRole(actor.role)) return 'not_admin';

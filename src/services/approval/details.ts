@@ -1,6 +1,6 @@
 // B20: what a manager approves (an RFC 9396 `pos_approval` authorization detail), who may approve it, and how it reads.
 import { z } from 'zod';
-import type { Role } from '../policy/index.js';
+import { atLeast, type Role } from '../roles.js';
 
 export const APPROVAL_TYPE = 'pos_approval';
 export const APPROVAL_ACTIONS = ['refund', 'discount', 'void', 'no_sale'] as const;
@@ -45,15 +45,13 @@ export function invalidDetailReason(detail: unknown): string | undefined {
   return `pos_approval ${where}: ${issue?.code === 'unrecognized_keys' ? 'unknown member' : 'invalid value'}`;
 }
 
-const APPROVER_ROLES: readonly Role[] = ['owner', 'admin', 'manager'];
-
 export type RefusalReason = 'role' | 'self' | 'store' | 'no_mfa';
 
 /** Four eyes: a manager or higher of the cashier's store, not the cashier, who can prove a second factor. */
 export function refusalReason(approver: { id: string; role: Role; mfaEnabled: boolean }, storeId: string | undefined, request: { cashierId: string; storeId: string }): RefusalReason | undefined {
   if (approver.id === request.cashierId) return 'self';
   if (storeId !== request.storeId) return 'store';
-  if (!APPROVER_ROLES.includes(approver.role)) return 'role';
+  if (!atLeast(approver.role, 'manager')) return 'role';
   if (!approver.mfaEnabled) return 'no_mfa';
   return undefined;
 }

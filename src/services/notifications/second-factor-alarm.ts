@@ -1,6 +1,8 @@
 // Checklist 69 without crying wolf (issue 23): a right password followed by a wrong second factor tells the user that
 // someone knows their password, unless the same sign-in goes on with a right one within ALARM_DELAY_MS; repeated
-// wrong ones tell them at once. The email is queued, held back, at the first wrong code and withdrawn by a right one.
+// wrong ones tell them at once. The email is queued, held back, at the first wrong code and withdrawn by a right one;
+// every wrong code queues it under the sign-in's key, so it is queued once, and a queueing that failed is made good by
+// the next wrong code.
 import type { HeldNotices, Notifier } from './index.js';
 
 /** How long a mistyped code may stand before the user is told: enough to type the next code from the app. */
@@ -11,8 +13,6 @@ export const ALARM_AT_FAILURES = 3;
 export interface AlarmDeps {
   notify: Notifier;
   held: HeldNotices;
-  /** true once per key (a consume-once marker kept this long) */
-  claimOnce(key: string, ttlMs: number): Promise<boolean>;
   clock: () => Date;
 }
 
@@ -24,10 +24,8 @@ export function createSecondFactorAlarm(deps: AlarmDeps) {
     async failed(signIn: string, userId: string, where: { ip?: string; userAgent?: string }, failures = 1): Promise<void> {
       const key = keyOf(signIn, userId);
       const now = deps.clock();
-      // parallel wrong codes of one sign-in all ask; the marker lets one of them queue the email
-      if (await deps.claimOnce(`notified:${key}`, 2 * 3600_000)) {
-        await deps.notify({ type: 'second_factor_failed', userId, details: where, key, sendAt: new Date(now.getTime() + ALARM_DELAY_MS) });
-      }
+      // queued once per key, however many wrong codes (in parallel, too) ask; held, released and withdrawn by it
+      await deps.notify({ type: 'second_factor_failed', userId, details: where, key, sendAt: new Date(now.getTime() + ALARM_DELAY_MS) });
       if (failures >= ALARM_AT_FAILURES) await deps.held.release(key, now);
     },
 

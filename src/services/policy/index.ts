@@ -1,6 +1,6 @@
 // Who must use MFA: role, store policy (and its roll-out deadlines), the AU+Xero rule and client demands, as a pure function (S1, S5, B4, B21).
 import { rolloutFor, type RolloutPolicy } from '../rollout/deadline.js';
-import type { Role } from '../roles.js';
+import { atLeast, isStoreAdmin, type Role } from '../roles.js';
 
 export type { Role };
 export type MfaReason = 'role' | 'store_everyone' | 'store_managers' | 'store_deadline' | 'au_xero' | 'client';
@@ -23,20 +23,17 @@ export interface MfaRequirement {
   reasons: MfaReason[];
 }
 
-const ADMINS: ReadonlySet<Role> = new Set(['owner', 'admin']);
-const MANAGERS_AND_UP: ReadonlySet<Role> = new Set(['owner', 'admin', 'manager']);
-
 export function mfaRequirement(input: MfaRequirementInput): MfaRequirement {
   const { role, store, client, now } = input;
   const reasons: MfaReason[] = [];
   // S1: mandatory for the account owner and admins, whatever the store says.
-  if (ADMINS.has(role)) reasons.push('role');
+  if (isStoreAdmin(role)) reasons.push('role');
   if (store.policy.requireForEveryone) reasons.push('store_everyone');
-  if (store.policy.requireForManagers && MANAGERS_AND_UP.has(role)) reasons.push('store_managers');
+  if (store.policy.requireForManagers && atLeast(role, 'manager')) reasons.push('store_managers');
   if (rolloutFor(role, store, now)?.enforced) reasons.push('store_deadline');
   // S5: since 30 April 2021 every Australian store integrated with Xero must use MFA for its admins.
   const xero = store.integrations.some((i) => i.trim().toLowerCase() === 'xero');
-  if (ADMINS.has(role) && store.country.trim().toUpperCase() === 'AU' && xero) reasons.push('au_xero');
+  if (isStoreAdmin(role) && store.country.trim().toUpperCase() === 'AU' && xero) reasons.push('au_xero');
   // D4/B4: a partner integration can demand MFA-asserted tokens for everyone signing in to it.
   if (client.requireMfa) reasons.push('client');
   return { required: reasons.length > 0, reasons };

@@ -1,15 +1,10 @@
 // Who may switch in with a PIN (B19): never owners or admins, and never anyone of more privilege than the register's
 // current user (owner > admin > manager > cashier); with nobody signed in, only cashiers.
-import type { Role } from '../policy/index.js';
-
-const RANK: Record<Role, number> = { cashier: 0, manager: 1, admin: 2, owner: 3 };
-
-/** Roles that always take the full sign-in, whoever is at the register. */
-export const FULL_SIGN_IN_ROLES: readonly Role[] = ['owner', 'admin'];
+import { atLeast, isStoreAdmin, type Role } from '../roles.js';
 
 export function pinAllowed(target: Role, current: Role | undefined): boolean {
-  if (FULL_SIGN_IN_ROLES.includes(target)) return false;
-  return RANK[target] <= RANK[current ?? 'cashier'];
+  if (isStoreAdmin(target)) return false;
+  return atLeast(current ?? 'cashier', target);
 }
 
 /** Can a user of this role ever switch in with a PIN, whoever is at the register? (Security & ID offers a PIN only then.) */

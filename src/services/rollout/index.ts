@@ -5,10 +5,10 @@ import type { StoreView } from '../account/users.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { Notifier } from '../notifications/index.js';
 import type { Role } from '../policy/index.js';
+import { ROLES } from '../roles.js';
 import { mfaStanding, STANDINGS, type MfaStanding } from '../policy/standing.js';
 import { isoWeekOf, reminderDue, rolloutFor, storeToday, type Rollout } from './deadline.js';
 
-export const ROLES: readonly Role[] = ['owner', 'admin', 'manager', 'cashier'];
 /** The dashboard lists at most this many users without MFA (the counts are always complete). */
 export const LIST_LIMIT = 500;
 

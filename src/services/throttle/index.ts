@@ -24,12 +24,6 @@ export function backoffSeconds(consecutiveFailures: number): number {
   return Math.min(2 ** (n - FREE_ATTEMPTS), MAX_BACKOFF_SECONDS);
 }
 
-/** When the next attempt is allowed, or null when no wait applies. */
-export function waitUntil(consecutiveFailures: number, lastFailureAt: Date | null): Date | null {
-  const delay = backoffSeconds(consecutiveFailures);
-  return delay === 0 || !lastFailureAt ? null : new Date(lastFailureAt.getTime() + delay * 1000);
-}
-
 /**
  * One address (a shop, a NAT) may spray many usernames: after ADDRESS_FREE failures across all accounts, unknown
  * sources there back off like one account whose count is failures / ADDRESS_FACTOR. Known devices never wait for it.

@@ -32,8 +32,6 @@ export interface Totp {
   matchStep(secret: string, code: string): number | null;
   /** The code for `at` (default now); for tests and enrolment helpers. */
   currentCode(secret: string, at?: Date): string;
-  /** floor(unix seconds / 30) at `at` (default now). */
-  stepAt(at?: Date): number;
 }
 
 const SIX_DIGITS = /^\d{6}$/;
@@ -98,9 +96,5 @@ export function createTotp(deps: TotpDeps): Totp {
     });
   }
 
-  function stepAt(at?: Date): number {
-    return Math.floor(unixSeconds(at ?? clock()) / TOTP_PERIOD);
-  }
-
-  return { generateSecret, keyUri, qrSvg, groupSecret, matchStep, currentCode, stepAt };
+  return { generateSecret, keyUri, qrSvg, groupSecret, matchStep, currentCode };
 }
