@@ -21,7 +21,7 @@ import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
 import { type AppClock, AuthenticatorApp } from './totp-device.js';
 import { alongTestTime, testTime } from './test-clock.js';
-import { idleWaits } from './idle-waits.js';
+import { countRequests, sleepUntilOn } from './idle-waits.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
 import type { BindingGrant } from '../../src/services/binding/index.js';
 import { linkGrant } from './grant.js';
@@ -107,7 +107,6 @@ export type CommandLog = mongo.CommandStartedEvent[];
 export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const clock = opts.clock ? alongTestTime(opts.clock) : testTime.now;
   const time: AppClock = { now: clock, later: testTime.later };
-  const waits = idleWaits(time);
   const database = opts.database ?? (await startTestDatabase());
   const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
   const port = await freePort();
@@ -151,7 +150,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const created = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock, sleepUntil: waits.sleepUntil, logoutPollMs: opts.logouts?.pollMs ?? 100 }).catch(async (err: unknown) => {
+  const created = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock, sleepUntil: sleepUntilOn(clock), logoutPollMs: opts.logouts?.pollMs ?? 100 }).catch(async (err: unknown) => {
     // a configuration the app refuses (a bad client registry, say): let go of what was started for it
     await outbox?.stop();
     await db.close();
@@ -164,7 +163,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  waits.watch(server);
+  countRequests(server);
   const metricsServer = metrics && (await startMetricsServer(metrics.registry, 0, '127.0.0.1', config.metrics.token));
   const metricsAddress = metricsServer?.address();
   const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://127.0.0.1:${metricsAddress.port}/metrics` : undefined;
