@@ -125,7 +125,14 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   });
   const commands: CommandLog = [];
   const metrics = opts.metrics ? createMetrics() : undefined;
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } });
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } }).catch(
+    async (err: unknown) => {
+      // what was started for the stack would keep the test file's process from ending
+      await hibp.close();
+      await database.stop().catch(() => undefined);
+      throw err;
+    },
+  );
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
