@@ -39,6 +39,8 @@ export interface AppDeps {
   logger: Logger;
   notify?: Notifier;
   clock?: () => Date;
+  /** Waits on `clock` (src/container.ts); real time by default. */
+  sleepUntil?: (at: Date) => Promise<void>;
   /** Monitoring of sign-ins, throttling and breach checks (src/metrics/registry.ts). */
   observe?: Observer;
   /** The development mail catcher (no SMTP_URL): its emails are shown at /dev/mail, never in production. */
@@ -50,7 +52,7 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Services; provider: ReturnType<typeof createProvider>; logoutWorker: LogoutWorker }> {
   const { config, db, logger } = deps;
   const secrets = await loadDeploymentSecrets(config, db.models);
-  const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, observe: deps.observe });
+  const services = createServices({ config, models: db.models, secrets, logger, notify: deps.notify, clock: deps.clock, sleepUntil: deps.sleepUntil, observe: deps.observe });
   const assets = createAssets(PROJECT_ROOT);
   // in development without SMTP_URL every page points to /dev/mail, where its emails land (issue 23)
   const render = createPageRenderer({ root: PROJECT_ROOT, productName: config.productName, assets, devMailUrl: deps.devMail && !config.production ? '/dev/mail' : undefined });

@@ -56,6 +56,8 @@ export interface ContainerDeps {
   secrets: DeploymentSecrets;
   logger: Logger;
   clock?: () => Date;
+  /** Waits until `clock` reads a time (the throttle's busy retry); a test's clock moves instead. Real time by default. */
+  sleepUntil?: (at: Date) => Promise<void>;
   notify?: Notifier;
   /** Monitoring (src/metrics/registry.ts); nothing is observed without it. */
   observe?: Observer;
@@ -93,7 +95,7 @@ export function createServices(deps: ContainerDeps) {
     observe,
   });
   const totp = createTotp({ clock, issuer: config.productName });
-  const throttle = createThrottleGuard({ store: mongoThrottle(models), claimInOrder: once.claimInOrder, clock, audit, notify, observe });
+  const throttle = createThrottleGuard({ store: mongoThrottle(models), claimInOrder: once.claimInOrder, clock, sleepUntil: deps.sleepUntil, audit, notify, observe });
   const passwords = createPasswordService({
     hasher: createPasswordHasher(),
     breach,

@@ -22,11 +22,19 @@ export interface ContainmentIndex {
 
 /** FerretDB's btree indexes in one database (a PostgreSQL schema) and the GIN index each needs. */
 export async function plannedContainmentIndexes(client: pg.Client, schema: string): Promise<ContainmentIndex[]> {
+  // this schema's indexes first, then their definitions: pg_indexes may read the definition of another schema's index
+  // before filtering, and fails when that one is being dropped (a test database going away on the same server)
   const { rows } = await client.query<{ tablename: string; indexname: string; indexdef: string }>(
-    `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename <> $2 AND indexdef LIKE '% USING btree %'`,
+    `WITH ours AS MATERIALIZED (
+       SELECT t.relname AS tablename, i.relname AS indexname, i.oid AS index_oid
+       FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE n.nspname = $1 AND t.relname <> $2
+     )
+     SELECT tablename, indexname, pg_get_indexdef(index_oid) AS indexdef FROM ours`,
     [schema, METADATA_TABLE],
   );
   return rows.flatMap((row) => {
+    if (!row.indexdef.includes(' USING btree ')) return [];
     const fields = [...row.indexdef.matchAll(FIELD)].map((m) => (m[1] ?? '').replaceAll("''", "'"));
     // nested paths (`_jsonb -> 'a' -> 'b'`) are pushed down with `#>`, which these indexes would not serve
     if (!fields.length || row.indexdef.includes("' -> '")) return [];

@@ -1,24 +1,11 @@
-// The provider's injected clock for tests (real time plus an offset the test moves, never a wait) and an authenticator
-// app that reads it: each code is of a time step not used before, so no test waits for the next step.
+// An authenticator app on a test's own clock (./test-clock.ts): each code is of a time step not used before, so no
+// test waits for the next step.
 import assert from 'node:assert/strict';
 import { createTotp } from '../../src/services/totp/index.js';
 import type { Stack } from './stack.js';
+import type { TestClock } from './test-clock.js';
 
-export interface TestClock {
-  now(): Date;
-  /** Moves the provider's time forward (or back, with a negative value). */
-  later(ms: number): void;
-}
-
-export function testClock(): TestClock {
-  let offset = 0;
-  return {
-    now: () => new Date(Date.now() + offset),
-    later(ms) {
-      offset += ms;
-    },
-  };
-}
+export { testClock, type TestClock } from './test-clock.js';
 
 export interface ClockedApp {
   secret: string;

@@ -19,7 +19,9 @@ import { startTestDatabase, type TestDatabase } from './database.js';
 import { startFakeHibp, type FakeHibp } from './fake-hibp.js';
 import { freePort } from './free-port.js';
 import { type Agent, formOf } from './agent.js';
-import { AuthenticatorApp } from './totp-device.js';
+import { type AppClock, AuthenticatorApp } from './totp-device.js';
+import { alongTestTime, testTime } from './test-clock.js';
+import { countRequests, sleepUntilOn } from './idle-waits.js';
 import type { ClaimWithSlot } from '../../src/services/totp/index.js';
 import type { BindingGrant } from '../../src/services/binding/index.js';
 import { linkGrant } from './grant.js';
@@ -52,6 +54,8 @@ export interface Stack {
   metricsUrl?: string;
   /** The back-channel logout worker (B16): started when StackOptions.logouts says so, else drain() it. */
   logouts: LogoutWorker;
+  /** The services' clock, and moving it on (what the authenticator apps of enrol() do; ./test-clock.ts). */
+  time: AppClock;
   close(): Promise<void>;
   createStore(prefix: string, extra?: Record<string, unknown>): Promise<string>;
   createUser(storeId: string, username: string, role: string, password: string, extra?: Record<string, unknown>): Promise<string>;
@@ -84,7 +88,10 @@ export interface StackOptions {
   metrics?: boolean;
   /** Hand createApp a development mail catcher even when the configuration would not make one (production tests). */
   devMail?: MailCatcher;
-  /** The services' clock (session idle checks, expiry, throttling); the real one by default. */
+  /**
+   * The services' clock (TOTP, throttling, sessions, passes, deadlines, the sweeper): by default this test file's
+   * testTime (./test-clock.ts); a clock of the test's own moves along with testTime.
+   */
   clock?: () => Date;
   /** Run the back-channel logout worker, polling every pollMs (default: not started; drain() it). */
   logouts?: { pollMs?: number };
@@ -98,6 +105,8 @@ export interface StackOptions {
 export type CommandLog = mongo.CommandStartedEvent[];
 
 export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
+  const clock = opts.clock ? alongTestTime(opts.clock) : testTime.now;
+  const time: AppClock = { now: clock, later: testTime.later };
   const database = opts.database ?? (await startTestDatabase());
   const hibp = await startFakeHibp({ [BREACHED_PASSWORD]: 4321 });
   const port = await freePort();
@@ -116,7 +125,14 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   });
   const commands: CommandLog = [];
   const metrics = opts.metrics ? createMetrics() : undefined;
-  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } });
+  const db = await connectDatabase(database.uri, { syncIndexes: database.syncIndexes, monitor: { started: (e) => commands.push(e), ...metrics?.dbMonitor } }).catch(
+    async (err: unknown) => {
+      // what was started for the stack would keep the test file's process from ending
+      await hibp.close();
+      await database.stop().catch(() => undefined);
+      throw err;
+    },
+  );
   metrics?.watchOutbox(mongoOutboxBacklog(db.models));
   const notifications: Notification[] = [];
   // TEST_LOG_LEVEL=error shows what the provider logs while a test runs
@@ -141,7 +157,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     outbox = createMailWorker({ config, models: db.models, logger, pollMs, sender: delivery.sender });
     if (pollMs > 0) outbox.start();
   }
-  const created = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock: opts.clock, logoutPollMs: opts.logouts?.pollMs ?? 100 }).catch(async (err: unknown) => {
+  const created = await createApp({ config, db, logger, notify, observe: metrics?.observer, devMail, clock, sleepUntil: sleepUntilOn(clock), logoutPollMs: opts.logouts?.pollMs ?? 100 }).catch(async (err: unknown) => {
     // a configuration the app refuses (a bad client registry, say): let go of what was started for it
     await outbox?.stop();
     await db.close();
@@ -154,6 +170,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
+  countRequests(server);
   const metricsServer = metrics && (await startMetricsServer(metrics.registry, 0, '127.0.0.1', config.metrics.token));
   const metricsAddress = metricsServer?.address();
   const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://127.0.0.1:${metricsAddress.port}/metrics` : undefined;
@@ -186,6 +203,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     devMail,
     metricsUrl,
     logouts: logoutWorker,
+    time,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -214,7 +232,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     },
     async pastFailures(key, count, secondsAgo = 120, opts = {}) {
       const user = await accountOf(key);
-      const at = new Date(Date.now() - secondsAgo * 1000);
+      const at = new Date(clock().getTime() - secondsAgo * 1000);
       const failures = (user.throttle?.failures ?? 0) + count;
       const afterPassword = { failures: (user.throttle?.afterPassword?.failures ?? 0) + count, lastFailureAt: at };
       await db.models.User.updateOne({ _id: user._id }, { $set: { 'throttle.failures': failures, 'throttle.lastFailureAt': at, ...(opts.secondFactor ? { 'throttle.afterPassword': afterPassword } : {}) } });
@@ -229,13 +247,13 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       return (await services.binding.issuePass(user, { actorId: null }, 'request')).pass;
     },
     claim() {
-      const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(Date.now() + 60_000) };
+      const slot = { key: `test-slot:${randomUUID()}`, expiresAt: new Date(clock().getTime() + 60_000) };
       return (markers = []) => services.once.claimInOrder([slot, ...markers]);
     },
     async enrol(userId, storePrefix, username) {
       const pending = services.factors.totp.newPendingSecret();
       const { otpauthUri } = await services.factors.totp.describePending(pending, storePrefix, username);
-      const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!);
+      const app = new AuthenticatorApp(new URL(otpauthUri).searchParams.get('secret')!, time);
       const done = await services.factors.totp.confirmEnrolment(userId, pending, await app.code(), { actorId: userId }, await grantFor(userId));
       if (!done.ok) throw new Error('enrolment failed');
       return app;

@@ -24,7 +24,6 @@ const PW: Record<string, string> = {
 };
 const PIN = { mia: '4096', cara: '2580', cole: '7315', adam: '8642' };
 const SWITCH = { prompt: 'login', acr_values: ACR.switch };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('quick switching on a trusted register (B19)', () => {
   let stack: Stack;
@@ -46,9 +45,10 @@ describe('quick switching on a trusted register (B19)', () => {
     const page = flow.page;
     assert.match(page.body, /name="password"/, 'the full sign-in asks for the password');
     let code = await submit(agent, page, { username, password: PW[username]! }, { stopAt: flow.redirect });
-    // wrong PINs on this register slow this user's attempts here for a moment (their known-device count, B18)
+    // wrong PINs on this register slow this user's attempts here for a moment (their known-device count, B18): the
+    // provider's clock moves past it
     while (/Too many attempts\. Wait/.test(code.body)) {
-      await sleep(1500);
+      stack.time.later(1500);
       code = await submit(agent, code, { username, password: PW[username]! }, { stopAt: flow.redirect });
     }
     assert.match(code.body, /name="code"/);
@@ -68,12 +68,12 @@ describe('quick switching on a trusted register (B19)', () => {
     return beginSignIn(stack, agent, { ...SWITCH, ...params });
   }
 
-  // one PIN attempt; a throttle pause (one attempt per second, back-off after 4 failures) is waited out
+  // one PIN attempt; a throttle pause (one attempt per second, back-off after 4 failures) passes on the provider's clock
   async function pinAttempt(agent: Agent, page: Response, pin: string, stopAt: string): Promise<Response> {
     for (;;) {
       const res = await submit(agent, page, { pin }, { stopAt });
       if (!/Too many attempts|Te veel pogingen|wait \d+ second|seconden/.test(textOf(res.body)) || res.url.startsWith(stopAt)) return res;
-      await sleep(1500);
+      stack.time.later(1500);
     }
   }
 

@@ -113,3 +113,31 @@ test('checklist 24: both factors together: the same writes whether the factor wa
   assert.deepEqual(ok, { kind: 'ok' });
   assert.deepEqual(writes, [{ userId: 'u1', change: { failures: 0, lastFailureAt: null, afterPassword: { failures: 0, lastFailureAt: null } } }]);
 });
+
+test('checklist 86: a busy second is tried once more in the next one, waiting on the guard clock; busy again, it is a 1-second wait', async () => {
+  let now = new Date('2026-03-01T10:00:00.400Z');
+  const waits: string[] = [];
+  const slots: string[] = [];
+  let busy = 1;
+  const guard = createThrottleGuard({
+    store: { save: async () => undefined, unlock: async () => true },
+    claimInOrder: async (markers) => {
+      slots.push(markers[0]!.key);
+      return busy-- > 0 ? 0 : markers.length;
+    },
+    clock: () => now,
+    sleepUntil: async (at) => {
+      waits.push(at.toISOString());
+      now = at;
+    },
+    audit: { record: async () => undefined },
+    notify: async () => undefined,
+  });
+  const s = { storeId: 's1', username: 'kim', user: { id: 'u1', throttle: NO_FAILURES } };
+  const meta = { ip: '192.0.2.1', factor: 'password' as const };
+  assert.deepEqual(await guard.attempt(s, meta, guard.simply(async () => true), { clearOnSuccess: true }), { kind: 'ok' });
+  assert.deepEqual(waits, ['2026-03-01T10:00:01.005Z']);
+  assert.deepEqual(slots.map((k) => k.split(':').at(-1)), [String(Date.parse('2026-03-01T10:00:00Z') / 1000), String(Date.parse('2026-03-01T10:00:01Z') / 1000)]);
+  busy = 2;
+  assert.deepEqual(await guard.attempt(s, meta, guard.simply(async () => true), { clearOnSuccess: true }), { kind: 'wait', seconds: 1 });
+});

@@ -86,12 +86,15 @@ export function createThrottleGuard(deps: {
   /** inserts markers in order and stops at the first one already taken; returns how many it inserted */
   claimInOrder(markers: Marker[]): Promise<number>;
   clock: () => Date;
+  /** Waits until the clock reads `at` (a test's clock moves instead); real time by default. */
+  sleepUntil?: (at: Date) => Promise<void>;
   audit: AuditRecorder;
   notify: Notifier;
   /** Sees refusals and lock-outs (monitoring). */
   observe?: ThrottleObserver;
 }) {
   const observe = deps.observe ?? noObserver;
+  const sleepUntil = deps.sleepUntil ?? ((at: Date) => new Promise<void>((r) => setTimeout(r, at.getTime() - deps.clock().getTime())));
   const local = new LRUCache<string, SourceCount & { closedAt?: Date }>({ max: 100_000, ttl: DAY_MS });
 
   const waitFor = (count: SourceCount, failures: number, now: Date) => {
@@ -236,9 +239,14 @@ export function createThrottleGuard(deps: {
         return refused;
       }
       let verdict: AttemptVerdict = 'busy';
+      let at = deps.clock();
       for (let tries = 0; tries < 2 && verdict === 'busy'; tries++) {
-        if (tries > 0) await new Promise((r) => setTimeout(r, 1_000 - (deps.clock().getTime() % 1_000) + 5));
-        verdict = await check(claimerFor(slotFor(s, meta.factor, deps.clock())));
+        if (tries > 0) {
+          // a busy slot is tried once more in the next second: attempts that collided wait for the same moment
+          await sleepUntil(new Date(Math.floor(at.getTime() / 1_000) * 1_000 + 1_005));
+          at = deps.clock();
+        }
+        verdict = await check(claimerFor(slotFor(s, meta.factor, at)));
       }
       if (verdict === 'busy') {
         observe.refused({ reason: 'busy', factor: meta.factor });
