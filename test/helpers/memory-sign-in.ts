@@ -107,8 +107,12 @@ export class MemorySignIn {
           const r = [...this.users.values()].find((u) => u.view.storeId === storeId && u.view.username === username);
           return r && { userId: r.view.id, hash: r.hash };
         },
-        setHash: async (id, hash) => void (this.record(id).hash = hash),
-        upgradeHash: async (id, from, to) => void (this.record(id).hash === from && (this.record(id).hash = to)),
+        setHash: async (id, hash) => {
+          this.record(id).hash = hash;
+        },
+        upgradeHash: async (id, from, to) => {
+          if (this.record(id).hash === from) this.record(id).hash = to;
+        },
       },
       revokeDevices: async (userId) => void this.revokeDevices(userId),
       audit,
