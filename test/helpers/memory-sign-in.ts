@@ -324,8 +324,9 @@ export class MemorySignIn {
     return store;
   }
 
-  async addUser(store: StoreView, username: string, opts: { role?: Role; password?: string; name?: string; email?: string | null; emailVerified?: boolean; mustChangePassword?: boolean; mustEnrol?: boolean; active?: boolean } = {}): Promise<UserView> {
+  async addUser(store: StoreView, username: string, opts: { role?: Role; password?: string; name?: string; email?: string | null; emailVerified?: boolean; mustChangePassword?: boolean; mustEnrol?: boolean; active?: boolean; emailChangedAt?: Date; mfaReset?: UserView['mfaReset'] } = {}): Promise<UserView> {
     const id = `user-${username}`;
+    if (this.users.has(id)) throw new Error(`test set-up: a user ${username} exists already (usernames are unique across stores here)`);
     this.users.set(id, {
       view: {
         id,
@@ -334,7 +335,8 @@ export class MemorySignIn {
         name: opts.name ?? username,
         email: opts.email === undefined ? `${username}@example.com` : opts.email,
         emailVerified: opts.emailVerified ?? false,
-        emailChangedAt: null,
+        emailChangedAt: opts.emailChangedAt ?? null,
+        mfaReset: opts.mfaReset ?? null,
         role: opts.role ?? 'cashier',
         active: opts.active ?? true,
         locale: null,

@@ -18,14 +18,13 @@ async function signedInPassword(setup: (m: MemorySignIn, userId: string) => Prom
 }
 
 test('B13: a user with a passkey and an app is asked for the passkey first; a switch ("use-app") asks for the app', async () => {
-  const { m, user, state } = await signedInPassword(async (m, id) => {
+  const { m, state } = await signedInPassword(async (m, id) => {
     await m.enrolTotp(id);
     await m.enrolPasskey(id);
   });
   assert.equal(currentFactor(state, await m.facts(state))?.id, 'passkey');
   assert.equal(currentFactor({ ...state, factor: 'totp' }, await m.facts(state))?.id, 'totp');
   assert.equal(currentFactor({ ...state, factor: 'recovery' }, await m.facts(state))?.id, 'recovery');
-  assert.equal(user.id, 'user-alice');
 });
 
 test('S3/S10: an app user is asked for the app; a factor the user does not have is never asked, even when switched to', async () => {
