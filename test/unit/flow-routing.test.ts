@@ -34,13 +34,13 @@ test('S8: a sign-in walks store -> password -> the app\'s code -> done, each pag
   const { m, store } = await world();
   const user = await m.addUser(store, 'alice', { password: PASSWORD });
   const app = await m.enrolTotp(user.id);
-  let state = flowState();
+  const state = flowState();
   assert.equal(await stepNow(m, state), 'store');
   let r = await post(m, state, 'store', { store: 'corner' });
   assert.deepEqual([r.route, r.next], ['advance', 'password']);
-  r = await post(m, (state = r.state), 'password', { username: 'alice', password: PASSWORD });
+  r = await post(m, r.state, 'password', { username: 'alice', password: PASSWORD });
   assert.deepEqual([r.route, r.next], ['advance', 'totp-verify']);
-  r = await post(m, (state = r.state), 'totp-verify', { code: app.code() });
+  r = await post(m, r.state, 'totp-verify', { code: app.code() });
   assert.deepEqual([r.route, r.next], ['advance', undefined], 'nothing applies: the runner finishes the interaction');
   assert.equal(postRoute('totp-verify', r.state, await m.facts(r.state)).kind, 'finish', 'a POST to a finished flow finishes it');
 });
