@@ -1,7 +1,6 @@
 // The sign-in steps' context (src/flow/context.ts) for unit tests: the real domain services (throttle, passwords, MFA,
-// factors, binding, email, password reset) on in-memory ports, a clock the test moves, a fake of the breach range API
-// (a third-party service), and facts read by the flow's own loadFacts. Quick switching is not wired (its steps are
-// tested through HTTP in test/integration).
+// factors, binding, email, password reset, quick switch) on in-memory ports, a clock the test moves, a fake of the breach
+// range API (a third-party service), and facts read by the flow's own loadFacts.
 import { randomBytes } from 'node:crypto';
 import type { StepContext } from '../../src/flow/context.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
@@ -29,6 +28,8 @@ import { mfaRequirement, type Role } from '../../src/services/policy/index.js';
 import { createResetLinks } from '../../src/mail/reset-link.js';
 import { createFactorServices } from '../../factors/services.js';
 import { MemoryMfa } from './memory-mfa.js';
+import { MemoryQuickSwitch } from './memory-quick-switch.js';
+import { createQuickSwitch, type RegisterRecord } from '../../src/services/quick-switch/index.js';
 import { unitGrant } from './grant.js';
 import { SoftPasskey } from './passkey-device.js';
 
@@ -58,6 +59,7 @@ export class MemorySignIn {
   private readonly passes: Array<{ id: string; userId: string; hash: string; reason: PassRecord['reason']; createdBy: string | null; createdAt: Date; expiresAt: Date; usedAt: Date | null }> = [];
   private readonly devices: Array<{ id: string; userId: string; hash: string; expiresAt: Date }> = [];
   private ids = 0;
+  readonly registers = new MemoryQuickSwitch();
   readonly ctx: StepContext;
   readonly box = createSecretBox(parseKeyring(`k1:${randomBytes(32).toString('base64')}`));
   readonly totp: Totp;
@@ -201,7 +203,7 @@ export class MemorySignIn {
       binding: createBinding({ passes: accessPasses, throttle, clock }),
       mfa,
       factors,
-      quickSwitch: notWired('quickSwitch') as StepContext['quickSwitch'],
+      quickSwitch: createQuickSwitch({ port: this.registers, hasher: this.hasher, audit, notify, clock, users }),
       claimOnce: async (key, ttlMs) => this.claim({ key, expiresAt: new Date(this.now.getTime() + ttlMs) }),
       reauthenticate: async () => {
         throw new Error('reauthenticate is not wired in unit tests');
@@ -321,6 +323,7 @@ export class MemorySignIn {
       ...more,
     };
     this.stores.set(store.id, store);
+    this.registers.days.set(store.id, { country: store.country, timeZone: null, startHour: 0 });
     return store;
   }
 
@@ -382,8 +385,22 @@ export class MemorySignIn {
     return (await this.ctx.binding.issuePass({ id: userId, storeId: user.storeId }, { actorId: null }, 'reset')).pass;
   }
 
+  /** A browser an admin of the store made a trusted register (B19): the register and its cookie. */
+  async trustRegister(adminId: string, name = 'Till 2'): Promise<{ register: RegisterRecord; cookie: string }> {
+    const admin = this.record(adminId).view;
+    const { register, secret } = await this.ctx.quickSwitch.trust({ id: adminId, storeId: admin.storeId }, name);
+    return { register, cookie: secret };
+  }
+
+  /** The user's full sign-in on the register today, and a PIN of theirs (B19). */
+  async openQuickSwitch(register: RegisterRecord, userId: string, pin?: string): Promise<void> {
+    const user = this.view(this.record(userId));
+    await this.ctx.quickSwitch.fullSignIn(register, user, {});
+    if (pin) await this.ctx.quickSwitch.setPin({ id: userId, storeId: user.storeId }, pin, pin);
+  }
+
   /** The facts of a request, read as the runner reads them (src/flow/facts.ts). */
-  facts(state: FlowState, cookies: { remembered?: string; known?: string } = {}, client: { requireMfa?: boolean } = {}): Promise<FlowFacts> {
+  facts(state: FlowState, cookies: { remembered?: string; known?: string; register?: string } = {}, client: { requireMfa?: boolean } = {}): Promise<FlowFacts> {
     const clock = this.ctx.clock;
     const services = {
       users: this.ctx.users,
@@ -391,7 +408,7 @@ export class MemorySignIn {
       config: this.config,
       devices: this.deviceService,
       knownDevices: this.ctx.knownDevices,
-      quickSwitch: { lookup: async () => ({}) },
+      quickSwitch: this.ctx.quickSwitch,
       policy: { required: (user: UserView, store: StoreView, c: { requireMfa: boolean }) => mfaRequirement({ role: user.role, store, client: c, now: clock() }).required },
     };
     return loadFacts(services as unknown as Services, state, cookies, { requireMfa: Boolean(client.requireMfa) });
@@ -412,15 +429,3 @@ export function flowState(over: Partial<FlowState> = {}): FlowState {
 }
 
 export const REQ = { ip: '203.0.113.7', userAgent: 'unit-test' };
-
-// a service the unit tests do not reach: any use says so
-function notWired(name: string): unknown {
-  return new Proxy(
-    {},
-    {
-      get: (_t, prop) => {
-        throw new Error(`${name}.${String(prop)} is not wired in unit tests`);
-      },
-    },
-  );
-}

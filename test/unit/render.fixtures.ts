@@ -7,8 +7,6 @@ export const SAMPLE_CODES = [
   'R3NV-5TAX-E9HB', 'M7GK-2WQC-Y4FS', 'W1DU-8BZE-J5RN', 'C6PH-3LVT-A2MX',
 ];
 
-// the quick-switch pages (B19), whose service these samples do not wire
-const base = { csrf: 'csrf-token-123', action: '/interaction/abc123/quick-switch' };
 const approvalBanner = { approvalSummary: 'To approve: a refund of €120.00 on Till 2 for cashier Carla Smit (transaction T-1234).', approvalCashier: 'Carla Smit' };
 
 // The account pages post to fixed /account/... routes; the enrolment wizard from there to its own action.
@@ -112,26 +110,6 @@ export async function sampleViews(): Promise<Array<[string, string, Record<strin
     // B20: a manager's approval on the cashier's register (the banner is on every page of it)
     ['account-first-passkey', 'account', { ...overview, user: { ...user, mfaEnabled: false }, remaining: 0, factorSections: [totpSection(false), passkeySection([])] }],
     ...resetSamples,
-    // B19: quick switching on a trusted register
-    [
-      'quick-switch',
-      'quick-switch',
-      {
-        ...base,
-        registerName: 'Till 2',
-        fullUrl: '/interaction/abc123/quick-switch-full',
-        people: [
-          { id: 'u1', name: 'Ann Jansen', roleKey: 'account.roles.cashier', pin: true },
-          { id: 'u2', name: 'Bram de Vries', roleKey: 'account.roles.manager', pin: false },
-        ],
-      },
-    ],
-    ['quick-switch-empty', 'quick-switch', { ...base, registerName: 'Till 2', fullUrl: '/interaction/abc123/quick-switch-full', people: [] }],
-    [
-      'quick-switch-pin',
-      'quick-switch-pin',
-      { ...base, registerName: 'Till 2', name: 'Ann Jansen', roleKey: 'account.roles.cashier', backUrl: '/interaction/abc123/quick-switch-back', fullUrl: '/interaction/abc123/quick-switch-full', error: 'Wrong PIN. 4 tries left before quick switching ends for you on this register today.' },
-    ],
     ['account-pin-set', 'account', { ...overview, pinSet: true, notice: 'Your PIN is set.' }],
   ];
 }

@@ -12,6 +12,7 @@ import { phrMissingStep } from '../../interactions/phr-missing/index.js';
 import { mfaRolloutStep } from '../../interactions/mfa-rollout/index.js';
 import { approvalRefusedStep, approvalStep } from '../../interactions/approval/index.js';
 import { forgotPasswordStep } from '../../interactions/forgot-password/index.js';
+import { quickSwitchStep } from '../../interactions/quick-switch/index.js';
 import { quickSwitchUnavailableStep } from '../../interactions/quick-switch/unavailable.js';
 import type { FlowFacts, FlowState } from '../../src/flow/state.js';
 import type { Step } from '../../src/flow/step.js';
@@ -62,13 +63,21 @@ export async function stepViews(codes: string[], approvalBanner: Record<string, 
   const colin = await m.addUser(store, 'colin', { role: 'cashier', name: 'Colin Bakker' });
   const mia = await m.addUser(store, 'mia', { role: 'manager', name: 'Mia de Vries' });
   await m.enrolTotp(mia.id);
+  // B19: a trusted register where two people signed in fully today, and one where nobody did yet
+  const till = await m.trustRegister(admin.id, 'Till 2');
+  const annJ = await m.addUser(store, 'annj', { role: 'cashier', name: 'Ann Jansen' });
+  const bram = await m.addUser(store, 'bramv', { role: 'manager', name: 'Bram de Vries' });
+  await m.openQuickSwitch(till.register, annJ.id, '2580');
+  await m.openQuickSwitch(till.register, bram.id, '7315');
+  const quiet = await m.trustRegister(admin.id, 'Till 3');
 
   const start = flowState({ uid: UID });
+  const switching = { ...start, quickSwitch: { fromRole: 'cashier' as const, fromStoreId: store.id } };
   const at = (storeId: string, over: Partial<FlowState> = {}) => flowState({ uid: UID, storeId, storePrefix: m.stores.get(storeId)?.prefix, ...over });
   const signedIn = (user: { id: string; storeId: string; username: string }, over: Partial<FlowState> = {}) =>
     at(user.storeId, { userId: user.id, username: user.username, passwordVerified: true, ...over });
-  const page = async (name: string, step: Step, state: FlowState, envelope: Record<string, unknown> = {}, facts: Partial<FlowFacts> = {}): Promise<Sample> => {
-    const { template, view } = await step.render(state, { ...(await m.facts(state)), ...facts }, m.ctx);
+  const page = async (name: string, step: Step, state: FlowState, envelope: Record<string, unknown> = {}, more: { facts?: Partial<FlowFacts>; register?: string } = {}): Promise<Sample> => {
+    const { template, view } = await step.render(state, { ...(await m.facts(state, { register: more.register })), ...more.facts }, m.ctx);
     return [name, template, { ...view, csrf: CSRF, action: `/interaction/${UID}/${step.id}`, ...envelope }];
   };
   const daysBefore = (deadline: string, days: number) => {
@@ -122,8 +131,11 @@ export async function stepViews(codes: string[], approvalBanner: Record<string, 
     await page('enrol-codes', totpEnrolStep, signedIn(owner, { enrolProof: 'pass', secondFactor: 'totp', enrol: wizard('codes') })),
     await page('approval', approvalStep, signedIn(mia, { approval, mfaDemanded: true, secondFactor: 'totp' }), approvalBanner),
     await page('approval-refused', approvalRefusedStep, signedIn(colin, { approval, mfaDemanded: true }), approvalBanner),
+    await page('quick-switch', quickSwitchStep, switching, {}, { register: till.cookie }),
+    await page('quick-switch-empty', quickSwitchStep, switching, {}, { register: quiet.cookie }),
+    await page('quick-switch-pin', quickSwitchStep, { ...switching, quickSwitch: { ...switching.quickSwitch, pick: annJ.id } }, { error: 'Wrong PIN. 4 tries left before quick switching ends for you on this register today.' }, { register: till.cookie }),
     await page('quick-switch-unavailable', quickSwitchUnavailableStep, { ...start, quickSwitch: {} }),
-    await page('quick-switch-revoked', quickSwitchUnavailableStep, { ...start, quickSwitch: {} }, {}, { registerRevoked: true }),
+    await page('quick-switch-revoked', quickSwitchUnavailableStep, { ...start, quickSwitch: {} }, {}, { facts: { registerRevoked: true } }),
   ];
   // B21: the roll-out prompt, some days before the store's deadline for cashiers
   for (const [name, user, days] of [

@@ -417,5 +417,8 @@ test('the sign-in samples are made by the steps, in the states their names say (
   assert.deepEqual(['mfa-rollout', 'mfa-rollout-one-day', 'mfa-rollout-last-day'].map((n) => view(n).daysLeft), [12, 1, 0]);
   assert.equal(view('mfa-rollout-password-only').passwordOnly, true);
   assert.equal(view('quick-switch-revoked').revoked, true);
+  assert.deepEqual((view('quick-switch').people as Array<{ name: string; pin: boolean }>).map((p) => [p.name, p.pin]), [['Ann Jansen', true], ['Bram de Vries', false]], 'B19: no PIN above the current cashier');
+  assert.deepEqual(view('quick-switch-empty').people, []);
+  assert.match(render('quick-switch-pin'), /Ann Jansen/);
   assert.match(render('quick-switch-revoked'), /<form method="post" action="\/interaction\/abc123\/quick-switch-unavailable"/);
 });
