@@ -11,8 +11,7 @@ import type { Carried } from './tokens.js';
 export const withCarry = (state: FlowState, carried: Carried | undefined): FlowState =>
   carried && !state.userId && !state.passwordVerified ? { ...state, ...carried } : state;
 
-// a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
-/** The step to show now; undefined when the sign-in is done. */
+/** The step to show now; undefined when the sign-in is done (a right PIN on a trusted register is all of a quick switch, B19). */
 export const currentStep = (state: FlowState, facts: FlowFacts): Step | undefined => (state.pinVerified ? undefined : steps.find((s) => s.applies(state, facts)));
 
 /** A POST to step `posted`: finish a flow that is done, send a stale tab back to the current step, or submit to it. */
