@@ -20,13 +20,7 @@ import { approvalWords } from '../../interactions/approval/state.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { SIGN_IN_LANGUAGE_COOKIE } from '../http/error-handler.js';
 import { approvalReturn, expiredAnswer, expiredWords } from './approval-return.js';
-
-
-// A carried store only means something before the password: once the flow knows the user, their store is fixed, so a
-// carry minted earlier in this interaction (for another store) can never move a proven user into another store's
-// policy (found in review: it skipped the store's MFA requirement and a manager approval's same-store rule).
-const withCarry = (state: FlowState, carried: Carried | undefined): FlowState =>
-  carried && !state.userId && !state.passwordVerified ? { ...state, ...carried } : state;
+import { currentStep, postRoute, withCarry } from './routing.js';
 
 export interface RunnerDeps {
   provider: Provider;
@@ -113,8 +107,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
     return settle(ctx, withCarry(state, carried));
   }
 
-  // a right PIN on a trusted register is the whole of a quick switch (B19): no step follows it
-  const current = ({ state, facts }: Loaded): Step | undefined => (state.pinVerified ? undefined : steps.find((s) => s.applies(state, facts)));
+  const current = ({ state, facts }: Loaded): Step | undefined => currentStep(state, facts);
 
   async function show(ctx: Koa.Context, loaded: Loaded, step: Step, error?: { code: string; vars?: Record<string, string | number> }, carry?: string) {
     const { state } = loaded;
@@ -183,13 +176,14 @@ export function interactionRouter(deps: RunnerDeps): Router {
     const carry = carried ? tokens.carry(uid, carried) : undefined;
     const handsOn = Boolean(steps.find((s) => s.id === ctx.params.step)?.handsOn);
     const loaded = await load(ctx, uid, carried);
-    const step = current(loaded);
-    if (!step) return finish(ctx, loaded.state, loaded.facts);
+    const route = postRoute(ctx.params.step, loaded.state, loaded.facts);
+    if (route.kind === 'finish') return finish(ctx, loaded.state, loaded.facts);
     // a stale tab posting to a step that no longer applies just sees the current step again
-    if (step.id !== ctx.params.step) {
+    if (route.kind === 'stale') {
       ctx.status = 303;
       return ctx.redirect(`/interaction/${uid}`);
     }
+    const { step } = route;
     if (!tokens.csrfMatches(uid, body.csrf)) return show(ctx, loaded, step, { code: 'csrf' }, carry);
     const parsed = step.input.safeParse(body);
     if (!parsed.success) return show(ctx, loaded, step, { code: 'invalid_input' }, carry);

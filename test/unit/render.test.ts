@@ -97,8 +97,8 @@ test('S15/checklist 60: every form posts and carries the CSRF token (logout uses
         assert.match(form, /<input type="hidden" name="token" value="abc\.def">/);
         continue;
       }
-      // sign-in forms post to their interaction step, account forms to a fixed /account/... route
-      assert.match(form, /action="(?:\/interaction\/abc123\/step|\/account\/[\w/-]+)"/, name);
+      // sign-in forms post to their own interaction step, account forms to a fixed /account/... route
+      assert.match(form, /action="(?:\/interaction\/abc123\/[\w-]+|\/account\/[\w/-]+)"/, name);
       assert.match(form, /<input type="hidden" name="csrf" value="csrf-token-123">/, name);
     }
   }
@@ -120,7 +120,8 @@ test('checklist 10: fields carry labels and autocomplete hints', () => {
   assert.match(pw, /<label for="password">/);
   assert.match(pw, /name="username"[^>]*autocomplete="username"/);
   assert.match(pw, /name="password" type="password" autocomplete="current-password"/);
-  assert.match(pw, /href="\/interaction\/abc123\/store"/);
+  assert.match(pw, /href="\/interaction\/abc123\/change-store">Not your store\?<\/a>/);
+  assert.match(pw, /action="\/interaction\/abc123\/password"/);
   assert.match(pw, /Corner Coffee Co\./);
   assert.doesNotMatch(pw, /Switching user/);
   assert.match(render('password-switching-error'), /Switching user: enter the new user&#x27;s details\./);
@@ -365,7 +366,7 @@ test('S11: the recovery page says what to do when the codes are lost too', () =>
 
 test('enrolling on the phone itself: the QR step also links the otpauth URI ("Open in authenticator app")', () => {
   const html = render('enrol-scan');
-  assert.match(html, /<p class="open-in-app"><a class="btn btn-secondary" href="otpauth:\/\/totp\/POS%20Sign-in:demo%3Aalice\?secret&#x3D;JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&amp;issuer&#x3D;POS%20Sign-in">Open in authenticator app<\/a><\/p>/);
+  assert.match(html, /<p class="open-in-app"><a class="btn btn-secondary" href="otpauth:\/\/totp\/POS%20Sign-in:demo%3Aalice\?secret&#x3D;JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&amp;issuer&#x3D;POS%20Sign-in&amp;algorithm&#x3D;SHA1&amp;digits&#x3D;6&amp;period&#x3D;30">Open in authenticator app<\/a><\/p>/);
   assert.match(render('enrol-scan', 'nl'), />Openen in authenticatie-app<\/a>/);
 });
 
@@ -399,4 +400,25 @@ test('issue 13 item 4: whoever must use MFA is offered Reset but not Remove, and
   assert.doesNotMatch(required, /href="\/account\/mfa\/remove"/);
   assert.match(required, /Your role must use multi-factor authentication, so it can be reset but not removed\./);
   assert.match(render('account'), /href="\/account\/mfa\/remove"/, 'a manager without a policy may remove it');
+});
+
+test('the sign-in samples are made by the steps, in the states their names say (render.step-views.ts)', () => {
+  const view = (name: string) => sample(name)[2];
+  assert.equal(view('totp-verify').offerRemember, true);
+  assert.equal(view('totp-verify-error').offerRemember, false, 'a native app: no remembered device (S8)');
+  assert.deepEqual(view('passkey-verify').alternatives, [
+    { url: '/interaction/abc123/use-app', label: 'factors.totp.switch' },
+    { url: '/interaction/abc123/use-recovery', label: 'factors.passkey.lost' },
+  ]);
+  assert.equal(view('approval-refused').reason, 'role', 'B20: a cashier may not approve');
+  assert.deepEqual(['enrol-proof', 'enrol-proof-unverified', 'enrol-proof-settling', 'enrol-proof-owner-no-address'].map((n) => view(n).email), ['ready', 'unverified', 'settling', 'none']);
+  assert.equal(view('enrol-proof-owner-no-address').passFrom, 'support', 'S11: the owner\'s pass comes from support');
+  assert.deepEqual(view('enrol-begin-after-reset').reset, { name: 'Adam Admin', date: '7 December', time: '14:05' }, 'issue 19 item 7, in the store\'s time');
+  assert.deepEqual(['mfa-rollout', 'mfa-rollout-one-day', 'mfa-rollout-last-day'].map((n) => view(n).daysLeft), [12, 1, 0]);
+  assert.equal(view('mfa-rollout-password-only').passwordOnly, true);
+  assert.equal(view('quick-switch-revoked').revoked, true);
+  assert.deepEqual((view('quick-switch').people as Array<{ name: string; pin: boolean }>).map((p) => [p.name, p.pin]), [['Ann Jansen', true], ['Bram de Vries', false]], 'B19: no PIN above the current cashier');
+  assert.deepEqual(view('quick-switch-empty').people, []);
+  assert.match(render('quick-switch-pin'), /Ann Jansen/);
+  assert.match(render('quick-switch-revoked'), /<form method="post" action="\/interaction\/abc123\/quick-switch-unavailable"/);
 });
