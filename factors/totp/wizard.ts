@@ -81,6 +81,8 @@ export async function wizardView(
   const skip = deps.passwordProven ? 1 : 0;
   const steps = { begin: 1, password: 2, scan: 3 - skip, code: 4 - skip, codes: 5 - skip, total: 5 - skip };
   const view: Record<string, unknown> = { stage: p.stage, steps };
+  // the password stage names the account for password managers (a hidden username field beside the password)
+  if (p.stage === 'password') view.username = account.username;
   if (p.stage === 'scan' && p.secretSealed) Object.assign(view, await deps.app.describePending(p.secretSealed, account.storePrefix, account.username));
   // the codes are for when the app just connected (and any other factor the user has) cannot be used
   if (p.stage === 'codes' && p.codesSealed)

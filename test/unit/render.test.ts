@@ -370,6 +370,10 @@ test('enrolling on the phone itself: the QR step also links the otpauth URI ("Op
   assert.match(render('enrol-scan', 'nl'), />Openen in authenticatie-app<\/a>/);
 });
 
+test('the wizard\'s password stage names the account for password managers (a hidden autocomplete="username" field)', () => {
+  assert.match(render('enrol-password'), /<input type="text" autocomplete="username" value="[^"]+" hidden>/);
+});
+
 test('issue 13: the sign-in wizard has Back (not on the first and last stages) and Cancel, and counts 4 steps without the password', () => {
   const code = render('enrol-code');
   assert.match(code, /Step 3 of 4/);
