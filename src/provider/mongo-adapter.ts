@@ -1,6 +1,7 @@
 // oidc-provider storage adapter over the payload store: exact _id lookups, the request's writes batched by the store,
 // JSON-string payloads (their keys may contain dots), expiry checked on every read.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { isValidObjectId } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
 import { mongoLogoutOutbox } from '../models/stores/logout-outbox.js';
@@ -105,6 +106,8 @@ export function mongoAdapterFactory(payloads: PayloadStore, clock: () => Date = 
 // The clients those sessions signed in to are told by back-channel logout, through the outbox (B16; src/logout).
 export async function revokeEverythingOf(models: Models, payloads: PayloadStore, accountId: string, keepSessionId?: string): Promise<number> {
   const kept = keepSessionId ? `Session:${keepSessionId}` : undefined;
+  // sign-ins in progress whose password is only carried by the browser (src/flow/proof.ts) end with this count
+  if (isValidObjectId(accountId)) await models.User.updateOne({ _id: accountId }, { $inc: { sessionsEnded: 1 } });
   const sessions = await models.OidcPayload.find({ accountId, model: 'Session' }).lean<PayloadDoc[]>();
   await queueLogoutsOf(models, accountId, sessions, kept);
   // the session kept keeps its own clients' grants and tokens too (this browser stays signed in to them)
