@@ -1,6 +1,7 @@
 // The embedded default database: FerretDB over an embedded PostgreSQL, with index-backed containment queries.
 import path from 'node:path';
 import { ensureContainmentIndexes } from './containment-indexes.js';
+import { tuneHotTables } from './embedded-autovacuum.js';
 import { startEmbeddedFerretdb } from './embedded-ferretdb.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -41,8 +42,13 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
     return {
       uri: `mongodb://127.0.0.1:${ferretdb.port}/${encodeURIComponent(dbName)}`,
       postgres,
-      // FerretDB keeps each MongoDB database in the PostgreSQL schema of the same name
-      syncIndexes: () => ensureContainmentIndexes(postgres.clientConfig(), dbName),
+      // FerretDB keeps each MongoDB database in the PostgreSQL schema of the same name; its tables exist by now, so
+      // the hot ones get their autovacuum settings here too (src/db/embedded-autovacuum.ts)
+      async syncIndexes() {
+        const created = await ensureContainmentIndexes(postgres.clientConfig(), dbName);
+        await tuneHotTables(postgres.clientConfig(), dbName);
+        return created;
+      },
       pids: () => [ferretdb.pid(), postgres.pid()].filter((p): p is number => p !== undefined),
       async stop() {
         await ferretdb.stop();
