@@ -1,5 +1,6 @@
 // The embedded default database: FerretDB over an embedded PostgreSQL, with index-backed containment queries.
 import path from 'node:path';
+import type pg from 'pg';
 import { ensureContainmentIndexes } from './containment-indexes.js';
 import { tuneHotTables } from './embedded-autovacuum.js';
 import { startEmbeddedFerretdb } from './embedded-ferretdb.js';
@@ -33,6 +34,16 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * After the models made their collections and indexes: the GIN twins of the indexes, and the hot tables' autovacuum
+ * settings (src/db/embedded-autovacuum.ts). FerretDB keeps each MongoDB database in the PostgreSQL schema of its name.
+ */
+export async function syncEmbeddedSchema(config: pg.ClientConfig, dbName: string): Promise<string[]> {
+  const created = await ensureContainmentIndexes(config, dbName);
+  await tuneHotTables(config, dbName);
+  return created;
+}
+
 export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
   const dbName = opts.dbName ?? 'mfa-idp';
@@ -42,13 +53,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
     return {
       uri: `mongodb://127.0.0.1:${ferretdb.port}/${encodeURIComponent(dbName)}`,
       postgres,
-      // FerretDB keeps each MongoDB database in the PostgreSQL schema of the same name; its tables exist by now, so
-      // the hot ones get their autovacuum settings here too (src/db/embedded-autovacuum.ts)
-      async syncIndexes() {
-        const created = await ensureContainmentIndexes(postgres.clientConfig(), dbName);
-        await tuneHotTables(postgres.clientConfig(), dbName);
-        return created;
-      },
+      syncIndexes: () => syncEmbeddedSchema(postgres.clientConfig(), dbName),
       pids: () => [ferretdb.pid(), postgres.pid()].filter((p): p is number => p !== undefined),
       async stop() {
         await ferretdb.stop();
