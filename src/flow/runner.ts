@@ -48,7 +48,7 @@ interface Loaded {
   proven?: Proven;
 }
 
-export function interactionRouter(deps: RunnerDeps): Router {
+export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.Middleware } {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
   const approvals = approvalReturn(deps.deviceCookie.secure);
@@ -178,6 +178,23 @@ export function interactionRouter(deps: RunnerDeps): Router {
     await show(ctx, loaded, step, undefined, carry);
   }
 
+  // The first page of a sign-in, answered by the authorization request that began it instead of a redirect to it: one
+  // round trip and one read of the interaction less (issue 22). The state is the one just made (stored with the
+  // interaction in this request's write) and the interaction cookie is the one this answer sets.
+  const firstPage: Koa.Middleware = async (ctx, next) => {
+    await next();
+    const state = ctx.state[STARTED] as FlowState | undefined;
+    if (!state || ctx.method !== 'GET' || ctx.status < 300 || ctx.status >= 400 || ctx.response.get('location') !== `/interaction/${state.uid}`) return;
+    const loaded = await settle(ctx, state);
+    const step = current(loaded);
+    if (!step) return;
+    ctx.remove('Location');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Pragma', 'no-cache');
+    ctx.state.locale = state.locale;
+    await show(ctx, loaded, step);
+  };
+
   router.get('/:uid', async (ctx) => {
     const loaded = await load(ctx, ctx.params.uid);
     await next(ctx, loaded);
@@ -256,10 +273,19 @@ export function interactionRouter(deps: RunnerDeps): Router {
     services.observe.step({ step: step.id, phase: 'submit', seconds: secondsSince(started) });
   });
 
-  return router;
+  return Object.assign(router, { firstPage });
 }
 
 /** The initial flow state, made while oidc-provider creates the interaction (stored in the same write). */
 export async function beginFlow(services: Services, interaction: Parameters<typeof initialFlowState>[0], client: Parameters<typeof initialFlowState>[1], acceptLanguage: string) {
-  await services.flows.save(await initialFlowState(interaction, client, acceptLanguage, services), { initial: true });
+  const state = await initialFlowState(interaction, client, acceptLanguage, services);
+  await services.flows.save(state, { initial: true });
+  return state;
+}
+
+const STARTED = 'startedFlow';
+
+/** Remembers the flow a request just began, for its first page (interactionRouter's firstPage). */
+export function startedFlow(ctx: Koa.Context, state: FlowState) {
+  ctx.state[STARTED] = state;
 }
