@@ -115,9 +115,9 @@ export async function revokeEverythingOf(models: Models, payloads: PayloadStore,
   const keptGrants = keptSession ? grantIdsOf(keptSession) : [];
   const keptIds = kept ? [kept, ...keptGrants.map((g) => `Grant:${g}`)] : [];
   const filter = kept ? { accountId, _id: { $nin: keptIds }, grantId: { $nin: keptGrants } } : { accountId };
-  const res = await models.OidcPayload.deleteMany(filter);
+  const ended = await payloads.endAll(filter);
   payloads.forget((doc) => doc.accountId === accountId && !keptIds.includes(doc._id) && !keptGrants.includes(doc.grantId ?? ''));
-  return res.deletedCount;
+  return ended;
 }
 
 /** Ends one session of an account, found by its uid (never by the cookie's id); false when there is none. */
@@ -129,7 +129,7 @@ export async function endSessionByUid(models: Models, payloads: PayloadStore, ac
   // as a sign-out would: the session's grants end with their tokens
   const grantIds = new Set(grantIdsOf(doc));
   for (const grantId of grantIds) {
-    await models.OidcPayload.deleteMany({ grantId });
+    await payloads.endAll({ grantId });
     await models.OidcPayload.deleteOne({ _id: `Grant:${grantId}` });
   }
   await models.OidcPayload.deleteOne({ _id: doc._id });
