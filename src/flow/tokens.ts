@@ -1,6 +1,7 @@
-// Values bound to one interaction by an HMAC: its CSRF token, and state a step hands to the next page ("carry") or to
-// the rest of the sign-in ("proof") without storing it, signed so the browser can return it but never change it.
-import { createHmac } from 'node:crypto';
+// Values bound to one interaction: its CSRF token, and state a step hands to the next page ("carry", HMAC-signed) or
+// to the rest of the sign-in ("proof", a cookie: AES-256-GCM, so it is opaque too, checklist 47) without storing it,
+// so the browser can return it but never change it.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { sameToken } from '../http/form.js';
 import type { FlowState } from './state.js';
 
@@ -31,6 +32,26 @@ export function interactionTokens(key: string) {
     if (!sameToken(sig, mac(purpose, uid, data))) return undefined;
     return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as Record<string, unknown>;
   };
+  // the proof's own key, derived from the cookie key; the interaction's id is its associated data
+  const sealKey = createHmac('sha256', key).update('signin-proof seal').digest();
+  const seal = (uid: string, value: unknown) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', sealKey, iv).setAAD(Buffer.from(`proof\n${uid}`));
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+  };
+  const opened = (uid: string, token: unknown): Record<string, unknown> | undefined => {
+    if (typeof token !== 'string') return undefined;
+    const raw = Buffer.from(token, 'base64url');
+    if (raw.length < 29) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', sealKey, raw.subarray(0, 12)).setAAD(Buffer.from(`proof\n${uid}`));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     csrf: (uid: string) => mac('csrf', uid),
@@ -41,10 +62,10 @@ export function interactionTokens(key: string) {
       const parsed = verified('carry', uid, token);
       return parsed && { storeId: str(parsed.storeId), storePrefix: str(parsed.storePrefix) };
     },
-    proof: (uid: string, proven: Proven): string => sign('proof', uid, proven),
+    proof: (uid: string, proven: Proven): string => seal(uid, proven),
     /** The proof of this interaction, or undefined when absent, not ours for it, or expired at `now`. */
     proven(uid: string, token: unknown, now: Date): Proven | undefined {
-      const p = verified('proof', uid, token);
+      const p = opened(uid, token);
       const storeId = str(p?.storeId);
       const userId = str(p?.userId);
       const username = str(p?.username);

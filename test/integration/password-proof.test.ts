@@ -69,12 +69,15 @@ describe('the proven password travels signed with the browser (issue 22)', () =>
     askedAgain(page.body);
   });
 
-  it('an altered proof proves nothing', async () => {
+  it('checklist 47: the proof is opaque (nobody\'s name, id or store in it), and an altered one proves nothing', async () => {
     const agent = new Agent();
     const { uid } = await toCodePage(agent);
-    const [data = '', sig = ''] = (proofCookieOf(agent, uid) ?? '').split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(data, 'base64url').toString('utf8')), userId: '000000000000000000000000' })).toString('base64url');
-    agent.setCookie(`signin-proof-${uid}`, `${forged}.${sig}`);
+    const proof = proofCookieOf(agent, uid) ?? '';
+    const decoded = `${proof} ${Buffer.from(proof, 'base64url').toString('latin1')}`;
+    for (const pii of ['ines', userId, 'quay']) assert.ok(!decoded.includes(pii), `the proof names ${pii}`);
+    const raw = Buffer.from(proof, 'base64url');
+    raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 1;
+    agent.setCookie(`signin-proof-${uid}`, raw.toString('base64url'));
     const page = await agent.follow(`${stack.issuer}/interaction/${uid}`);
     askedAgain(page.body);
   });
