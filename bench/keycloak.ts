@@ -3,7 +3,8 @@ import os from 'node:os';
 import { parseFlags } from './lib/flags.js';
 import { combine, loadState, type LoadState, type PhaseResult, runPhase, runSuite } from './lib/load.js';
 import { clockTicks, formatLoad, loadAverages } from './lib/measure.js';
-import { failureLines, loadLine, mostFailed, num, phaseTable, ratio, table } from './lib/report.js';
+import { failureLines, loadLine, mostFailed, nodeWithoutArgon2, num, phaseTable, ratio, table } from './lib/report.js';
+import { measureArgon2 } from './ours/argon2.js';
 import type { Target } from './lib/target.js';
 import { type KeycloakTarget, startKeycloakTarget } from './keycloak/target.js';
 import { type OurTarget, startOurTarget } from './ours/target.js';
@@ -20,6 +21,8 @@ const log = (msg: string) => console.error(`  ${msg}`);
 console.log(`ours vs Keycloak: ${flags.users} users each, ${rounds} interleaved rounds${quick ? ' (quick)' : ''}`);
 console.log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), CLK_TCK ${clockTicks()}`);
 console.log(loadLine('start', loadAverages()));
+// our password check's CPU, measured alone, so node's CPU per sign-in can be read without it
+const argon = await measureArgon2(10);
 
 const started: Target[] = [];
 const stopAll = async () => {
@@ -61,6 +64,7 @@ try {
   }
   const totals = groups(all).map(combine);
   console.log(`\ntotal over ${rounds} rounds (latency percentiles over all rounds' operations)\n${phaseTable(totals)}\n${ratioTable(totals)}`);
+  console.log(`ours: node CPU per sign-in without its one argon2id verify: ${nodeWithoutArgon2(totals.filter((p) => p.target === 'ours'), argon.verifyCpuMs)}`);
   const failures = failureLines(all);
   if (failures) console.log(`\nfailures:\n${failures}`);
 } catch (err) {

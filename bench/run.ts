@@ -3,7 +3,7 @@ import os from 'node:os';
 import { parseFlags } from './lib/flags.js';
 import { loadState, type PhaseResult, runPhase, runSuite } from './lib/load.js';
 import { clockTicks, loadAverages } from './lib/measure.js';
-import { failureLines, loadLine, mostFailed, num, phaseTable } from './lib/report.js';
+import { failureLines, loadLine, mostFailed, nodeWithoutArgon2, num, phaseTable } from './lib/report.js';
 import { measureArgon2 } from './ours/argon2.js';
 import { curveTable, runCostCurve } from './ours/cost-curve.js';
 import { type OurTarget, startOurTarget } from './ours/target.js';
@@ -58,6 +58,7 @@ try {
   console.log(`\nsign-in (authorize -> store -> password -> TOTP -> code -> token) and refresh; ${sizes.users} users, ${sizes.payloads} stored documents`);
   console.log('CPU = provider node process + FerretDB + PostgreSQL (with its backends), per successful operation');
   console.log(phaseTable(main));
+  console.log(`node CPU per sign-in without its one argon2id verify: ${nodeWithoutArgon2(main, argon.verifyCpuMs)}`);
   const failures = failureLines(phases);
   if (failures) console.log(`\nfailures:\n${failures}`);
 } catch (err) {

@@ -103,7 +103,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   const deviceCookie = { name: secure ? '__Host-device' : 'device', secure };
   const knownCookie = { name: secure ? '__Host-known' : 'known', secure };
   const registerCookie = registerCookieFor(secure);
-  app.use(interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie, knownCookie, registerCookie }).routes());
+  const interactions = interactionRouter({ provider, services, render, tokens: interactionTokens(csrfKey), deviceCookie, knownCookie, registerCookie });
+  app.use(interactions.routes());
   // 7b. The admin console (pages + /admin/api), signing in through this provider with MFA (D5, B12).
   app.use(adminRouter({ provider, services, render, models: db.models, issuer: config.issuer, registerCookie }).routes());
   // 7c. The "Verify email address" link of the MFA email (S6): public, token-signed, marks the address verified.
@@ -123,6 +124,8 @@ export async function createApp(deps: AppDeps): Promise<{ app: Koa; services: Se
   app.use(postAsGet([provider.pathFor('authorization'), provider.pathFor('end_session')]));
   // 9. Everything else is OpenID Connect; its answers to a database failure become our 503.
   app.use(providerDatabaseTrouble());
+  //    A sign-in's first page comes with the authorization request's answer, not behind a redirect (src/flow/runner.ts).
+  app.use(interactions.firstPage);
   app.use(mount(provider));
 
   return { app, services, provider, logoutWorker };

@@ -54,6 +54,17 @@ export function phaseTable(phases: PhaseResult[]): string {
   return table(PHASE_HEADERS, phases.map(phaseRow));
 }
 
+/**
+ * Node's CPU per sign-in without its password check: each sign-in verifies one password (argon2id, the bench's users
+ * have current parameters, so nothing is rehashed), whose CPU `verifyCpuMs` was measured alone in this run.
+ */
+export function nodeWithoutArgon2(phases: PhaseResult[], verifyCpuMs: number): string {
+  return phases
+    .filter((p) => p.kind === 'sign-in' && p.cpuMsPerOp.node !== undefined)
+    .map((p) => `c=${p.concurrency} ${num((p.cpuMsPerOp.node ?? 0) - verifyCpuMs)} ms (node ${num(p.cpuMsPerOp.node)} − argon2id ${num(verifyCpuMs)})`)
+    .join('; ');
+}
+
 /** The failure messages of phases that had failures, indented. */
 export function failureLines(phases: PhaseResult[]): string {
   return phases

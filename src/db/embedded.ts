@@ -1,6 +1,8 @@
 // The embedded default database: FerretDB over an embedded PostgreSQL, with index-backed containment queries.
 import path from 'node:path';
+import type pg from 'pg';
 import { ensureContainmentIndexes } from './containment-indexes.js';
+import { tuneHotTables } from './embedded-autovacuum.js';
 import { startEmbeddedFerretdb } from './embedded-ferretdb.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
@@ -32,6 +34,16 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * After the models made their collections and indexes: the GIN twins of the indexes, and the hot tables' autovacuum
+ * settings (src/db/embedded-autovacuum.ts). FerretDB keeps each MongoDB database in the PostgreSQL schema of its name.
+ */
+export async function syncEmbeddedSchema(config: pg.ClientConfig, dbName: string): Promise<string[]> {
+  const created = await ensureContainmentIndexes(config, dbName);
+  await tuneHotTables(config, dbName);
+  return created;
+}
+
 export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
   const dbName = opts.dbName ?? 'mfa-idp';
@@ -41,8 +53,7 @@ export async function startEmbeddedDatabase(opts: EmbeddedDatabaseOptions): Prom
     return {
       uri: `mongodb://127.0.0.1:${ferretdb.port}/${encodeURIComponent(dbName)}`,
       postgres,
-      // FerretDB keeps each MongoDB database in the PostgreSQL schema of the same name
-      syncIndexes: () => ensureContainmentIndexes(postgres.clientConfig(), dbName),
+      syncIndexes: () => syncEmbeddedSchema(postgres.clientConfig(), dbName),
       pids: () => [ferretdb.pid(), postgres.pid()].filter((p): p is number => p !== undefined),
       async stop() {
         await ferretdb.stop();

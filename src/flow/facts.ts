@@ -39,6 +39,7 @@ export async function loadFacts(services: Services, state: FlowState, cookies: {
       emailVerified: user.emailVerified,
       emailChangedAt: user.emailChangedAt,
       throttle: user.throttle,
+      sessionsEnded: user.sessionsEnded ?? 0,
       locale: user.locale,
       localeChosen: user.localeChosen,
       rollout: pendingRollout(user.role, store, services.clock()),

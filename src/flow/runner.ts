@@ -13,7 +13,8 @@ import { finisher } from './finish.js';
 import { initialFlowState } from './initial-state.js';
 import type { FlowFacts, FlowState } from './state.js';
 import type { Step } from './step.js';
-import type { Carried, InteractionTokens } from './tokens.js';
+import type { Carried, InteractionTokens, Proven } from './tokens.js';
+import { isProof, PROOF_TTL_MS, proofFrom, stillProven, withProof } from './proof.js';
 import { submissionOutcome } from './outcome.js';
 import { secondsSince } from '../services/observe/index.js';
 import { approvalWords } from '../../interactions/approval/state.js';
@@ -37,15 +38,36 @@ export interface RunnerDeps {
 interface Loaded {
   state: FlowState;
   facts: FlowFacts;
+  /** the password proof this request honoured (src/flow/proof.ts) */
+  proven?: Proven;
 }
 
-export function interactionRouter(deps: RunnerDeps): Router {
+export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.Middleware } {
   const { provider, services, render, tokens } = deps;
   const router = new Router({ prefix: '/interaction' });
   const approvals = approvalReturn(deps.deviceCookie.secure);
+  // the proven password (src/flow/proof.ts), sent only to this interaction's pages and forms (named by it too, so
+  // no client that ignores cookie paths can mix up two sign-ins)
+  const proofCookie = (uid: string) => `${deps.deviceCookie.secure ? '__Secure-' : ''}signin-proof-${uid}`;
+  const proofCookieOptions = (uid: string) => ({ path: `/interaction/${uid}`, httpOnly: true, sameSite: 'lax' as const, secure: deps.deviceCookie.secure, overwrite: true });
+  const provenOf = (ctx: Koa.Context, uid: string) => tokens.proven(uid, ctx.cookies.get(proofCookie(uid)), services.clock());
+  const handProof = (ctx: Koa.Context, uid: string, proven: Proven) => ctx.cookies.set(proofCookie(uid), tokens.proof(uid, proven), { ...proofCookieOptions(uid), maxAge: PROOF_TTL_MS });
+  const forgetProof = (ctx: Koa.Context, uid: string) => ctx.cookies.set(proofCookie(uid), null, proofCookieOptions(uid));
   const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie, (ctx, state) => {
     if (state.approval) approvals.forget(ctx, state.uid);
+    forgetProof(ctx, state.uid);
   });
+
+  // once the state is stored again, the stored state speaks for the proof it took in (and the proof is spent)
+  async function save(ctx: Koa.Context, loaded: Loaded, state: FlowState) {
+    await services.flows.save(loaded.proven ? { ...state, proofSpent: true } : state);
+    if (loaded.proven) forgetProof(ctx, state.uid);
+  }
+  // the stored state with what the browser hands back: the store the previous page carried, a proven password
+  const withHanded = (stored: FlowState, carried: Carried | undefined, proven: Proven | undefined) => {
+    const state = withCarry(stored, carried);
+    return (proven && withProof(state, proven)) ?? state;
+  };
 
   // B20: a page of an approval that has expired (or was opened without its interaction cookie) says so and leads back
   // to the register, instead of "Your sign-in took too long" with no way out
@@ -104,6 +126,13 @@ export function interactionRouter(deps: RunnerDeps): Router {
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
+    const proven = provenOf(ctx, uid);
+    const proved = proven && withProof(withCarry(state, carried), proven);
+    if (proven && proved) {
+      const loaded = await settle(ctx, proved);
+      if (stillProven(proven, loaded.facts)) return { ...loaded, proven };
+    }
+    if (ctx.cookies.get(proofCookie(uid))) forgetProof(ctx, uid);
     return settle(ctx, withCarry(state, carried));
   }
 
@@ -142,6 +171,23 @@ export function interactionRouter(deps: RunnerDeps): Router {
     await show(ctx, loaded, step, undefined, carry);
   }
 
+  // The first page of a sign-in, answered by the authorization request that began it instead of a redirect to it: one
+  // round trip and one read of the interaction less (issue 22). The state is the one just made (stored with the
+  // interaction in this request's write) and the interaction cookie is the one this answer sets.
+  const firstPage: Koa.Middleware = async (ctx, next) => {
+    await next();
+    const state = ctx.state[STARTED] as FlowState | undefined;
+    if (!state || ctx.method !== 'GET' || ctx.status < 300 || ctx.status >= 400 || ctx.response.get('location') !== `/interaction/${state.uid}`) return;
+    const loaded = await settle(ctx, state);
+    const step = current(loaded);
+    if (!step) return;
+    ctx.remove('Location');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Pragma', 'no-cache');
+    ctx.state.locale = state.locale;
+    await show(ctx, loaded, step);
+  };
+
   router.get('/:uid', async (ctx) => {
     const loaded = await load(ctx, ctx.params.uid);
     await next(ctx, loaded);
@@ -162,7 +208,7 @@ export function interactionRouter(deps: RunnerDeps): Router {
           ctx.body = result.body;
           return;
         }
-        await services.flows.save({ ...loaded.state, ...result.patch });
+        await save(ctx, loaded, { ...loaded.state, ...result.patch });
         ctx.redirect(`/interaction/${loaded.state.uid}`);
       });
     }
@@ -202,22 +248,38 @@ export function interactionRouter(deps: RunnerDeps): Router {
     if (result.kind === 'rerender') {
       // a refused submission changes only its patch, on top of whatever a parallel request saved meanwhile
       const latest = !changes || handsOn ? loaded.state : ((await services.flows.load(uid, { fresh: true })) ?? loaded.state);
-      state = { ...withCarry(latest, carried), ...result.patch };
+      state = { ...(latest === loaded.state ? latest : withHanded(latest, carried, loaded.proven)), ...result.patch };
     } else state = { ...loaded.state, ...result.patch };
     await applyEffects(ctx, services, withAlarmWithdrawn(loaded.state, state, result.effects), state, { days: loaded.facts.rememberDays, cookie: deps.deviceCookie });
     const handedOn = result.kind === 'advance' && result.carry ? tokens.carry(uid, { storeId: state.storeId, storePrefix: state.storePrefix }) : undefined;
-    if (changes && !handsOn && !handedOn) await services.flows.save(state);
+    // a right password is handed to the browser, signed, instead of being stored (src/flow/proof.ts)
+    const proving = result.kind === 'advance' && !handedOn && isProof(loaded.state, result.patch);
+    if (changes && !handsOn && !handedOn && !proving) await save(ctx, loaded, state);
     const after = await settle(ctx, state);
+    if (proving) {
+      const proven = proofFrom(state, after.facts, services.clock());
+      if (proven) handProof(ctx, uid, proven);
+      else await save(ctx, loaded, state);
+    }
     if (result.kind === 'rerender') await show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);
     else await next(ctx, after, handedOn ?? carry);
     // the whole answer to the step's form: its checks, the writes and the next page
     services.observe.step({ step: step.id, phase: 'submit', seconds: secondsSince(started) });
   });
 
-  return router;
+  return Object.assign(router, { firstPage });
 }
 
 /** The initial flow state, made while oidc-provider creates the interaction (stored in the same write). */
 export async function beginFlow(services: Services, interaction: Parameters<typeof initialFlowState>[0], client: Parameters<typeof initialFlowState>[1], acceptLanguage: string) {
-  await services.flows.save(await initialFlowState(interaction, client, acceptLanguage, services), { initial: true });
+  const state = await initialFlowState(interaction, client, acceptLanguage, services);
+  await services.flows.save(state, { initial: true });
+  return state;
+}
+
+const STARTED = 'startedFlow';
+
+/** Remembers the flow a request just began, for its first page (interactionRouter's firstPage). */
+export function startedFlow(ctx: Koa.Context, state: FlowState) {
+  ctx.state[STARTED] = state;
 }

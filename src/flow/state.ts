@@ -32,6 +32,9 @@ export const flowStateSchema = z.object({
   userId: z.string().optional(),
   username: z.string().optional(),
   passwordVerified: z.boolean().optional(),
+  // the right password was handed to the browser as a signed proof instead of being stored (src/flow/proof.ts); once
+  // the state is stored again, what is stored speaks and that proof counts no more
+  proofSpent: z.boolean().optional(),
   // checklist 24: a password from an unknown device while the account's own count held passwords back. What it was is
   // kept here (server-side) and told only together with a second factor (interactions/password/both-factors.ts).
   bothFactors: z
@@ -102,6 +105,8 @@ export interface FlowFacts {
     emailVerified: boolean;
     emailChangedAt: Date | null;
     throttle: AccountThrottleState;
+    /** how many account-wide revocations ended the user's sessions and sign-ins so far (a password proof names it) */
+    sessionsEnded?: number;
     /** the language emails are written in, and whether the user chose it (src/services/account/language.ts) */
     locale: Locale | null;
     localeChosen: boolean;

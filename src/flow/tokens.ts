@@ -1,27 +1,77 @@
-// Values bound to one interaction by an HMAC: its CSRF token, and state a step hands to the next page ("carry")
-// without storing it, signed so the browser can return it but never change it.
-import { createHmac } from 'node:crypto';
+// Values bound to one interaction: its CSRF token, and state a step hands to the next page ("carry", HMAC-signed) or
+// to the rest of the sign-in ("proof", a cookie: AES-256-GCM, so it is opaque too, checklist 47) without storing it,
+// so the browser can return it but never change it.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { sameToken } from '../http/form.js';
 import type { FlowState } from './state.js';
 
 export type Carried = Pick<FlowState, 'storeId' | 'storePrefix'>;
 
+/** A right password, proven in this interaction (src/flow/proof.ts): who, and what revoked their sessions so far. */
+export interface Proven {
+  storeId: string;
+  storePrefix?: string;
+  userId: string;
+  username: string;
+  breach?: FlowState['breach'];
+  /** the user's count of account-wide revocations when the password was proven */
+  sessionsEnded: number;
+  /** expiry, ms since the epoch */
+  exp: number;
+}
+
 export function interactionTokens(key: string) {
   const mac = (purpose: string, uid: string, data = '') => createHmac('sha256', key).update(`${purpose}\n${uid}\n${data}`).digest('base64url');
+  const sign = (purpose: string, uid: string, value: unknown) => {
+    const data = Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${data}.${mac(purpose, uid, data)}`;
+  };
+  const verified = (purpose: string, uid: string, token: unknown): Record<string, unknown> | undefined => {
+    if (typeof token !== 'string') return undefined;
+    const [data = '', sig] = token.split('.');
+    if (!sameToken(sig, mac(purpose, uid, data))) return undefined;
+    return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as Record<string, unknown>;
+  };
+  // the proof's own key, derived from the cookie key; the interaction's id is its associated data
+  const sealKey = createHmac('sha256', key).update('signin-proof seal').digest();
+  const seal = (uid: string, value: unknown) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', sealKey, iv).setAAD(Buffer.from(`proof\n${uid}`));
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+  };
+  const opened = (uid: string, token: unknown): Record<string, unknown> | undefined => {
+    if (typeof token !== 'string') return undefined;
+    const raw = Buffer.from(token, 'base64url');
+    if (raw.length < 29) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', sealKey, raw.subarray(0, 12)).setAAD(Buffer.from(`proof\n${uid}`));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     csrf: (uid: string) => mac('csrf', uid),
     csrfMatches: (uid: string, given: unknown) => sameToken(given, mac('csrf', uid)),
-    carry(uid: string, patch: Carried): string {
-      const data = Buffer.from(JSON.stringify(patch)).toString('base64url');
-      return `${data}.${mac('carry', uid, data)}`;
-    },
+    carry: (uid: string, patch: Carried): string => sign('carry', uid, patch),
     /** The carried patch, or undefined when absent or not ours for this interaction. */
     carried(uid: string, token: unknown): Carried | undefined {
-      if (typeof token !== 'string') return undefined;
-      const [data = '', sig] = token.split('.');
-      if (!sameToken(sig, mac('carry', uid, data))) return undefined;
-      const parsed = JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as Record<string, unknown>;
-      return { storeId: typeof parsed.storeId === 'string' ? parsed.storeId : undefined, storePrefix: typeof parsed.storePrefix === 'string' ? parsed.storePrefix : undefined };
+      const parsed = verified('carry', uid, token);
+      return parsed && { storeId: str(parsed.storeId), storePrefix: str(parsed.storePrefix) };
+    },
+    proof: (uid: string, proven: Proven): string => seal(uid, proven),
+    /** The proof of this interaction, or undefined when absent, not ours for it, or expired at `now`. */
+    proven(uid: string, token: unknown, now: Date): Proven | undefined {
+      const p = opened(uid, token);
+      const storeId = str(p?.storeId);
+      const userId = str(p?.userId);
+      const username = str(p?.username);
+      if (!p || !storeId || !userId || !username || typeof p.exp !== 'number' || p.exp <= now.getTime() || typeof p.sessionsEnded !== 'number') return undefined;
+      const breach = p.breach as Proven['breach'];
+      return { storeId, storePrefix: str(p.storePrefix), userId, username, sessionsEnded: p.sessionsEnded, exp: p.exp, ...(breach ? { breach } : {}) };
     },
   };
 }

@@ -23,6 +23,9 @@ export const userSchema = new Schema(
     // set when an admin chose the password: the user replaces it at the next sign-in (checklist 61)
     mustChangePassword: { type: Boolean, default: false },
     active: { type: Boolean, default: true },
+    // account-wide revocations so far (src/provider/mongo-adapter.ts revokeEverythingOf): a sign-in in progress whose
+    // password was proven before the last one goes back to the password (src/flow/proof.ts)
+    sessionsEnded: { type: Number, default: 0 },
     // the language of the pages the user last used, or the one they (or an admin) chose: emails are written in it (B22)
     locale: { type: String, enum: ['en', 'nl', null], default: null },
     // chosen on the account page or by an admin: pages in another language no longer replace it

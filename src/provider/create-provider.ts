@@ -17,7 +17,7 @@ import { storeTimeZone } from '../services/policy/time-zone.js';
 import { userLanguage } from '../services/account/language.js';
 import { extraClientMetadata, pkceRequired } from './client-metadata.js';
 import { mongoAdapterFactory } from './mongo-adapter.js';
-import { beginFlow } from '../flow/runner.js';
+import { beginFlow, startedFlow } from '../flow/runner.js';
 import { markUnavailable } from '../http/database-trouble.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { DeploymentSecrets } from './deployment-secrets.js';
@@ -113,7 +113,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       policy: buildInteractionPolicy(),
       // the flow's initial state is made here and stored in the same write as the interaction (src/flow/store.ts)
       async url(ctx, interaction) {
-        await beginFlow(services, interaction, ctx.oidc.client, ctx.get('accept-language'));
+        startedFlow(ctx, await beginFlow(services, interaction, ctx.oidc.client, ctx.get('accept-language')));
         return `/interaction/${interaction.uid}`;
       },
     },

@@ -1,6 +1,7 @@
 // oidc-provider storage adapter over the payload store: exact _id lookups, the request's writes batched by the store,
 // JSON-string payloads (their keys may contain dots), expiry checked on every read.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { isValidObjectId } from 'mongoose';
 import type { Models } from '../models/index.js';
 import type { PayloadDoc, PayloadStore } from '../models/stores/payloads.js';
 import { mongoOutbox } from '../models/stores/outbox.js';
@@ -106,6 +107,8 @@ export function mongoAdapterFactory(payloads: PayloadStore, clock: () => Date = 
 // The clients those sessions signed in to are told by back-channel logout, through the outbox (B16; src/logout).
 export async function revokeEverythingOf(models: Models, payloads: PayloadStore, accountId: string, keepSessionId?: string): Promise<number> {
   const kept = keepSessionId ? `Session:${keepSessionId}` : undefined;
+  // sign-ins in progress whose password is only carried by the browser (src/flow/proof.ts) end with this count
+  if (isValidObjectId(accountId)) await models.User.updateOne({ _id: accountId }, { $inc: { sessionsEnded: 1 } });
   const sessions = await models.OidcPayload.find({ accountId, model: 'Session' }).lean<PayloadDoc[]>();
   await queueLogoutsOf(models, accountId, sessions, kept);
   // the session kept keeps its own clients' grants and tokens too (this browser stays signed in to them)
@@ -113,9 +116,9 @@ export async function revokeEverythingOf(models: Models, payloads: PayloadStore,
   const keptGrants = keptSession ? grantIdsOf(keptSession) : [];
   const keptIds = kept ? [kept, ...keptGrants.map((g) => `Grant:${g}`)] : [];
   const filter = kept ? { accountId, _id: { $nin: keptIds }, grantId: { $nin: keptGrants } } : { accountId };
-  const res = await models.OidcPayload.deleteMany(filter);
+  const ended = await payloads.endAll(filter);
   payloads.forget((doc) => doc.accountId === accountId && !keptIds.includes(doc._id) && !keptGrants.includes(doc.grantId ?? ''));
-  return res.deletedCount;
+  return ended;
 }
 
 /** Ends one session of an account, found by its uid (never by the cookie's id); false when there is none. */
@@ -127,7 +130,7 @@ export async function endSessionByUid(models: Models, payloads: PayloadStore, ac
   // as a sign-out would: the session's grants end with their tokens
   const grantIds = new Set(grantIdsOf(doc));
   for (const grantId of grantIds) {
-    await models.OidcPayload.deleteMany({ grantId });
+    await payloads.endAll({ grantId });
     await models.OidcPayload.deleteOne({ _id: `Grant:${grantId}` });
   }
   await models.OidcPayload.deleteOne({ _id: doc._id });

@@ -7,8 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type pg from 'pg';
-import { ensureContainmentIndexes } from '../../src/db/containment-indexes.js';
-import { startEmbeddedDatabase } from '../../src/db/embedded.js';
+import { startEmbeddedDatabase, syncEmbeddedSchema } from '../../src/db/embedded.js';
 
 export interface TestDatabase {
   uri: string;
@@ -34,7 +33,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   const shared = process.env[SHARED_SERVER_ENV];
   if (shared) {
     const server = JSON.parse(shared) as SharedServer;
-    return { ...onServer(withDatabase(server.uri, dbName)), postgres: server.postgres, syncIndexes: () => ensureContainmentIndexes(server.postgres, dbName) };
+    return { ...onServer(withDatabase(server.uri, dbName)), postgres: server.postgres, syncIndexes: () => syncEmbeddedSchema(server.postgres, dbName) };
   }
   return startOwnServer(dbName);
 }

@@ -9,6 +9,7 @@ import mongoose from 'mongoose';
 import pg from 'pg';
 import { connectDatabase, type Database } from '../../src/db/connect.js';
 import { startEmbeddedDatabase } from '../../src/db/embedded.js';
+import { HOT_COLLECTIONS, HOT_TABLE_SETTINGS } from '../../src/db/embedded-autovacuum.js';
 import { canConnect } from '../../src/db/free-port.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -165,6 +166,27 @@ describe('index-backed lookups on the embedded server (DESIGN: GIN twins of the 
       assert.ok(later);
       assert.ok(Number(later.idx_scan) - Number(before.idx_scan) >= 20, 'every lookup used an index');
       assert.equal(Number(later.seq_scan) - Number(before.seq_scan), 0, 'no sequential scan of users');
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('the tables every sign-in and refresh writes are vacuumed little and often (issue 22)', async (t) => {
+    if (!server.postgres) return t.diagnostic('real MongoDB: no PostgreSQL to tune');
+    const client = new pg.Client(server.postgres);
+    await client.connect();
+    try {
+      const schema = new URL(server.uri).pathname.slice(1);
+      const { rows } = await client.query<{ relname: string; reloptions: string[] | null }>(
+        'SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = $2',
+        [schema, 'r'],
+      );
+      const optionsOf = (collection: string) => rows.find((r) => r.relname.startsWith(`${collection}_`))?.reloptions ?? [];
+      for (const collection of HOT_COLLECTIONS) {
+        for (const [name, value] of Object.entries(HOT_TABLE_SETTINGS)) assert.ok(optionsOf(collection).includes(`${name}=${value}`), `${collection}: ${name}=${value} in ${optionsOf(collection).join(',')}`);
+      }
+      // a cold table keeps PostgreSQL's defaults
+      assert.deepEqual(optionsOf('users'), []);
     } finally {
       await client.end();
     }

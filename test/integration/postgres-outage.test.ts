@@ -30,7 +30,10 @@ describe('PostgreSQL down under FerretDB (issue 20 items 2 and 3)', () => {
     const agent = new Agent({ 'accept-language': 'en' });
     const flow = await beginSignIn(stack, agent, { login_hint: 'depot:' });
     assert.match(flow.page.body, /name="password"/);
-    const uid = new URL(flow.page.url).pathname.split('/')[2];
+    // the first page comes with the authorization request's answer; the interaction's own address is its form's
+    const uid = /action="\/interaction\/([^/"]+)\//.exec(flow.page.body)?.[1];
+    assert.ok(uid);
+    const interactionPage = `${stack.issuer}/interaction/${uid}`;
     const before = logs.length;
 
     const release = await holdPostgresDown(server);
@@ -42,13 +45,13 @@ describe('PostgreSQL down under FerretDB (issue 20 items 2 and 3)', () => {
         return r;
       };
       // the sign-in in progress: its page reloaded, then its form submitted
-      const reload = await page('reload', agent.request(flow.page.url));
+      const reload = await page('reload', agent.request(interactionPage));
       const posted = await page('password submitted', submit(agent, flow.page, { username: 'dana', password: PASSWORD }));
       for (const r of [reload, posted]) {
         assert.match(textOf(r.body), /The sign-in service is briefly unavailable\. Your sign-in is kept: try again in a moment\./);
         assert.match(r.body, new RegExp(`href="/interaction/${uid}"[^>]*>Try again<`));
       }
-      const dutch = await page('authorize', new Agent({ 'accept-language': 'nl' }).request(flow.page.url.replace(/\/interaction\/.*/, `/auth?client_id=demo-pos&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${stack.demoUrl}/callback`)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`)));
+      const dutch = await page('authorize', new Agent({ 'accept-language': 'nl' }).request(`${stack.issuer}/auth?client_id=demo-pos&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${stack.demoUrl}/callback`)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`));
       assert.match(textOf(dutch.body), /We kunnen onze database nu niet bereiken\. Probeer het zo meteen opnieuw\./);
       const basic = `Basic ${Buffer.from('demo-pos:demo-pos-secret-change-me-in-production').toString('base64')}`;
       const token = await fetch(`${stack.issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x'.repeat(43) }) });

@@ -32,17 +32,19 @@ describe('two instances behind a round-robin load balancer (issue 20 items 4 and
       let hop = 0;
       pair.route = () => (hop++ % 2 === 0 ? 'a' : 'b');
       const servedBefore = pair.served.length;
-      // strictly alternating: /auth on A, the first (store) page on B, the store on A, the password on B ...
+      // strictly alternating: /auth (answered with the store page) on A, the store on B, the password on A ...
       const flow = await beginSignIn(pair.a, agent, {}, client);
       assert.match(flow.page.body, /name="store"/);
       const password = await submit(agent, flow.page, { store: 'hops' });
       assert.match(password.body, /name="password"/);
       const code = await submit(agent, password, { username: `hana${round}`, password: PASSWORD });
       assert.match(code.body, /name="code"/);
-      // ... and the reload on the instance that made the sign-in, then on each instance in turn
+      // ... and the reload on the instance that made the sign-in, then on each instance in turn (of the interaction's
+      // address: the first page comes with /auth's answer, issue 22)
+      const interactionPage = new URL(/action="(\/interaction\/[^/"]+)\//.exec(flow.page.body)?.[1] ?? '/missing', pair.issuer).href;
       for (const to of ['a', 'b', 'a'] as const) {
         pair.route = () => to;
-        const reload = await agent.request(flow.page.url);
+        const reload = await agent.request(interactionPage);
         assert.equal(reload.status, 200, `round ${round}, reload on ${to}: ${textOf(reload.body).slice(0, 200)}`);
         assert.match(reload.body, /name="code"/, `round ${round}, reload on ${to} shows the code step (hops ${pair.served.slice(servedBefore).join(' ')})`);
         assert.doesNotMatch(reload.body, /name="store"/);

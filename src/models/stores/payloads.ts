@@ -12,7 +12,9 @@
 // Tokens carry a snapshot of their grant (`grant`, `grantExpiresAt`), written with the token, so the grant a token
 // names is read with the token. That is safe because a grant never ends without its tokens: oidc-provider revokes a
 // grant's tokens together with it (revokeByGrantId below), our account-wide revocations delete every document of the
-// account, and an expired grant's snapshot expires with it.
+// account, and an expired grant's snapshot expires with it. A revocation first claims the consume-once markers of the
+// codes and refresh tokens it ends (`endTokens`): a refresh that read its token (and the grant's snapshot) before and
+// writes after loses its own claim, and so revokes the new tokens it wrote, instead of carrying the grant onward.
 import { expiryBucket } from '../../db/expiry.js';
 import type { Models } from '../index.js';
 import { requestScope } from './request-scope.js';
@@ -81,6 +83,9 @@ function duplicateAt(err: unknown): number | undefined {
   return code === DUPLICATE_KEY ? index : undefined;
 }
 
+// the models whose use claims a consume-once marker (src/provider/mongo-adapter.ts consume)
+const CONSUMABLE = ['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'];
+
 export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>, clock: () => Date = () => new Date()) {
   const scopeNow = () => requestScope.slot<Scope>('payloads', () => ({ docs: new Map(), pending: new Map(), revokedGrants: new Set(), claims: [] }));
   // the driver's own call: a hot read (every request of a sign-in, every refresh) needs no mongoose query or casting
@@ -108,6 +113,19 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     const change = scope.pending.get(id)?.fields;
     if (!change) return stored ?? undefined;
     return { ...(stored ?? { _id: id, model: '', payload: '', expiresAt: null }), ...change } as PayloadDoc;
+  };
+
+  // Ends the tokens `filter` finds: their markers are claimed first (one taken already is fine), then they are deleted.
+  const endTokens = async (filter: Record<string, unknown>) => {
+    const usable = await OidcPayload.find({ ...filter, model: { $in: CONSUMABLE } }, { _id: 1, expiresAt: 1 }).lean<Array<Pick<PayloadDoc, '_id' | 'expiresAt'>>>();
+    const markers = usable.map((d) => markerDoc({ key: d._id, expiresAt: d.expiresAt ?? new Date(clock().getTime() + 86_400_000) }));
+    if (markers.length) {
+      await OidcPayload.collection.insertMany(markers as never[], { ordered: false }).catch((err: unknown) => {
+        const errors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors ?? [];
+        if (!errors.length || errors.some((e) => (e.code ?? e.err?.code) !== DUPLICATE_KEY)) throw err;
+      });
+    }
+    return (await OidcPayload.deleteMany(filter)).deletedCount;
   };
 
   const store = {
@@ -177,22 +195,25 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
     async revokeGrant(grantId: string, model: string): Promise<void> {
       const scope = scopeNow();
       if (!scope) {
-        await OidcPayload.deleteMany({ grantId, model });
+        await endTokens({ grantId, model });
         return;
       }
       if (scope.revokedGrants.has(grantId)) return;
       scope.revokedGrants.add(grantId);
-      await OidcPayload.deleteMany({ grantId, model: { $in: TOKEN_MODELS } });
+      await endTokens({ grantId, model: { $in: TOKEN_MODELS } });
       store.forget((doc) => doc.grantId === grantId && TOKEN_MODELS.includes(doc.model));
     },
 
     /** A grant and every token made from it, at once (a detected reuse: RFC 9700 §4.14.2). */
     async revokeWholeGrant(grantId: string): Promise<void> {
-      await OidcPayload.deleteMany({ grantId, model: { $in: TOKEN_MODELS } });
+      await endTokens({ grantId, model: { $in: TOKEN_MODELS } });
       await OidcPayload.deleteOne({ _id: `Grant:${grantId}` });
       scopeNow()?.revokedGrants.add(grantId);
       store.forget((doc) => doc._id === `Grant:${grantId}` || (doc.grantId === grantId && TOKEN_MODELS.includes(doc.model)));
     },
+
+    /** Ends every document `filter` finds (an account's, a session's grants'), the tokens' markers claimed first. */
+    endAll: (filter: Record<string, unknown>) => endTokens(filter),
 
     /** Drops remembered documents and pending writes that a direct delete just removed, so flush() cannot revive them. */
     forget(removed: (doc: Pick<PayloadDoc, 'model' | 'grantId' | 'accountId'> & { _id: string }) => boolean) {

@@ -40,6 +40,7 @@ export const toUserView = (u: UserDoc): UserView => ({
   mfaReset: u.mfa?.mustEnrol && u.mfa.reset?.at ? { by: u.mfa.reset.by ?? '', at: u.mfa.reset.at } : null,
   mustChangePassword: Boolean(u.mustChangePassword),
   throttle: throttleOf(u),
+  sessionsEnded: u.sessionsEnded ?? 0,
   updatedAt: (u as { updatedAt?: Date }).updatedAt,
 });
 

@@ -28,6 +28,8 @@ export interface UserView {
   mustChangePassword: boolean;
   /** consecutive failed attempts (B2), read with the user */
   throttle: AccountThrottleState;
+  /** account-wide revocations of the user's sessions and sign-ins in progress so far */
+  sessionsEnded?: number;
   /** the record's last change (userinfo's updated_at): at or after any change of what the claims say */
   updatedAt?: Date;
 }
