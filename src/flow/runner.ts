@@ -51,7 +51,7 @@ export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.M
   const proofCookie = (uid: string) => `${deps.deviceCookie.secure ? '__Secure-' : ''}signin-proof-${uid}`;
   const proofCookieOptions = (uid: string) => ({ path: `/interaction/${uid}`, httpOnly: true, sameSite: 'lax' as const, secure: deps.deviceCookie.secure, overwrite: true });
   const provenOf = (ctx: Koa.Context, uid: string) => tokens.proven(uid, ctx.cookies.get(proofCookie(uid)), services.clock());
-  const handProof = (ctx: Koa.Context, uid: string, proven: Proven) => ctx.cookies.set(proofCookie(uid), tokens.proof(uid, proven), { ...proofCookieOptions(uid), maxAge: PROOF_TTL_MS });
+  const handProof = async (ctx: Koa.Context, uid: string, proven: Proven) => ctx.cookies.set(proofCookie(uid), await tokens.proof(uid, proven), { ...proofCookieOptions(uid), maxAge: PROOF_TTL_MS });
   const forgetProof = (ctx: Koa.Context, uid: string) => ctx.cookies.set(proofCookie(uid), null, proofCookieOptions(uid));
   const { finish, abort, conclude } = finisher(provider, services, deps.knownCookie, (ctx, state) => {
     if (state.approval) approvals.forget(ctx, state.uid);
@@ -126,7 +126,7 @@ export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.M
     }
     // an error page from here on speaks the flow's language
     ctx.state.locale = state.locale;
-    const proven = provenOf(ctx, uid);
+    const proven = await provenOf(ctx, uid);
     const proved = proven && withProof(withCarry(state, carried), proven);
     if (proven && proved) {
       const loaded = await settle(ctx, proved);
@@ -258,7 +258,7 @@ export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.M
     const after = await settle(ctx, state);
     if (proving) {
       const proven = proofFrom(state, after.facts, services.clock());
-      if (proven) handProof(ctx, uid, proven);
+      if (proven) await handProof(ctx, uid, proven);
       else await save(ctx, loaded, state);
     }
     if (result.kind === 'rerender') await show(ctx, after, current(after) ?? step, { code: result.error, vars: result.vars }, carry);

@@ -1,7 +1,8 @@
 // Values bound to one interaction: its CSRF token, and state a step hands to the next page ("carry", HMAC-signed) or
-// to the rest of the sign-in ("proof", a cookie: AES-256-GCM, so it is opaque too, checklist 47) without storing it,
+// to the rest of the sign-in ("proof", a cookie sealed as a JWE with A256GCM, so it is opaque too, checklist 47) without storing it,
 // so the browser can return it but never change it.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { EncryptJWT, jwtDecrypt } from 'jose';
 import { sameToken } from '../http/form.js';
 import type { FlowState } from './state.js';
 
@@ -32,26 +33,9 @@ export function interactionTokens(key: string) {
     if (!sameToken(sig, mac(purpose, uid, data))) return undefined;
     return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as Record<string, unknown>;
   };
-  // the proof's own key, derived from the cookie key; the interaction's id is its associated data
+  // the proof's own key, derived from the cookie key; sealed as a JWE (dir, A256GCM) whose audience is the interaction
   const sealKey = createHmac('sha256', key).update('signin-proof seal').digest();
-  const seal = (uid: string, value: unknown) => {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', sealKey, iv).setAAD(Buffer.from(`proof\n${uid}`));
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
-  };
-  const opened = (uid: string, token: unknown): Record<string, unknown> | undefined => {
-    if (typeof token !== 'string') return undefined;
-    const raw = Buffer.from(token, 'base64url');
-    if (raw.length < 29) return undefined;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', sealKey, raw.subarray(0, 12)).setAAD(Buffer.from(`proof\n${uid}`));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  };
+  const proofAudience = (uid: string) => `signin-proof:${uid}`;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     csrf: (uid: string) => mac('csrf', uid),
@@ -62,16 +46,26 @@ export function interactionTokens(key: string) {
       const parsed = verified('carry', uid, token);
       return parsed && { storeId: str(parsed.storeId), storePrefix: str(parsed.storePrefix) };
     },
-    proof: (uid: string, proven: Proven): string => seal(uid, proven),
+    /** The proof of a right password for this interaction, sealed so the browser can neither read nor change it. */
+    proof: (uid: string, { exp, ...proven }: Proven): Promise<string> =>
+      new EncryptJWT({ ...proven })
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .setAudience(proofAudience(uid))
+        .setExpirationTime(Math.floor(exp / 1000))
+        .encrypt(sealKey),
     /** The proof of this interaction, or undefined when absent, not ours for it, or expired at `now`. */
-    proven(uid: string, token: unknown, now: Date): Proven | undefined {
-      const p = opened(uid, token);
+    async proven(uid: string, token: unknown, now: Date): Promise<Proven | undefined> {
+      if (typeof token !== 'string') return undefined;
+      const p = await jwtDecrypt(token, sealKey, { audience: proofAudience(uid), currentDate: now, requiredClaims: ['exp'] }).then(
+        (opened) => opened.payload,
+        () => undefined,
+      );
       const storeId = str(p?.storeId);
       const userId = str(p?.userId);
       const username = str(p?.username);
-      if (!p || !storeId || !userId || !username || typeof p.exp !== 'number' || p.exp <= now.getTime() || typeof p.sessionsEnded !== 'number') return undefined;
+      if (!p?.exp || !storeId || !userId || !username || typeof p.sessionsEnded !== 'number') return undefined;
       const breach = p.breach as Proven['breach'];
-      return { storeId, storePrefix: str(p.storePrefix), userId, username, sessionsEnded: p.sessionsEnded, exp: p.exp, ...(breach ? { breach } : {}) };
+      return { storeId, storePrefix: str(p.storePrefix), userId, username, sessionsEnded: p.sessionsEnded, exp: p.exp * 1000, ...(breach ? { breach } : {}) };
     },
   };
 }
