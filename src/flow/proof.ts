@@ -1,4 +1,4 @@
-// A right password travels with the browser instead of being stored (issue 22: one write less per sign-in): a signed
+// A right password travels with the browser instead of being stored (issue 22: one write less per sign-in): a sealed
 // cookie bound to the interaction (src/flow/tokens.ts), short-lived, honoured only while the stored state has not moved
 // on and while no account-wide revocation came after it. Every instance checks it with the shared cookie key.
 import type { FlowFacts, FlowState } from './state.js';
