@@ -79,6 +79,14 @@ describe('a refresh in flight across a revocation (issue 22 review finding)', ()
     assert.equal(await alive('RefreshToken', fresh.rt), false);
   });
 
+  it('ending only a grant\'s access tokens (outside a request) claims none of its refresh tokens: the next refresh is no reuse', async () => {
+    const { grantId, old } = await grantWithToken();
+    await new Adapter('AccessToken').revokeByGrantId(grantId);
+    const { outcome, fresh } = await refreshAcross(grantId, old, async () => {});
+    assert.equal(outcome, 'stored');
+    assert.equal(await alive('RefreshToken', fresh.rt), true);
+  });
+
   it('without a revocation the refresh stores its tokens (the test itself can tell)', async () => {
     const { grantId, old } = await grantWithToken();
     const { outcome, fresh } = await refreshAcross(grantId, old, async () => {});

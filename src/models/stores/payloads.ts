@@ -117,7 +117,11 @@ export function createPayloadStore({ OidcPayload }: Pick<Models, 'OidcPayload'>,
 
   // Ends the tokens `filter` finds: their markers are claimed first (one taken already is fine), then they are deleted.
   const endTokens = async (filter: Record<string, unknown>) => {
-    const usable = await OidcPayload.find({ ...filter, model: { $in: CONSUMABLE } }, { _id: 1, expiresAt: 1 }).lean<Array<Pick<PayloadDoc, '_id' | 'expiresAt'>>>();
+    // only the consumable models among those the filter names (a filter for access tokens claims no refresh token)
+    const asked = filter.model as string | { $in?: string[] } | undefined;
+    const named = typeof asked === 'string' ? [asked] : asked?.$in;
+    const consumable = named ? CONSUMABLE.filter((m) => named.includes(m)) : CONSUMABLE;
+    const usable = consumable.length ? await OidcPayload.find({ ...filter, model: { $in: consumable } }, { _id: 1, expiresAt: 1 }).lean<Array<Pick<PayloadDoc, '_id' | 'expiresAt'>>>() : [];
     const markers = usable.map((d) => markerDoc({ key: d._id, expiresAt: d.expiresAt ?? new Date(clock().getTime() + 86_400_000) }));
     if (markers.length) {
       await OidcPayload.collection.insertMany(markers as never[], { ordered: false }).catch((err: unknown) => {
