@@ -48,7 +48,8 @@ async function oidcMarkersToPayloads({ ConsumedMarker, OidcPayload }: Pick<Model
 // Before issue 24, back-channel logout deliveries had their own outbox (logout_deliveries, claims marked
 // `logout:<id>:<attempt>`) and emails carried no kind. Every delivery now sits in the one outbox: each logout moves with
 // its id (its key), attempts and status, and the claim marker of its current attempt comes along, so a delivery an old
-// worker is sending right now is not sent twice and a pending one still goes out once. Copied before deleted; cheap
+// worker is sending right now is not sent again while its claim holds, and a pending one still goes out (at least once:
+// an old worker stopped between sending and marking it sent leaves it to be sent again). Copied before deleted; cheap
 // when done (an empty collection, and the pending emails by their index).
 async function deliveriesToOneOutbox({ OutboxMessage, ConsumedMarker }: Pick<Models, 'OutboxMessage' | 'ConsumedMarker'>): Promise<number> {
   await OutboxMessage.collection.updateMany({ status: 'pending', kind: { $exists: false } }, { $set: { kind: 'mail' } });
@@ -56,7 +57,10 @@ async function deliveriesToOneOutbox({ OutboxMessage, ConsumedMarker }: Pick<Mod
   let moved = 0;
   for await (const d of legacy.find({})) {
     const { _id, ...fields } = d;
-    await OutboxMessage.collection.updateOne({ _id }, { $setOnInsert: { ...fields, kind: 'logout' } }, { upsert: true });
+    // a second instance migrating at the same moment may insert it first: its copy is the same
+    await OutboxMessage.collection.updateOne({ _id }, { $setOnInsert: { ...fields, kind: 'logout' } }, { upsert: true }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err;
+    });
     if (d.status === 'pending') {
       const claim = await ConsumedMarker.collection.findOne({ _id: `logout:${_id}:${d.attempts}` as never });
       if (claim) {
