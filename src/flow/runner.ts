@@ -178,13 +178,13 @@ export function interactionRouter(deps: RunnerDeps): Router & { firstPage: Koa.M
     await next();
     const state = ctx.state[STARTED] as FlowState | undefined;
     if (!state || ctx.method !== 'GET' || ctx.status < 300 || ctx.status >= 400 || ctx.response.get('location') !== `/interaction/${state.uid}`) return;
+    ctx.state.locale = state.locale;
     const loaded = await settle(ctx, state);
     const step = current(loaded);
     if (!step) return;
     ctx.remove('Location');
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');
-    ctx.state.locale = state.locale;
     await show(ctx, loaded, step);
   };
 
