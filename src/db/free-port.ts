@@ -3,8 +3,23 @@ import net from 'node:net';
 
 const host = '127.0.0.1';
 
-/** Asks the OS for a currently free TCP port on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
+// Picked below Linux's ephemeral range (32768 and up by default), not by listening on port 0: that picks from the
+// ephemeral range, where the OS may hand the port to an outgoing connection (of this process or another) between this
+// check and the server's listen. Below it only another listener can take the port, and a random pick makes that rare.
+const LOW = 20_000;
+const HIGH = 32_767;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Asks the OS for a port 0 one (the ephemeral range), when no low port was free. */
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -14,6 +29,15 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A currently free TCP port on 127.0.0.1 for a server of ours to listen on. */
+export async function freeLoopbackPort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW + 1));
+    if (await bindable(port)) return port;
+  }
+  return ephemeralPort();
 }
 
 /** True when a TCP connection to 127.0.0.1:port succeeds within a second. */
