@@ -103,7 +103,8 @@ export function createOutboxNotifier(deps: OutboxNotifierDeps): Notifier {
     const [actor, recipients] = await Promise.all([actorOf(n), recipientsFor(n, user, store)]);
     if (!recipients.length) {
       deps.logger.warn({ notification: n.type, userId: n.userId }, 'notification has no recipient (no user or owner email)');
-      await deps.audit.record({ type: 'notification.undeliverable', userId: user.id, storeId: user.storeId, details: { notification: n.type } });
+      // a keyed notification is audited once per key, however often it is asked for (the wrong-code alarm: every code)
+      await deps.audit.record({ type: 'notification.undeliverable', userId: user.id, storeId: user.storeId, details: { notification: n.type }, ...(n.key ? { key: `notification.undeliverable:${n.key}` } : {}) });
       return;
     }
     const template = templateFor(n.type);

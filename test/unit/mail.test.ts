@@ -266,6 +266,12 @@ test('S11: the support break-glass reset names support; no address anywhere is a
   assert.deepEqual(audits.map((a) => a.type), ['notification.undeliverable']);
 });
 
+test('checklist 69: an alarm asked for at every wrong code, with no address anywhere, is audited under its key (once per sign-in)', async () => {
+  const { notify, audits } = notifierWith([person('lone', { email: null })], { owner: undefined });
+  for (let i = 0; i < 2; i++) await notify({ type: 'second_factor_failed', userId: 'lone', details: {}, key: 'signin-1' });
+  assert.deepEqual(audits.map((a) => a.key), ['notification.undeliverable:signin-1', 'notification.undeliverable:signin-1']);
+});
+
 test('issue 13 item 7: the wrong-code email names the browser in words and this machine as "This computer"', () => {
   for (const [locale, words, place] of [['en', 'Chrome on Linux', 'This computer'], ['nl', 'Chrome op Linux', 'Deze computer']] as const) {
     const view = buildView({
